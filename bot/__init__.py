@@ -1,0 +1,1 @@
+"""SalesPulse: continuous feedback and sales performance management in Slack."""

@@ -1,0 +1,89 @@
+"""build_app(deps): the Bolt app every entry point uses (serve, socket, demo, tests)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from sqlalchemy.exc import IntegrityError
+
+from bot import directory
+from bot.deps import Deps
+from bot.errors import UserFacingError
+from bot.i18n import t
+from storage.models import ProcessedEvent
+
+log = logging.getLogger("salespulse")
+LISTENER_THREADS = 32  # Bolt's default of 5 queues requests under load
+
+
+def ids_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(team_id, user_id) from a command, interaction or event payload."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    event = body.get("event") or {}
+    if not user and isinstance(event, dict):
+        user = event.get("user") if isinstance(event.get("user"), str) else None
+    return team, user
+
+
+def build_app(deps: Deps) -> App:
+    app = App(
+        client=deps.client,
+        signing_secret=deps.settings.slack_signing_secret,
+        token_verification_enabled=False,  # startup checks the token itself with one clear line
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+        raise_error_for_unhandled_request=False,
+    )
+
+    @app.middleware
+    def dedupe_event_retries(body: dict, next: Any) -> BoltResponse | None:
+        # Slack retries an event up to 3 times with the same event_id: handle it once.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            try:
+                with deps.db.session() as session:
+                    session.add(ProcessedEvent(event_id=event_id, team_id=body.get("team_id", "")))
+            except IntegrityError:
+                log.info("event %s already handled (retry %s)", event_id, body.get("retry_num"))
+                return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def on_error(error: Exception, body: dict, respond: Any, client: Any) -> None:
+        team_id, user_id = ids_of(body)
+        locale = deps.config.workspace.default_locale
+        if team_id and user_id:
+            with deps.db.session() as session:
+                locale = directory.locale_of(directory.find(session, team_id, user_id), deps.config)
+        if isinstance(error, UserFacingError):
+            log.info("refused: %s", error.key)
+            text = t(error.key, locale, **error.params)
+        else:
+            error_id = uuid.uuid4().hex[:8]
+            log.error("unhandled error %s", error_id, exc_info=error)
+            text = t("error.unexpected", locale, error_id=error_id)
+        _tell(body, respond, client, user_id, text)
+
+    from handlers import register_all  # handlers import bot modules; keep the cycle one-way
+
+    register_all(app, deps)
+    return app
+
+
+def _tell(body: dict, respond: Any, client: Any, user_id: str | None, text: str) -> None:
+    """Show a short ephemeral note wherever the user just acted."""
+    try:
+        if body.get("response_url") or body.get("response_urls"):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        elif user_id and (
+            channel := (body.get("channel") or {}).get("id") or body.get("channel_id")
+        ):
+            client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+        elif user_id:
+            client.chat_postMessage(channel=user_id, text=text)
+    except Exception:
+        log.exception("could not tell %s about an error", user_id)

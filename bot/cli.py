@@ -1,0 +1,214 @@
+"""`salespulse ...`: the operator's commands. Each fails with one clear line, not a traceback,
+when a setting is missing or malformed."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from slack_sdk.errors import SlackApiError
+from tqdm import tqdm
+
+from bot.config import ConfigError, Settings
+from bot.deps import Deps
+
+log = logging.getLogger("salespulse")
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _deps(*required: str) -> Deps:
+    settings = Settings.from_env()
+    settings.require(*required)
+    return Deps.build(settings)
+
+
+def _check_token(deps: Deps) -> str:
+    """auth.test once at start: a wrong token fails now, with one line, not on first use."""
+    try:
+        return str(deps.client.auth_test()["team_id"])
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"SLACK_API_URL: cannot reach {deps.settings.slack_api_url} ({exc})"
+        ) from None
+
+
+def _prepare_database(deps: Deps) -> None:
+    # SQLite is the embedded default: upgrade it on start. PostgreSQL is upgraded explicitly
+    # with `salespulse migrate` (the Docker entrypoint does), so app replicas never race.
+    if deps.db.url.startswith("sqlite"):
+        deps.db.migrate()
+    elif deps.db.current_revision() is None:
+        raise ConfigError("DATABASE_URL: the database has no schema; run `salespulse migrate`")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """SalesPulse: continuous feedback and sales performance in Slack."""
+    _setup_logging()
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=3000, show_default=True, type=int, help="TCP port.")
+def serve(host: str, port: int) -> None:
+    """Run the HTTP server (Slack Events API, interactivity, commands at /slack/events)."""
+    import uvicorn
+
+    from bot.app import build_app
+    from bot.scheduler import LeasedScheduler
+    from bot.web import create_web_app
+
+    deps = _deps("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _check_token(deps)
+    _prepare_database(deps)
+    web = create_web_app(build_app(deps), deps)
+    scheduler = LeasedScheduler(deps)
+    scheduler.start()
+    try:
+        uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+    finally:
+        scheduler.shutdown()
+
+
+@cli.command()
+def socket() -> None:
+    """Run over Socket Mode (SLACK_APP_TOKEN): no public URL needed."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app
+    from bot.scheduler import LeasedScheduler
+
+    deps = _deps("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    _check_token(deps)
+    _prepare_database(deps)
+    scheduler = LeasedScheduler(deps)
+    scheduler.start()
+    try:
+        SocketModeHandler(build_app(deps), deps.settings.slack_app_token).start()
+    finally:
+        scheduler.shutdown()
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database schema to the newest version."""
+    deps = _deps()
+    deps.db.migrate()
+    click.echo(f"database at revision {deps.db.current_revision()}")
+
+
+@cli.group()
+def org() -> None:
+    """The org directory (people, teams, managers, roles)."""
+
+
+def workspace_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--team-id",
+        envvar="SALESPULSE_TEAM_ID",
+        help="Slack workspace id (T…); default: asked from Slack with SLACK_BOT_TOKEN.",
+    )(func)
+
+
+def _team_id(deps: Deps, given: str | None) -> str:
+    if given:
+        return given
+    if not deps.settings.slack_bot_token:
+        raise ConfigError(
+            "--team-id (or SALESPULSE_TEAM_ID) is needed when SLACK_BOT_TOKEN is not set"
+        )
+    return _check_token(deps)
+
+
+@org.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@workspace_option
+def org_import(file: Path, team_id: str | None) -> None:
+    """Import people from FILE (CSV or XLSX): slack_id,name,email,team,manager,role
+    [,title,level,hire_date,timezone,locale]. All rows or none."""
+    from bot.org_import import import_org
+    from bot.tabular import FileFormatError
+
+    deps = _deps()
+    _prepare_database(deps)
+    team = _team_id(deps, team_id)
+    try:
+        with deps.db.session() as session:
+            result = import_org(
+                session, team, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
+            )
+            if not result.ok:
+                session.rollback()
+    except FileFormatError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    if not result.ok:
+        for line, problem in result.errors:
+            click.echo(f"{file}:{line}: {problem}", err=True)
+        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")
+    click.echo(
+        f"imported {file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
+    )
+
+
+@cli.group()
+def jobs() -> None:
+    """Scheduled jobs."""
+
+
+@jobs.command("list")
+def jobs_list() -> None:
+    """Show the scheduled jobs and their next run times."""
+    from bot.scheduler import add_jobs, make_scheduler
+
+    deps = _deps()
+    _prepare_database(deps)
+    scheduler = make_scheduler(deps)
+    scheduler.start(paused=True)  # paused: only reads and registers, never runs a job here
+    try:
+        add_jobs(scheduler, deps)
+        for job in scheduler.get_jobs():
+            when = job.next_run_time.isoformat() if job.next_run_time else "paused"
+            click.echo(f"{job.id:<20} next {when:<28} {job.name}")
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@jobs.command("run")
+@click.argument("name")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this day.")
+def jobs_run(name: str, as_of: datetime | None) -> None:
+    """Run job NAME now (same code and records as the scheduled run)."""
+    from bot.jobs import JOBS, find_job
+
+    job = find_job(name)
+    if job is None:
+        names = ", ".join(j.id for j in JOBS)
+        raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
+    deps = _deps()
+    _prepare_database(deps)
+    when = deps.clock()
+    if as_of is not None:
+        tz = ZoneInfo(deps.config.workspace.timezone)
+        when = datetime.combine(as_of.date(), time(9, 0), tz).astimezone(UTC)
+    click.echo(f"{name}: {job.func(deps, when)}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as exc:
+        click.echo(f"salespulse: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,148 @@
+"""Settings from the environment (and .env) plus the TOML config file.
+
+Every problem is raised as ConfigError with one line naming the setting, so the CLI can
+print it and exit instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CONFIG_PATH = Path("salespulse.toml")
+LOCALES = ("en-US", "zh-CN")
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message is one line naming it."""
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
+        ) from exc
+    return value
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Slack locales like zh-CN, zh-TW, en-GB map to the two catalogs; None stays None."""
+    if not value:
+        return None
+    return "zh-CN" if value.lower().replace("_", "-").startswith("zh") else "en-US"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WorkspaceConfig(_Strict):
+    timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh-CN"
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if normalize_locale(value) is None or value.split("-")[0].lower() not in ("zh", "en"):
+            raise ValueError(f"unsupported locale {value!r} (use zh-CN or en-US)")
+        return normalize_locale(value)  # type: ignore[return-value]
+
+
+class ChannelsConfig(_Strict):
+    recognition: str | None = None
+    announcements: str | None = None
+
+
+class TeamConfig(_Strict):
+    channel: str | None = None
+
+
+class AppConfig(_Strict):
+    """The TOML file. Feature sections are added here as features arrive."""
+
+    workspace: WorkspaceConfig = Field(default_factory=WorkspaceConfig)
+    channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
+    teams: dict[str, TeamConfig] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None) -> AppConfig:
+        if path is None:
+            return cls()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"SALESPULSE_CONFIG: file not found: {path}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise ConfigError(f"{path}: [{where}] {err["msg"].removeprefix("Value error, ")}") from None
+
+
+class Settings(BaseSettings):
+    """Environment variables; names are the operator contract (see README)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///salespulse.db"
+    salespulse_config: Path | None = None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, value: str) -> str:
+        if value.startswith("postgres://"):  # Heroku-style URLs: use the psycopg 3 driver
+            return "postgresql+psycopg://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        if not value.startswith(("sqlite://", "postgresql+psycopg://")):
+            raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+        return value
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        try:
+            return cls(**overrides)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            raise ConfigError(f"{name}: {err["msg"].removeprefix("Value error, ")}") from None
+
+    def require(self, *names: str) -> None:
+        """Fail with one line for the first missing credential a mode needs."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise ConfigError(f"{name} is not set (see README: Configuration)")
+        if self.slack_bot_token and not self.slack_bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN: must be a bot token starting with xoxb-")
+        if "SLACK_APP_TOKEN" in names and not str(self.slack_app_token).startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN: must be an app-level token starting with xapp-")
+
+    def config_path(self) -> Path | None:
+        if self.salespulse_config is not None:
+            return self.salespulse_config
+        return DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None
+
+    def load_config(self) -> AppConfig:
+        return AppConfig.load(self.config_path())

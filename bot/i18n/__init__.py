@@ -1,0 +1,76 @@
+"""All user-facing text: t(key, locale, **params) over the en / zh_CN TOML catalogs,
+plus locale-aware number, money, percent and date formatting (Babel)."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+CATALOG_DIR = Path(__file__).parent
+CATALOG_FILES = {"en-US": "en.toml", "zh-CN": "zh_CN.toml"}
+FALLBACK = "en-US"
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    path = CATALOG_DIR / CATALOG_FILES[locale]
+    return _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+def t(key: str, locale: str, **params: object) -> str:
+    """The text for `key` in `locale` (en-US or zh-CN). A missing key is a bug the catalog
+    test catches; at run time it falls back to English rather than failing the user."""
+    messages = catalog(locale if locale in CATALOG_FILES else FALLBACK)
+    template = messages.get(key) or catalog(FALLBACK)[key]
+    return template.format(**params) if params else template
+
+
+def is_zh(locale: str) -> bool:
+    return locale == "zh-CN"
+
+
+def _babel(locale: str) -> str:
+    return "zh_Hans_CN" if is_zh(locale) else "en_US"
+
+
+def fmt_number(value: Decimal | int | float, locale: str, digits: int | None = None) -> str:
+    """Thousands separators, never abbreviated (no 万 / K)."""
+    if digits is None:
+        return babel_numbers.format_decimal(
+            value, locale=_babel(locale), decimal_quantization=False
+        )
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=_babel(locale))
+
+
+def fmt_money(value: Decimal | int, currency: str, locale: str) -> str:
+    return babel_numbers.format_currency(
+        value, currency, locale=_babel(locale), currency_digits=False, decimal_quantization=False
+    )
+
+
+def fmt_percent(ratio: Decimal | float, locale: str, digits: int = 1) -> str:
+    """0.85 -> 85.0%."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return babel_numbers.format_percent(ratio, format=pattern, locale=_babel(locale))
+
+
+def fmt_date(value: date | datetime, locale: str) -> str:
+    return babel_dates.format_date(value, format="medium", locale=_babel(locale))

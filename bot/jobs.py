@@ -1,0 +1,59 @@
+"""Scheduled jobs. Each is a module-level function taking (deps, as_of) and idempotent by
+its own records, so a double run sends nothing twice. Features add theirs to JOBS."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import delete
+
+from bot.config import AppConfig
+from bot.deps import Deps
+from storage.models import ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str  # the APScheduler job id and the name for `salespulse jobs run`
+    func: Callable[[Deps, datetime], str]  # returns a one-line summary of what it did
+    trigger: Callable[[AppConfig], dict]  # APScheduler add_job trigger kwargs
+    description: str
+
+
+def deliver_outbox(deps: Deps, as_of: datetime) -> str:
+    sent, failed = deps.sender.flush(deps.db)
+    return f"sent {sent}, failed {failed}"
+
+
+def housekeeping(deps: Deps, as_of: datetime) -> str:
+    """Forget processed event ids after a week (Slack retries within minutes)."""
+    with deps.db.session() as session:
+        result = session.exec(
+            delete(ProcessedEvent).where(ProcessedEvent.received_at < as_of - timedelta(days=7))  # type: ignore[arg-type]
+        )
+        return f"forgot {result.rowcount} processed event ids"
+
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        "deliver-outbox",
+        deliver_outbox,
+        lambda config: {"trigger": "interval", "minutes": 1},
+        "retry pending messages",
+    ),
+    Job(
+        "housekeeping",
+        housekeeping,
+        lambda config: {"trigger": "cron", "hour": 3, "minute": 17},
+        "prune old records",
+    ),
+)
+
+
+def find_job(job_id: str) -> Job | None:
+    return next((job for job in JOBS if job.id == job_id), None)

@@ -1,0 +1,131 @@
+"""Delivering messages. Interactive replies go straight out; anything a job or flow must
+send exactly once goes through the outbox (`deliveries`), keyed by purpose, so a second
+run sends nothing twice and a failed recipient is retried later without stopping others."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, select
+
+from storage.db import Database
+from storage.models import Delivery
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+class Sender:
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        channel_interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.channel_interval = channel_interval  # Slack allows about 1 message/s per channel
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._last_post: dict[str, float] = {}
+        self._dm_channels: dict[str, str] = {}
+
+    # --- direct sends (interactive flows) -------------------------------------------------
+    def dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dm_channels:
+            self._dm_channels[user_id] = self.client.conversations_open(users=user_id)["channel"][
+                "id"
+            ]
+        return self._dm_channels[user_id]
+
+    def post(self, channel: str, text: str, blocks: list[dict] | None = None, **extra: Any) -> str:
+        """Post to a channel id, or DM a user id (U…/W…). Returns the message ts."""
+        if channel[:1] in ("U", "W"):
+            channel = self.dm_channel(channel)
+        self._pace(channel)
+        resp = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **extra)
+        return str(resp["ts"])
+
+    def ephemeral(
+        self, channel: str, user: str, text: str, blocks: list[dict] | None = None
+    ) -> None:
+        self.client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict] | None = None) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+    def publish_home(self, user_id: str, view: dict) -> None:
+        self.client.views_publish(user_id=user_id, view=view)
+
+    def _pace(self, channel: str) -> None:
+        with self._lock:
+            now = self._clock()
+            ready = self._last_post.get(channel, float("-inf")) + self.channel_interval
+            wait = max(0.0, ready - now)
+            self._last_post[channel] = now + wait
+        if wait:
+            self._sleep(wait)
+
+    # --- outbox (exactly-once deliveries) -------------------------------------------------
+    def enqueue(
+        self, session: Session, team_id: str, key: str, channel: str, text: str, blocks: list | None
+    ) -> Delivery | None:
+        """Record a delivery unless one with this key exists; returns the new row or None."""
+        exists = session.exec(
+            select(Delivery.id).where(Delivery.team_id == team_id, Delivery.key == key)
+        ).first()
+        if exists is not None:
+            return None
+        row = Delivery(team_id=team_id, key=key, channel=channel, text=text, blocks=blocks)
+        session.add(row)
+        session.flush()
+        return row
+
+    def flush(self, db: Database, *, team_id: str | None = None) -> tuple[int, int]:
+        """Send every due pending delivery; returns (sent, failed). One failure never stops
+        the others: it is retried later with backoff, up to MAX_ATTEMPTS."""
+        sent = failed = 0
+        with db.session() as session:
+            query = select(Delivery.id).where(
+                Delivery.status == "pending", Delivery.next_attempt_at <= utcnow()
+            )
+            if team_id:
+                query = query.where(Delivery.team_id == team_id)
+            ids = list(session.exec(query.order_by(Delivery.id)))  # type: ignore[arg-type]
+        for delivery_id in ids:
+            with db.session() as session:
+                row = session.get(Delivery, delivery_id)
+                if row is None or row.status != "pending":
+                    continue
+                row.attempts += 1
+                try:
+                    row.ts = self.post(row.channel, row.text, row.blocks)
+                except (SlackApiError, OSError) as exc:  # OSError: Slack unreachable
+                    row.last_error = _reason(exc)
+                    row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
+                    row.next_attempt_at = utcnow() + timedelta(minutes=2**row.attempts)
+                    log.warning(
+                        "delivery %s to %s failed: %s", row.key, row.channel, row.last_error
+                    )
+                    failed += 1
+                else:
+                    row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+                    sent += 1
+                session.add(row)
+        return sent, failed
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return f"{type(exc).__name__}: {exc}"

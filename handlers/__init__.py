@@ -1,0 +1,13 @@
+"""Slack listeners only: parse the payload, call a service, render, reply."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers import home, pulse
+
+
+def register_all(app: App, deps: Deps) -> None:
+    for module in (pulse, home):
+        module.register(app, deps)

@@ -1,0 +1,55 @@
+"""/pulse: help, whoami, lang."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot import directory
+from bot.deps import Deps
+from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.mentions import first_word
+from bot.views.blocks import message
+from bot.views.pulse import help_message, whoami_message
+
+LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-US", "auto": None}
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/pulse")
+    def pulse(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        sub, rest = first_word(command.get("text", ""))
+        with deps.db.session() as session:
+            who = directory.actor(
+                session, deps.client, deps.config, command["team_id"], command["user_id"]
+            )
+            if sub in ("", "help", "帮助"):
+                respond(**help_message(who.locale))
+            elif sub == "whoami":
+                manager = directory.by_id(session, who.user.manager_id)
+                respond(
+                    **whoami_message(
+                        locale=who.locale,
+                        name=who.user.name,
+                        team=who.user.team,
+                        manager_slack_id=manager.slack_id if manager else None,
+                        role=who.user.role,
+                        timezone=who.timezone,
+                        language_overridden=who.user.locale_override is not None,
+                        in_org=who.user.source == "org",
+                    )
+                )
+            elif sub == "lang":
+                choice = rest.strip().lower()
+                if choice not in LANG_CHOICES:
+                    raise UserFacingError("lang.usage")
+                directory.set_language(session, who.user, LANG_CHOICES[choice])
+                locale = directory.locale_of(who.user, deps.config)
+                key = "lang.auto" if LANG_CHOICES[choice] is None else "lang.set"
+                respond(**message(t(key, locale, language=t(f"language.{locale}", locale))))
+            else:
+                text = t("error.unknown_subcommand", who.locale, command="/pulse", sub=sub)
+                respond(**message(f"{text}\n{t('pulse.usage', who.locale)}"))
