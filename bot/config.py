@@ -38,6 +38,10 @@ def normalize_locale(value: str | None) -> str | None:
     return "zh-CN" if value.lower().replace("_", "-").startswith("zh") else "en-US"
 
 
+def _message(err: dict) -> str:
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -87,7 +91,7 @@ class AppConfig(_Strict):
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"{path}: [{where}] {err["msg"].removeprefix("Value error, ")}") from None
+            raise ConfigError(f"{path}: [{where}] {_message(err)}") from None
 
 
 class Settings(BaseSettings):
@@ -127,7 +131,7 @@ class Settings(BaseSettings):
         except ValidationError as exc:
             err = exc.errors()[0]
             name = str(err["loc"][0]).upper() if err["loc"] else "settings"
-            raise ConfigError(f"{name}: {err["msg"].removeprefix("Value error, ")}") from None
+            raise ConfigError(f"{name}: {_message(err)}") from None
 
     def require(self, *names: str) -> None:
         """Fail with one line for the first missing credential a mode needs."""
