@@ -1,0 +1,135 @@
+"""Fixtures: a real database (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set),
+the fake Slack Web API on port 0, and the real app served over HTTP on port 0."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from bot.app import build_app
+from bot.config import AppConfig, Settings
+from bot.deps import Deps
+from bot.slack_emulator import FakeSlack
+from bot.slack_requests import SlackRequests
+from bot.web import create_web_app
+from storage.db import Database
+from tests.builders import Org
+
+SIGNING_SECRET = "test-signing-secret"
+TEAM = "T0001"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+TEST_CONFIG = {
+    "workspace": {"timezone": "Asia/Shanghai", "default_locale": "en-US"},
+    "channels": {"recognition": "CRECOG", "announcements": "CANNOUNCE"},
+    "teams": {"east": {"channel": "CEAST"}, "west": {"channel": "CWEST"}},
+}
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; each test gets a copy of the file (Alembic per test would be slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = Database(f"sqlite:///{path}")
+    db.migrate()
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated() -> str:
+    assert PG_URL
+    db = Database(PG_URL)
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    db.migrate()
+    db.dispose()
+    return PG_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "salespulse.db"
+        shutil.copy(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("_pg_migrated")
+    yield url
+    db = Database(url)
+    tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables}, apscheduler_jobs RESTART IDENTITY CASCADE"))
+    db.dispose()
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack(team_id=TEAM) as server:
+        yield server
+
+
+@pytest.fixture
+def config() -> AppConfig:
+    return AppConfig.model_validate(TEST_CONFIG)
+
+
+@pytest.fixture
+def deps(db: Database, fake: FakeSlack, config: AppConfig) -> Deps:
+    settings = Settings(
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.url,
+        database_url=db.url,
+    )
+    built = Deps.build(settings, config)
+    built.db.dispose()
+    built.db = db
+    built.sender.channel_interval = 0.0  # pacing has its own test; don't slow the rest
+    return built
+
+
+@pytest.fixture
+def org(deps: Deps, fake: FakeSlack) -> Org:
+    return Org(deps.db, fake, TEAM)
+
+
+@pytest.fixture
+def server(deps: Deps) -> Iterator[str]:
+    """The real web app (same factory `serve` uses) on a free port; yields its base URL."""
+    web = create_web_app(build_app(deps), deps)
+    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        thread.join(0.01)
+    port = srv.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def slack(server: str, fake: FakeSlack) -> Iterator[SlackRequests]:
+    client = SlackRequests(
+        f"{server}/slack/events", SIGNING_SECRET, team_id=TEAM, response_url=fake.response_url
+    )
+    yield client
+    client.close()
