@@ -1,0 +1,80 @@
+"""The one sender: outbox exactly-once, retry of failed recipients, 429 handling, pacing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.sender import Sender
+from storage.models import Delivery
+from storage.types import utcnow
+
+
+def enqueue(deps, key, channel, text="hi"):
+    with deps.db.session() as s:
+        return deps.sender.enqueue(s, "T0001", key, channel, text, None)
+
+
+def test_same_key_is_delivered_once(deps, fake):
+    assert enqueue(deps, "digest:2026-W48:UALICE", "UALICE", "week 48") is not None
+    assert enqueue(deps, "digest:2026-W48:UALICE", "UALICE", "week 48 again") is None
+    assert deps.sender.flush(deps.db) == (1, 0)
+    assert deps.sender.flush(deps.db) == (0, 0)
+    dms = fake.dms_to("UALICE")
+    assert [c.params["text"] for c in dms] == ["week 48"]
+
+
+def test_failed_recipient_does_not_stop_others_and_is_retried(deps, fake):
+    enqueue(deps, "k1", "CFAIL", "to a broken channel")
+    enqueue(deps, "k2", "CGOOD", "to a good channel")
+    fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    assert deps.sender.flush(deps.db) == (1, 1)
+    assert [c.params["text"] for c in fake.messages("CGOOD")] == ["to a good channel"]
+    with deps.db.session() as s:
+        failed = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
+        assert (failed.status, failed.attempts, failed.last_error) == (
+            "pending",
+            1,
+            "channel_not_found",
+        )
+        failed.next_attempt_at = utcnow() - timedelta(seconds=1)  # backoff elapsed
+        s.add(failed)
+    assert deps.sender.flush(deps.db) == (1, 0)
+    # two attempts reached Slack: the refused one and the retry
+    assert [c.params["text"] for c in fake.messages("CFAIL")] == ["to a broken channel"] * 2
+    with deps.db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
+        assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert deps.sender.flush(deps.db) == (0, 0)
+
+
+def test_rate_limited_post_is_retried_after_retry_after(deps, fake):
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    ts = deps.sender.post("CEAST", "after a 429")
+    assert ts
+    posts = fake.calls_to("chat.postMessage")
+    assert len(posts) == 2
+    assert posts[1].at - posts[0].at >= 0.9  # waited for Retry-After
+
+
+def test_posts_to_one_channel_are_paced(deps):
+    clock = {"now": 100.0}
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock["now"] += seconds
+
+    sender = Sender(deps.client, channel_interval=1.0, clock=lambda: clock["now"], sleep=sleep)
+    for _ in range(3):
+        sender.post("CEAST", "x")
+    sender.post("CWEST", "y")  # another channel isn't held back
+    assert slept == [1.0, 1.0]
+
+
+def test_dm_channel_is_opened_once_per_user(deps, fake):
+    deps.sender.post("UBOB", "one")
+    deps.sender.post("UBOB", "two")
+    assert len(fake.calls_to("conversations.open")) == 1
+    assert [c.params["text"] for c in fake.dms_to("UBOB")] == ["one", "two"]
