@@ -14,6 +14,7 @@ from bot import directory
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.i18n import t
+from bot.views.blocks import message
 from storage.models import ProcessedEvent
 
 log = logging.getLogger("salespulse")
@@ -53,7 +54,9 @@ def build_app(deps: Deps) -> App:
         return next()
 
     @app.error
-    def on_error(error: Exception, body: dict, respond: Any, client: Any) -> None:
+    def on_error(
+        error: Exception, body: dict, respond: Any, client: Any, response: BoltResponse | None
+    ) -> BoltResponse | None:
         team_id, user_id = ids_of(body)
         locale = deps.config.workspace.default_locale
         if team_id and user_id:
@@ -66,7 +69,11 @@ def build_app(deps: Deps) -> App:
             error_id = uuid.uuid4().hex[:8]
             log.error("unhandled error %s", error_id, exc_info=error)
             text = t("error.unexpected", locale, error_id=error_id)
+        if response is not None and body.get("command"):
+            # Not acknowledged yet (Bolt passes a response then): answer in the ack itself.
+            return BoltResponse(status=200, body=message(text))  # dict: sent as JSON
         _tell(body, respond, client, user_id, text)
+        return BoltResponse(status=200, body="") if response is not None else None
 
     from handlers import register_all  # handlers import bot modules; keep the cycle one-way
 

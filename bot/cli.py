@@ -212,3 +212,7 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"salespulse: {exc}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

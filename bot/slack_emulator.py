@@ -243,6 +243,14 @@ class FakeSlack:
         with self._lock:
             self._failures.setdefault(method, []).extend([(status, retry_after, error)] * times)
 
+    def record_ack(self, user: str, body: dict[str, Any]) -> None:
+        """An HTTP ack body carrying a message, which Slack shows the user like an ephemeral.
+        The request driver (bot/slack_requests.py) reports it here; recorded as method "ack"."""
+        problems = check_blocks(body.get("blocks") or [], 50) if body.get("blocks") else []
+        with self._lock:
+            self.violations.extend(f"ack: {p}" for p in problems)
+            self.calls.append(Call("ack", {**body, "user": user}, {}, time.time()))
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -259,7 +267,7 @@ class FakeSlack:
             found = [
                 c
                 for c in self.calls
-                if c.method == "chat.postEphemeral"
+                if c.method in ("chat.postEphemeral", "ack")
                 or (
                     c.method == "response_url"
                     and c.params.get("response_type", "ephemeral") == "ephemeral"

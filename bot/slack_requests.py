@@ -30,12 +30,14 @@ class SlackRequests:
         *,
         team_id: str = "T0001",
         response_url: Callable[..., str] | None = None,
+        on_ack: Callable[[str, dict[str, Any]], None] | None = None,
         timeout: float = 10.0,
     ) -> None:
         self.events_url = events_url
         self.team_id = team_id
         self._verifier = SignatureVerifier(signing_secret)
         self._response_url = response_url or (lambda hook, user=None: f"http://127.0.0.1:9/{hook}")
+        self._on_ack = on_ack  # Slack shows a command's ack body to the user: report it
         self.http = httpx.Client(timeout=timeout)
 
     def close(self) -> None:
@@ -80,7 +82,12 @@ class SlackRequests:
             "response_url": self._response_url(hook, user=user_id),
             "trigger_id": new_trigger_id(),
         }
-        return self.send(urlencode(form), "application/x-www-form-urlencoded", **sign)
+        resp = self.send(urlencode(form), "application/x-www-form-urlencoded", **sign)
+        if self._on_ack and resp.status_code == 200 and resp.content.strip():
+            body = resp.json()
+            if body.get("text") or body.get("blocks"):
+                self._on_ack(user_id, body)
+        return resp
 
     def interaction(self, payload: dict[str, Any], **sign: Any) -> httpx.Response:
         payload = {"team": {"id": self.team_id, "domain": "salespulse-demo"}, **payload}

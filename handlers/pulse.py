@@ -13,6 +13,7 @@ from bot.i18n import t
 from bot.mentions import first_word
 from bot.views.blocks import message
 from bot.views.pulse import help_message, whoami_message
+from handlers.replies import replier
 
 LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-US", "auto": None}
 
@@ -20,9 +21,10 @@ LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-
 def register(app: App, deps: Deps) -> None:
     @app.command("/pulse")
     def pulse(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
         sub, rest = first_word(command.get("text", ""))
         with deps.db.session() as session:
+            known = directory.find(session, command["team_id"], command["user_id"]) is not None
+            respond = replier(ack, respond, fast=known)  # type: ignore[assignment]
             who = directory.actor(
                 session, deps.client, deps.config, command["team_id"], command["user_id"]
             )

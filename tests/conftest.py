@@ -129,7 +129,11 @@ def server(deps: Deps) -> Iterator[str]:
 @pytest.fixture
 def slack(server: str, fake: FakeSlack) -> Iterator[SlackRequests]:
     client = SlackRequests(
-        f"{server}/slack/events", SIGNING_SECRET, team_id=TEAM, response_url=fake.response_url
+        f"{server}/slack/events",
+        SIGNING_SECRET,
+        team_id=TEAM,
+        response_url=fake.response_url,
+        on_ack=fake.record_ack,
     )
     yield client
     client.close()

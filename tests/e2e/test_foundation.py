@@ -45,6 +45,9 @@ def test_whoami_shows_team_manager_role_timezone_language(slack, fake, org):
     assert "Asia/Shanghai" in text
     assert "English (from your Slack settings)" in text
     assert reply_to(fake, "UALICE")[0]["response_type"] == "ephemeral"
+    # a known user is answered in the ack itself: one round trip, no response_url post
+    assert resp.json()["text"].startswith("What SalesPulse knows about you")
+    assert fake.calls_to("response_url") == []
 
 
 def test_whoami_in_chinese_for_zh_cn_user(slack, fake, org):
@@ -83,7 +86,8 @@ def test_lang_override_switches_language_and_auto_reverts(slack, fake, org, db):
 @pytest.mark.parametrize("args", ["lang", "lang fr", "lang zh en"])
 def test_bad_lang_gets_usage_and_changes_nothing(slack, fake, org, db, args):
     org.standard()
-    slack.command("UALICE", "/pulse", args)
+    resp = slack.command("UALICE", "/pulse", args)
+    assert resp.headers["content-type"].startswith("application/json")  # else Slack shows raw JSON
     text = all_text(reply_to(fake, "UALICE")[0])
     assert "Usage: `/pulse lang zh`" in text
     with db.session() as s:
@@ -100,9 +104,11 @@ def test_unknown_subcommand_explains_and_shows_usage(slack, fake, org):
 
 def test_user_not_in_org_is_looked_up_once_and_cached(slack, fake, db):
     fake.add_user("UNEW", name="newbie", real_name="New Person", locale="zh-CN", tz="Europe/Berlin")
-    slack.command("UNEW", "/pulse", "whoami")
+    resp = slack.command("UNEW", "/pulse", "whoami")
+    assert resp.content == b""  # unknown user: ack at once, look up in Slack, then respond
     text = all_text(reply_to(fake, "UNEW")[0])
     assert "销售代表" in text and "Europe/Berlin" in text and "还不在组织架构中" in text
+    assert [c.method for c in fake.ephemerals("UNEW")] == ["response_url"]
     slack.command("UNEW", "/pulse", "whoami")
     reply_to(fake, "UNEW", 2)
     assert len(fake.calls_to("users.info")) == 1
