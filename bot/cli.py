@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from time import monotonic as time_monotonic
 from zoneinfo import ZoneInfo
 
 import click
@@ -103,6 +104,32 @@ def socket() -> None:
 
 
 @cli.command()
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo database, log and files in this directory (default: a temp dir, deleted).",
+)
+@click.option(
+    "--script",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Run console commands from FILE (- for stdin); exit 1 at the first failing line.",
+)
+def demo(keep: Path | None, script: Path | None) -> None:
+    """Try the whole bot in a terminal: a throwaway workspace, demo data and a Slack
+    emulator. No Slack app or credentials needed (Slack settings in the environment are ignored)."""
+    started = time_monotonic()
+    if script is not None and str(script) != "-" and not script.is_file():
+        raise click.ClickException(f"{script}: no such file")
+    from bot.demo import run_demo
+
+    try:
+        status = run_demo(keep=keep, script=script, started=started)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(status)
+
+
+@cli.command()
 def migrate() -> None:
     """Upgrade the database schema to the newest version."""
     deps = _deps()
@@ -186,6 +213,14 @@ def jobs_list() -> None:
         scheduler.shutdown(wait=False)
 
 
+def job_time(deps: Deps, day: date | None) -> datetime:
+    """The as_of a job runs with: now, or 09:00 workspace time on `day` (--as-of)."""
+    if day is None:
+        return deps.clock()
+    tz = ZoneInfo(deps.config.workspace.timezone)
+    return datetime.combine(day, time(9, 0), tz).astimezone(UTC)
+
+
 @jobs.command("run")
 @click.argument("name")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this day.")
@@ -199,10 +234,7 @@ def jobs_run(name: str, as_of: datetime | None) -> None:
         raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
     deps = _deps()
     _prepare_database(deps)
-    when = deps.clock()
-    if as_of is not None:
-        tz = ZoneInfo(deps.config.workspace.timezone)
-        when = datetime.combine(as_of.date(), time(9, 0), tz).astimezone(UTC)
+    when = job_time(deps, as_of.date() if as_of else None)
     click.echo(f"{name}: {job.func(deps, when)}")
 
 
