@@ -17,8 +17,8 @@ def run_demo(
     *,
     keep: Path | None = None,
     script: Path | None = None,
-    out: Callable[[str], None] = print,
-    err: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    out: Callable[[str], None] = lambda line: print(line, flush=True),
+    err: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
     started: float | None = None,
 ) -> int:
     """Run the demo; returns the exit status (non-zero when a script line failed)."""

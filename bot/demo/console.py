@@ -104,6 +104,7 @@ class Console:
         self.screen.absorb("", quiet=True)  # whatever seeding sent: known, not shown
         self.actor = self.person(DEFAULT_ACTOR) or self.people[0]
         self.targets: dict[int, Target] = {}
+        self.commands = [c.name for c in COMMANDS]  # slash commands Slack would route to us
         self.output: list[str] = []
         self._mark = 0
         self._errors = _error_patterns()
@@ -310,9 +311,9 @@ class Console:
     # -- slash commands and Home -----------------------------------------------------------
 
     def slash(self, command: str, text: str) -> None:
-        known = [c.name for c in COMMANDS]
-        if command not in known:
-            raise Failure(f"unknown slash command {command} (this app has {', '.join(known)})")
+        if command not in self.commands:
+            known = ", ".join(self.commands)
+            raise Failure(f"unknown slash command {command} (this app has {known})")
         response = self._send(
             lambda: self.ws.slack.command(
                 self.actor.slack_id, command, self.escape(text), channel_id=GENERAL
@@ -516,8 +517,8 @@ class Console:
             self.say(f"(nothing in {heading} yet)")
             return
         items = [
-            Item(f"{heading} · {m['ts']}", Surface("message", m, channel, m["ts"]))
-            for m in messages
+            Item(f"{heading} · {n}/{len(messages)}", Surface("message", m, channel, m["ts"]))
+            for n, m in enumerate(messages, start=1)
         ]
         self._render(Batch(items=items))
 

@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from bot.commands import COMMANDS
 from bot.demo import modal
 from bot.demo.console import Console, Failure
 from bot.jobs import JOBS
@@ -21,7 +20,7 @@ def completions(console: Console, before_cursor: str) -> list[tuple[str, str]]:
     words = before_cursor.split(" ")
     current = words[-1]
     if len(words) == 1:
-        slash = [(c.name, "slash command") for c in COMMANDS]
+        slash = [(name, "slash command") for name in console.commands]
         options = [(w, "console") for w in CONSOLE_WORDS] + slash
     elif current.startswith("@") or words[0] == "as":
         prefix = "@" if current.startswith("@") else ""
