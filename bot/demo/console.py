@@ -24,6 +24,7 @@ from bot.demo.render import (
     Names,
     Rendered,
     describe_value,
+    options_of,
     render_message,
     render_view,
 )
@@ -250,6 +251,10 @@ class Console:
         self._settle()
         batch = self.screen.absorb(self.actor.slack_id, origin=origin, channel=channel)
         batch.items[:0] = first or []
+        # A reply in the ack body (ack(text=...)) is read like any other reply.
+        batch.texts[:0] = [
+            str(i.surface.payload.get("text") or "") for i in first or [] if i.surface
+        ]
         self._render(batch)
         records = self._capture.records[self._mark :]
         self._mark = len(self._capture.records)
@@ -328,7 +333,8 @@ class Console:
                 payload = {"text": body}
             if isinstance(payload, dict) and (payload.get("text") or payload.get("blocks")):
                 message = {"text": payload.get("text", ""), "blocks": payload.get("blocks") or []}
-                first.append(Item("only you", Surface("ephemeral", message, GENERAL, None)))
+                heading = f"only you, in {self.names.channel(GENERAL)}"
+                first.append(Item(heading, Surface("ephemeral", message, GENERAL, None)))
         batch = self._observe("command", first=first)
         if not batch.visible:
             raise Failure(f"{command} got no visible reply", "broken")
@@ -366,8 +372,10 @@ class Console:
             if not choice:
                 raise Failure(f"[{number}] is a {element.get('type')}: `click {number} CHOICE`")
             try:
+                state = self._modal_state(surface.payload) if surface.kind == "modal" else None
+                picker = self._with_suggestions(element, target.control.block_id, choice, state)
                 entry = modal.element_value(
-                    element, choice, resolve_user=self.user_id, resolve_channel=self.channel_id
+                    picker, choice, resolve_user=self.user_id, resolve_channel=self.channel_id
                 )
             except modal.FillError as exc:
                 raise Failure(str(exc)) from None
@@ -419,8 +427,9 @@ class Console:
             value = value[1:-1]
         try:
             field = modal.find_field(modal.input_fields(state.view), label)
+            element = self._with_suggestions(field.element, field.block_id, value, state)
             entry = modal.element_value(
-                field.element, value, resolve_user=self.user_id, resolve_channel=self.channel_id
+                element, value, resolve_user=self.user_id, resolve_channel=self.channel_id
             )
         except modal.FillError as exc:
             raise Failure(str(exc)) from None
@@ -438,6 +447,34 @@ class Console:
             }
             self._send(lambda: self.ws.slack.interaction(payload))
             self._observe("modal")
+
+    def _with_suggestions(
+        self, element: dict[str, Any], block_id: str, typed: str, state: ModalState | None
+    ) -> dict[str, Any]:
+        """An external select's options come from the app: ask it (block_suggestion) for
+        each word typed, as Slack does while the user types, and pick from the answers."""
+        if element.get("type") not in ("external_select", "multi_external_select"):
+            return element
+        options: list[dict[str, Any]] = []
+        for word in [w.strip() for w in re.split(r"[,，、]", typed) if w.strip()]:
+            payload: dict[str, Any] = {
+                "type": "block_suggestion",
+                "user": self._user_json(),
+                "token": "legacy-unused",
+                "action_id": element.get("action_id"),
+                "block_id": block_id,
+                "value": word,
+            }
+            if state is not None:
+                payload["container"] = {"type": "view", "view_id": state.view.get("id")}
+                payload["view"] = self._view_payload(state, state.view)
+            response = self._send(lambda p=payload: self.ws.slack.interaction(p))
+            try:
+                answer = response.json() if response.text.strip() else {}
+            except ValueError:
+                answer = {}
+            options += options_of(answer if isinstance(answer, dict) else {})
+        return {**element, "options": options, "option_groups": []}
 
     def submit(self) -> None:
         state = self._open_modal()

@@ -17,6 +17,7 @@ from bot import home
 from bot.cli import cli
 from bot.demo.console import Console, Failure
 from bot.demo.workspace import Workspace, open_workspace
+from bot.i18n import t
 from bot.views.blocks import actions, button, section
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +143,13 @@ def feedback_view() -> dict:
                 "label": plain("Message"),
                 "element": {"type": "plain_text_input", "action_id": "text", "min_length": 5},
             },
+            {
+                "type": "input",
+                "block_id": "acct",
+                "optional": True,
+                "label": plain("Customer"),
+                "element": {"type": "external_select", "action_id": "customer"},
+            },
             actions(button("Add example", "add_example")),
         ],
     }
@@ -173,6 +181,10 @@ class Feature:
     def register(self, app: Any, deps: Any) -> None:
         @app.command("/fb")
         def fb(ack: Any, command: dict, client: Any, respond: Any) -> None:
+            if command["text"] in ("quick", "deny"):  # answered in the ack body itself
+                key = "help.header" if command["text"] == "quick" else "error.not_allowed"
+                ack(text=t(key, "en-US"))
+                return
             ack()
             self.received.append(command["text"])
             if command["text"] == "chart":
@@ -183,6 +195,12 @@ class Feature:
                 respond(text=f"echo {command['text']}")
             else:
                 client.views_open(trigger_id=command["trigger_id"], view=feedback_view())
+
+        @app.options("customer")
+        def customers(ack: Any, body: dict) -> None:
+            names = ["Acme 集团", "Acme Labs", "Globex"]
+            hits = [n for n in names if body["value"].lower() in n.lower()]
+            ack(options=[{"text": plain(n), "value": n.lower()} for n in hits])
 
         @app.action("add_example")
         def add_example(ack: Any, body: dict, client: Any) -> None:
@@ -204,6 +222,7 @@ class Feature:
                 return
             ack()
             self.received.append(view["private_metadata"])
+            self.received.append(values["acct"]["customer"]["selected_option"]["value"])
             to = values["to"]["who"]["selected_user"]
             kind = values["kind"]["pick"]["selected_option"]["value"]
             blocks = [section(f"{kind} from <@{body['user']['id']}>: {text}")]
@@ -280,9 +299,12 @@ def test_console_fills_and_submits_modals_clicks_buttons_and_saves_files(demo):
     assert feature.received[-1] == "demo day"
     assert "  modal closed; back to “Give feedback”" in console.output
 
+    with pytest.raises(Failure, match="'acme' matches several options"):
+        console.run("fill Customer=acme")
+    console.run("fill Customer=acme 集")  # options come from the app (block_suggestion)
     console.run("fill Message=Great demo today")
     console.run("submit")
-    assert feature.received[-1] == "from-test"
+    assert feature.received[-2:] == ["from-test", "acme 集团"]
     text = shown(console)
     assert "--- in #recognition ---" in text and "@alice got suggest" in text
     assert "(also: DM to @alice;" in text
@@ -295,6 +317,13 @@ def test_console_fills_and_submits_modals_clicks_buttons_and_saves_files(demo):
     text = shown(console)
     assert "--- updated in DM with @alice ---" in text and "  Thanked (42)" in text
     assert "  You said thanks" in text
+
+    console.run("/fb quick")
+    assert console.output[:2] == ["--- only you, in #general ---", "  SalesPulse commands"]
+    with pytest.raises(Failure, match="an error message") as denied:
+        console.run("/fb deny")
+    assert denied.value.kind == "refused"
+    assert "  Sorry, you don't have permission to do that." in console.output
 
     console.run("/fb chart")
     saved = ws.dir / "files" / "chart.png"
