@@ -41,6 +41,9 @@ def run_demo(
     log_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(log_file)
     root.setLevel(logging.INFO)
+    quiet = logging.getLogger("httpx")  # one INFO line per request would drown the app's log
+    quiet_level = quiet.level
+    quiet.setLevel(logging.WARNING)
     console = Console(ws, out)
     try:
         out(f"SalesPulse demo ready in {time.monotonic() - started:.2f} s · {'; '.join(ws.seeded)}")
@@ -57,6 +60,7 @@ def run_demo(
         return 0
     finally:
         console.close()
+        quiet.setLevel(quiet_level)
         root.removeHandler(log_file)
         log_file.close()
         ws.close()

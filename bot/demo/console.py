@@ -259,14 +259,15 @@ class Console:
         records = self._capture.records[self._mark :]
         self._mark = len(self._capture.records)
         crashes = [r for r in records if r.levelno >= logging.ERROR]
-        if crashes:
+        if crashes or batch.problems:
             detail = "".join(
-                traceback.format_exception(*r.exc_info) if r.exc_info else r.getMessage() + "\n"
+                "".join(traceback.format_exception(*r.exc_info))
+                if r.exc_info
+                else r.getMessage() + "\n"
                 for r in crashes
             )
-            raise Failure(f"the bot hit an unexpected error:\n{detail.rstrip()}", "broken")
-        if batch.problems:
-            raise Failure("; ".join(batch.problems), "broken")
+            crash = f"the bot hit an unexpected error:\n{detail.rstrip()}" if crashes else ""
+            raise Failure("\n".join([*batch.problems, crash]).strip(), "broken")
         refusals = [r.getMessage().removeprefix("refused: ") for r in records]
         if refusals:
             raise Failure(f"the bot refused it ({', '.join(refusals)})", "refused")

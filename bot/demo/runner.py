@@ -4,6 +4,7 @@ script, line by line, stopping at the first failing line with its number."""
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -140,4 +141,6 @@ def interactive(console: Console) -> None:
                 return
         except Failure as exc:
             console.say(f"✗ {exc}")
+        except Exception:  # a console bug: show it and keep the session
+            console.say(f"✗ demo console error:\n{traceback.format_exc().rstrip()}")
         previous = list(console.output)

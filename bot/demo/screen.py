@@ -68,7 +68,6 @@ class Screen:
     def __init__(self, fake: FakeSlack, names: Names, files_dir: Path) -> None:
         self.fake, self.names, self.files_dir = fake, names, files_dir
         self.cursor = 0
-        self.violations_seen = 0
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.modals: dict[str, list[ModalState]] = {}
         self.homes: dict[str, dict[str, Any]] = {}
@@ -114,16 +113,12 @@ class Screen:
             if call.response is None or not call.response.get("ok", True):
                 continue
             self._apply(call, actor, origin, channel, batch)
-        new_violations = self.fake.violations[self.violations_seen :]
-        self.violations_seen += len(new_violations)
-        for violation in new_violations:
-            if violation not in batch.problems:
-                batch.problems.append(f"Slack would reject it: {violation}")
         if quiet:
             return Batch()
         return batch
 
     def _check(self, call: Call, batch: Batch) -> None:
+        """Calls Slack answered with ok: false (the emulator's Block Kit checks included)."""
         if not call.method.startswith(CHECKED_PREFIXES):
             return
         response = call.response or {}
@@ -148,6 +143,8 @@ class Screen:
                 self._other(batch, "DM", ch[1:])
             else:
                 heading = "DM from SalesPulse" if ch.startswith("D") else f"in {self._where(ch)}"
+                if p.get("thread_ts"):
+                    heading += " (thread reply)"
                 self._show(batch, Item(heading, surface), p)
         elif method == "chat.update":
             ch, ts = str(p.get("channel")), str(p.get("ts"))

@@ -187,7 +187,9 @@ class Feature:
                 return
             ack()
             self.received.append(command["text"])
-            if command["text"] == "chart":
+            if command["text"] == "huge":
+                client.chat_postMessage(channel="C0EAST", text="x", blocks=[section("b")] * 51)
+            elif command["text"] == "chart":
                 client.files_upload_v2(
                     channel="C0EAST", filename="chart.png", content=b"PNG!", title="Chart"
                 )
@@ -325,12 +327,15 @@ def test_console_fills_and_submits_modals_clicks_buttons_and_saves_files(demo):
     assert denied.value.kind == "refused"
     assert "  Sorry, you don't have permission to do that." in console.output
 
+    with pytest.raises(Failure, match=r"Slack refused chat.postMessage: 51 blocks \(max 50\)"):
+        console.run("/fb huge")
+
     console.run("/fb chart")
     saved = ws.dir / "files" / "chart.png"
     assert saved.read_bytes() == b"PNG!"
     assert f"  📎 Chart → saved to {saved}" in console.output
     console.run("channel #east")
-    assert ws.fake.violations == []
+    assert ws.fake.violations == ["chat.postMessage: 51 blocks (max 50)"]
 
 
 def test_home_buttons_republish_home_in_place(demo):
