@@ -19,6 +19,8 @@ import httpx
 
 from bot.commands import COMMANDS
 from bot.demo import modal
+from bot.demo.checks import Failure, LogWatch, error_patterns
+from bot.demo.people import Directory
 from bot.demo.render import (
     Control,
     Names,
@@ -29,9 +31,8 @@ from bot.demo.render import (
     render_view,
 )
 from bot.demo.screen import Batch, Item, ModalState, Screen, Surface
-from bot.demo.seed import DEFAULT_ACTOR, GENERAL, TEAMS, Person
+from bot.demo.seed import DEFAULT_ACTOR, GENERAL, Person
 from bot.demo.workspace import Workspace
-from bot.i18n import CATALOG_FILES, catalog
 from bot.jobs import JOBS, find_job
 from bot.slack_requests import new_trigger_id
 
@@ -55,40 +56,6 @@ In scripts: `expect TEXT` / `expect-not TEXT` check the previous output,
 `expect-error COMMAND` runs a command that the bot must refuse; `#` starts a comment."""
 
 
-class Failure(Exception):
-    """A command that failed. kind: "usage" (the console line is wrong), "refused" (the bot
-    said no: an error reply or modal errors), "broken" (a crash, a call Slack would reject,
-    no reply), "expectation" (an `expect` line did not hold)."""
-
-    def __init__(self, message: str, kind: str = "usage") -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
-class _Capture(logging.Handler):
-    """Collects the app's refusals and errors while an action runs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        refused = record.name == "salespulse" and record.getMessage().startswith("refused:")
-        if refused or record.levelno >= logging.ERROR:
-            self.records.append(record)
-
-
-def _error_patterns() -> list[re.Pattern[str]]:
-    """Every `error.*` catalog text in every language, placeholders as wildcards."""
-    patterns = []
-    for locale in CATALOG_FILES:
-        for key, text in catalog(locale).items():
-            if key.startswith("error."):
-                parts = re.split(r"\{[a-z_]+\}", text)
-                patterns.append(re.compile(".*?".join(re.escape(p) for p in parts), re.DOTALL))
-    return patterns
-
-
 @dataclass
 class Target:
     control: Control
@@ -99,17 +66,18 @@ class Console:
     def __init__(self, ws: Workspace, out: Callable[[str], None] = print) -> None:
         self.ws, self._out = ws, out
         self.people: tuple[Person, ...] = ws.people
+        self.directory = Directory(ws.people, ws.channels)
         users = {p.slack_id: p.handle for p in self.people}
         self.names = Names(users=users, channels=ws.channels)
         self.screen = Screen(ws.fake, self.names, ws.dir / "files")
         self.screen.absorb("", quiet=True)  # whatever seeding sent: known, not shown
-        self.actor = self.person(DEFAULT_ACTOR) or self.people[0]
+        self.actor = self.directory.person(DEFAULT_ACTOR) or self.people[0]
         self.targets: dict[int, Target] = {}
         self.commands = [c.name for c in COMMANDS]  # slash commands Slack would route to us
         self.output: list[str] = []
         self._mark = 0
-        self._errors = _error_patterns()
-        self._capture = _Capture()
+        self._errors = error_patterns()
+        self._capture = LogWatch()
         logging.getLogger().addHandler(self._capture)
         logging.getLogger("salespulse").setLevel(logging.INFO)
 
@@ -119,61 +87,6 @@ class Console:
     def say(self, line: str = "") -> None:
         self.output.append(line)
         self._out(line)
-
-    # -- people and channels ---------------------------------------------------------------
-
-    def person(self, text: str) -> Person | None:
-        key = text.strip().removeprefix("@").casefold()
-        if not key:
-            return None
-        for test in (
-            lambda p: key in (p.slack_id.casefold(), p.handle.casefold(), p.name.casefold()),
-            lambda p: any(w.casefold() == key for w in p.name.split()),
-            lambda p: p.name.casefold().startswith(key) or p.handle.casefold().startswith(key),
-        ):
-            hits = [p for p in self.people if test(p)]
-            if len(hits) == 1:
-                return hits[0]
-            if len(hits) > 1:
-                return None
-        return None
-
-    def user_id(self, text: str) -> str | None:
-        found = self.person(text)
-        return found.slack_id if found else None
-
-    def channel_id(self, text: str) -> str | None:
-        key = text.strip().removeprefix("#").casefold()
-        for channel_id, name in self.ws.channels.items():
-            if key in (channel_id.casefold(), name.casefold()):
-                return channel_id
-        if key.upper().startswith(("C", "G", "D")) and key.upper() in {
-            ch for ch, _ in self.screen.messages
-        }:
-            return key.upper()
-        return None
-
-    def describe(self, p: Person) -> str:
-        team = f"{p.team} ({TEAMS[p.team][0]})" if p.team in TEAMS else (p.team or "no team")
-        return f"{p.name} (@{p.handle}) · {p.role} · {team} · {p.locale} · {p.timezone}"
-
-    def escape(self, text: str) -> str:
-        """What Slack does to slash-command text with should_escape: @name -> <@U…|name>,
-        #channel -> <#C…|name>, for names it knows; anything else stays as typed."""
-
-        def person(match: re.Match[str]) -> str:
-            word, tail = match.group(1), ""
-            while word and self.person(word) is None and word[-1] in ",.;:!?，。；：！？":
-                word, tail = word[:-1], word[-1] + tail
-            found = self.person(word) if word else None
-            return f"<@{found.slack_id}|{found.handle}>{tail}" if found else match.group(0)
-
-        def channel(match: re.Match[str]) -> str:
-            found = self.channel_id(match.group(1))
-            return f"<#{found}|{self.ws.channels[found]}>" if found else match.group(0)
-
-        text = re.sub(r"(?<![<\w])@([^\s<>@]+)", person, text)
-        return re.sub(r"(?<![<\w&])#([A-Za-z0-9_-]+)\b", channel, text)
 
     # -- running a line --------------------------------------------------------------------
 
@@ -210,19 +123,19 @@ class Console:
 
     def act_as(self, who: str) -> None:
         if not who:
-            self.say(f"You are {self.describe(self.actor)}")
+            self.say(f"You are {self.directory.describe(self.actor)}")
             return
-        found = self.person(who)
+        found = self.directory.person(who)
         if found is None:
             raise Failure(f"no person {who!r} (type `who` for the list)")
         self.actor = found
         self.targets = {}
-        self.say(f"You are now {self.describe(found)}")
+        self.say(f"You are now {self.directory.describe(found)}")
 
     def who(self) -> None:
         for p in self.people:
             mark = "*" if p.slack_id == self.actor.slack_id else " "
-            self.say(f"{mark} @{p.handle:<10} {self.describe(p)} · {p.slack_id}")
+            self.say(f"{mark} @{p.handle:<10} {self.directory.describe(p)} · {p.slack_id}")
 
     # -- talking to the app ----------------------------------------------------------------
 
@@ -322,7 +235,7 @@ class Console:
             raise Failure(f"unknown slash command {command} (this app has {known})")
         response = self._send(
             lambda: self.ws.slack.command(
-                self.actor.slack_id, command, self.escape(text), channel_id=GENERAL
+                self.actor.slack_id, command, self.directory.escape(text), channel_id=GENERAL
             )
         )
         first = []
@@ -376,7 +289,10 @@ class Console:
                 state = self._modal_state(surface.payload) if surface.kind == "modal" else None
                 picker = self._with_suggestions(element, target.control.block_id, choice, state)
                 entry = modal.element_value(
-                    picker, choice, resolve_user=self.user_id, resolve_channel=self.channel_id
+                    picker,
+                    choice,
+                    resolve_user=self.directory.user_id,
+                    resolve_channel=self.directory.channel_id,
                 )
             except modal.FillError as exc:
                 raise Failure(str(exc)) from None
@@ -430,7 +346,10 @@ class Console:
             field = modal.find_field(modal.input_fields(state.view), label)
             element = self._with_suggestions(field.element, field.block_id, value, state)
             entry = modal.element_value(
-                element, value, resolve_user=self.user_id, resolve_channel=self.channel_id
+                element,
+                value,
+                resolve_user=self.directory.user_id,
+                resolve_channel=self.directory.channel_id,
             )
         except modal.FillError as exc:
             raise Failure(str(exc)) from None
@@ -561,7 +480,7 @@ class Console:
         self._render(Batch(items=items))
 
     def show_channel(self, name: str) -> None:
-        channel = self.channel_id(name)
+        channel = self.directory.channel_id(name)
         if channel is None:
             known = ", ".join(f"#{n}" for n in self.ws.channels.values())
             raise Failure(f"no channel {name!r} (channels: {known})")

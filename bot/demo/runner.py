@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from bot.demo import modal
-from bot.demo.console import Console, Failure
+from bot.demo.checks import Failure
+from bot.demo.console import Console
 from bot.jobs import JOBS
 
 CONSOLE_WORDS = ("as", "who", "home", "click", "fill", "submit", "close", "channel", "dms")

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from bot import home
 from bot.cli import cli
-from bot.demo.console import Console, Failure
+from bot.demo.checks import Failure
+from bot.demo.console import Console
 from bot.demo.workspace import Workspace, open_workspace
 from bot.i18n import t
 from bot.views.blocks import actions, button, section
@@ -360,3 +361,9 @@ def test_completion_offers_commands_people_jobs_channels_and_labels(demo):
     assert ("#east", "channel") in completions(console, "channel #e")
     console.run("/fb")
     assert [c for c, _ in completions(console, "fill Me")] == ["Message="]
+
+
+def test_script_from_stdin():
+    result = CliRunner().invoke(cli, ["demo", "--script", "-"], input="as 小王\n/pulse whoami\n")
+    assert result.exit_code == 0, result.output
+    assert "  姓名: 王小明" in result.output.splitlines()
