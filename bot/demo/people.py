@@ -33,11 +33,18 @@ class Directory:
         found = self.person(text)
         return found.slack_id if found else None
 
-    def channel_id(self, text: str) -> str | None:
+    def named_channel(self, text: str) -> str | None:
+        """The id of a channel the demo knows, by name or id."""
         key = text.strip().removeprefix("#").casefold()
         for channel_id, name in self.channels.items():
             if key in (channel_id.casefold(), name.casefold()):
                 return channel_id
+        return None
+
+    def channel_id(self, text: str) -> str | None:
+        if found := self.named_channel(text):
+            return found
+        key = text.strip().removeprefix("#")
         if re.fullmatch(r"[CGD][A-Z0-9]{2,}", key.upper()):
             return key.upper()  # an id the config doesn't name: use it as is
         return None
@@ -58,7 +65,7 @@ class Directory:
             return f"<@{found.slack_id}|{found.handle}>{tail}" if found else match.group(0)
 
         def channel(match: re.Match[str]) -> str:
-            found = self.channel_id(match.group(1))
+            found = self.named_channel(match.group(1))  # #CRM stays a tag, not a channel
             return f"<#{found}|{self.channels[found]}>" if found else match.group(0)
 
         text = re.sub(r"(?<![<\w])@([^\s<>@]+)", person, text)

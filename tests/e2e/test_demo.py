@@ -275,9 +275,9 @@ def shown(console: Console) -> str:
 def test_console_fills_and_submits_modals_clicks_buttons_and_saves_files(demo):
     console, ws, feature = demo
     console.run("as 小王")
-    console.run("/fb hi @alice, #east #客户第一 @nobody")
-    assert feature.received[-1] == "hi <@UALICE|alice>, <#C0EAST|east> #客户第一 @nobody"
-    assert "echo hi @alice, #east #客户第一 @nobody" in shown(console)
+    console.run("/fb hi @alice, #east #客户第一 #CRM @nobody")
+    assert feature.received[-1] == "hi <@UALICE|alice>, <#C0EAST|east> #客户第一 #CRM @nobody"
+    assert "echo hi @alice, #east #客户第一 #CRM @nobody" in shown(console)
 
     console.run("/fb")
     assert "  ┌ Give feedback" in console.output and "  [1] Add example" in console.output
