@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from unicodedata import east_asian_width
 
 import httpx
 
@@ -135,7 +136,9 @@ class Console:
     def who(self) -> None:
         for p in self.people:
             mark = "*" if p.slack_id == self.actor.slack_id else " "
-            self.say(f"{mark} @{p.handle:<10} {self.directory.describe(p)} · {p.slack_id}")
+            handle = f"@{p.handle}"
+            pad = " " * max(1, 12 - sum(2 if east_asian_width(c) in "WF" else 1 for c in handle))
+            self.say(f"{mark} {handle}{pad}{self.directory.describe(p)} · {p.slack_id}")
 
     # -- talking to the app ----------------------------------------------------------------
 

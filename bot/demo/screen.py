@@ -183,6 +183,7 @@ class Screen:
             }
             self.homes[user] = view
             if user != actor:
+                self._other(batch, "Home tab update", user)
                 return
             if origin == "home":
                 self._show(batch, Item("Home tab", Surface("home", view)), {})
