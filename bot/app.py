@@ -7,7 +7,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import Ack, App, BoltResponse
 from sqlalchemy.exc import IntegrityError
 
 from bot import directory
@@ -31,6 +31,22 @@ def ids_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return team, user
 
 
+class _StickyAck(Ack):
+    """ack() that stays acknowledged. When a listener raises after ack(), Bolt's thread runner
+    sets ack.response back to None; if that happens before its 10 ms poll saw the ack (a quick
+    refusal does), the request waits out the 3 s ack timeout and answers 404, and Slack shows
+    the user an error on top of our reply. The demo's refusal lines exposed this."""
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self.__dict__.get("_response")
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self.__dict__.get("_response") is None:
+            self.__dict__["_response"] = value
+
+
 def build_app(deps: Deps) -> App:
     app = App(
         client=deps.client,
@@ -39,6 +55,12 @@ def build_app(deps: Deps) -> App:
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
         raise_error_for_unhandled_request=False,
     )
+
+    @app.middleware
+    def sticky_ack(context: Any, next: Any) -> BoltResponse | None:
+        if context.get("ack") is None or context["ack"].response is None:
+            context["ack"] = _StickyAck()
+        return next()
 
     @app.middleware
     def dedupe_event_retries(body: dict, next: Any) -> BoltResponse | None:

@@ -4,9 +4,11 @@ when a setting is missing or malformed."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from time import monotonic as time_monotonic
 from zoneinfo import ZoneInfo
 
 import click
@@ -102,6 +104,43 @@ def socket() -> None:
         scheduler.shutdown()
 
 
+def _process_age() -> float:
+    """Seconds since this process started (Linux /proc), so the demo's startup time includes
+    Python's own start and imports; 0 where /proc is not available."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+@cli.command()
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo database, log and files in this directory (default: a temp dir, deleted).",
+)
+@click.option(
+    "--script",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Run console commands from FILE (- for stdin); exit 1 at the first failing line.",
+)
+def demo(keep: Path | None, script: Path | None) -> None:
+    """Try the whole bot in a terminal: a throwaway workspace, demo data and a Slack
+    emulator. No Slack app or credentials needed (Slack settings in the environment are ignored)."""
+    started = time_monotonic() - _process_age()
+    if script is not None and str(script) != "-" and not script.is_file():
+        raise click.ClickException(f"{script}: no such file")
+    from bot.demo import run_demo
+
+    try:
+        status = run_demo(keep=keep, script=script, started=started)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(status)
+
+
 @cli.command()
 def migrate() -> None:
     """Upgrade the database schema to the newest version."""
@@ -186,6 +225,14 @@ def jobs_list() -> None:
         scheduler.shutdown(wait=False)
 
 
+def job_time(deps: Deps, day: date | None) -> datetime:
+    """The as_of a job runs with: now, or 09:00 workspace time on `day` (--as-of)."""
+    if day is None:
+        return deps.clock()
+    tz = ZoneInfo(deps.config.workspace.timezone)
+    return datetime.combine(day, time(9, 0), tz).astimezone(UTC)
+
+
 @jobs.command("run")
 @click.argument("name")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this day.")
@@ -199,10 +246,7 @@ def jobs_run(name: str, as_of: datetime | None) -> None:
         raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
     deps = _deps()
     _prepare_database(deps)
-    when = deps.clock()
-    if as_of is not None:
-        tz = ZoneInfo(deps.config.workspace.timezone)
-        when = datetime.combine(as_of.date(), time(9, 0), tz).astimezone(UTC)
+    when = job_time(deps, as_of.date() if as_of else None)
     click.echo(f"{name}: {job.func(deps, when)}")
 
 

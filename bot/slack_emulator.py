@@ -33,6 +33,9 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     at: float
+    # What the server answered (set before the answer is sent; None while in flight), so
+    # the demo console can follow returned ids such as message ts and view ids.
+    response: dict[str, Any] | None = None
 
 
 def _text(obj: Any) -> Any:
@@ -349,12 +352,14 @@ class FakeSlack:
             if hook in self._hook_users:
                 params.setdefault("user", self._hook_users[hook])
 
+        call = Call(method, params, dict(req.headers.items()), time.time())
         with self._lock:
-            self.calls.append(Call(method, params, dict(req.headers.items()), time.time()))
+            self.calls.append(call)
             pending = self._failures.get(method)
             failure = pending.pop(0) if pending else None
         if failure is not None:
             status, retry_after, error = failure
+            call.response = {"ok": False, "error": error, "status": status}
             if status >= 500:
                 # Slack's 5xx pages are HTML, not JSON; clients must cope.
                 return self._send(
@@ -368,8 +373,10 @@ class FakeSlack:
         if method == "response_url":
             reply = self._check_message(method, params)
             status = 400 if reply else 200
-            return self._send(req, status, json.dumps(reply or {"ok": True}).encode())
+            call.response = reply or {"ok": True}
+            return self._send(req, status, json.dumps(call.response).encode())
         reply = self._auth_error(req, params) or self._dispatch(method, params)
+        call.response = reply
         return self._send(req, 200, json.dumps(reply).encode())
 
     def _send(

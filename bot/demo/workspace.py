@@ -1,0 +1,178 @@
+"""The demo's throwaway workspace: a SQLite file, the Slack emulator, the seeded data and the
+real app (the same build_app + create_web_app as `serve`) on 127.0.0.1, driven by signed
+requests exactly like Slack's. Real Slack settings in the environment are ignored."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import uvicorn
+from slack_bolt import App
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.demo.seed import SEEDS, TEAM_ID, Person, SeedContext, channel_names, demo_config
+from bot.deps import Deps
+from bot.slack_emulator import FakeSlack
+from bot.slack_requests import SlackRequests
+from bot.web import create_web_app
+
+log = logging.getLogger(__name__)
+DB_FILE = "salespulse.db"
+
+
+class InFlight(Executor):
+    """Bolt's listener executor, counting the work still running after ack(), so the console
+    knows when the bot has finished answering instead of guessing with sleeps."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        with self._idle:
+            self._pending += 1
+
+        def run() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+        return self.inner.submit(run)
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait, cancel_futures=cancel_futures)
+
+
+@dataclass
+class Workspace:
+    dir: Path
+    keep: bool
+    deps: Deps
+    fake: FakeSlack
+    app: App
+    slack: SlackRequests
+    inflight: InFlight
+    channels: dict[str, str]  # channel id -> name
+    people: tuple[Person, ...]
+    seeded: list[str] = field(default_factory=list)  # one summary line per seed
+    startup_seconds: float = 0.0
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
+
+    @property
+    def team_id(self) -> str:
+        return TEAM_ID
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(5)
+        self.slack.close()
+        self.inflight.wait_idle(5)
+        self.fake.stop()
+        self.deps.db.dispose()  # checkpoints the WAL into the kept database file
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _serve(web: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
+    config = uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="demo-web", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the demo web server did not start")
+        thread.join(0.01)
+    return server, thread, server.servers[0].sockets[0].getsockname()[1]
+
+
+def open_workspace(
+    keep: Path | None = None, *, customize: Callable[[App, Deps], None] | None = None
+) -> Workspace:
+    """Create, migrate, seed and start everything; `customize` lets tests add listeners."""
+    started = time.monotonic()
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        if (keep / DB_FILE).exists():
+            raise FileExistsError(f"{keep / DB_FILE} exists; pick an empty directory for --keep")
+        root = keep
+    else:
+        root = Path(tempfile.mkdtemp(prefix="salespulse-demo-"))
+    token = "xoxb-demo-" + secrets.token_hex(8)
+    secret = secrets.token_hex(16)
+    fake = FakeSlack(team_id=TEAM_ID, bot_token=token).start()
+    try:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            slack_bot_token=token,
+            slack_signing_secret=secret,
+            slack_app_token=None,
+            slack_api_url=fake.url,
+            database_url=f"sqlite:///{root / DB_FILE}",
+            salespulse_config=None,
+        )
+        config = demo_config()
+        deps = Deps.build(settings, config)
+        deps.sender.channel_interval = 0.0  # one reader at a terminal: no need to pace posts
+        deps.db.migrate()
+        today = datetime.now(ZoneInfo(config.workspace.timezone)).date()
+        ctx = SeedContext(deps=deps, fake=fake, team_id=TEAM_ID, dir=root, today=today)
+        seeded = [seed(ctx) for seed in SEEDS]
+        app = build_app(deps)
+        if customize is not None:
+            customize(app, deps)
+        runner = app.listener_runner
+        inflight = InFlight(runner.listener_executor)
+        runner.listener_executor = inflight
+        runner.lazy_listener_runner.executor = inflight  # type: ignore[attr-defined]
+        server, thread, port = _serve(create_web_app(app, deps))
+    except BaseException:
+        fake.stop()
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+    slack = SlackRequests(
+        f"http://127.0.0.1:{port}/slack/events",
+        secret,
+        team_id=TEAM_ID,
+        response_url=fake.response_url,
+    )
+    return Workspace(
+        dir=root,
+        keep=keep is not None,
+        deps=deps,
+        fake=fake,
+        app=app,
+        slack=slack,
+        inflight=inflight,
+        channels=channel_names(config),
+        people=ctx.people,
+        seeded=seeded,
+        startup_seconds=time.monotonic() - started,
+        _server=server,
+        _thread=thread,
+    )
