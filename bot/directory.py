@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.config import AppConfig, normalize_locale
@@ -78,8 +79,11 @@ def lookup(session: Session, client: WebClient, team_id: str, slack_id: str) -> 
         role="rep",
         source="slack",
     )
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent first request may insert the same person
+            session.add(user)
+    except IntegrityError:
+        return find(session, team_id, slack_id)
     log.info("cached Slack user %s (not in the org import)", slack_id)
     return user
 

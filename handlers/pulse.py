@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from sqlmodel import Session
 
 from bot import directory
 from bot.deps import Deps
+from bot.directory import Who
 from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.mentions import first_word
@@ -21,37 +23,39 @@ LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-
 def register(app: App, deps: Deps) -> None:
     @app.command("/pulse")
     def pulse(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        sub, rest = first_word(command.get("text", ""))
+        team_id, user_id = command["team_id"], command["user_id"]
         with deps.db.session() as session:
-            known = directory.find(session, command["team_id"], command["user_id"]) is not None
-            respond = replier(ack, respond, fast=known)  # type: ignore[assignment]
-            who = directory.actor(
-                session, deps.client, deps.config, command["team_id"], command["user_id"]
-            )
-            if sub in ("", "help", "帮助"):
-                respond(**help_message(who.locale))
-            elif sub == "whoami":
-                manager = directory.by_id(session, who.user.manager_id)
-                respond(
-                    **whoami_message(
-                        locale=who.locale,
-                        name=who.user.name,
-                        team=who.user.team,
-                        manager_slack_id=manager.slack_id if manager else None,
-                        role=who.user.role,
-                        timezone=who.timezone,
-                        language_overridden=who.user.locale_override is not None,
-                        in_org=who.user.source == "org",
-                    )
-                )
-            elif sub == "lang":
-                choice = rest.strip().lower()
-                if choice not in LANG_CHOICES:
-                    raise UserFacingError("lang.usage")
-                directory.set_language(session, who.user, LANG_CHOICES[choice])
-                locale = directory.locale_of(who.user, deps.config)
-                key = "lang.auto" if LANG_CHOICES[choice] is None else "lang.set"
-                respond(**message(t(key, locale, language=t(f"language.{locale}", locale))))
-            else:
-                text = t("error.unknown_subcommand", who.locale, command="/pulse", sub=sub)
-                respond(**message(f"{text}\n{t('pulse.usage', who.locale)}"))
+            known = directory.find(session, team_id, user_id) is not None
+        reply = replier(ack, respond, fast=known)
+        with deps.db.session() as session:
+            who = directory.actor(session, deps.client, deps.config, team_id, user_id)
+            answer = _answer(deps, session, who, command.get("text", ""))
+        reply(**answer)  # after the commit, so a next command sees what this one stored
+
+
+def _answer(deps: Deps, session: Session, who: Who, text: str) -> dict[str, Any]:
+    sub, rest = first_word(text)
+    if sub in ("", "help", "帮助"):
+        return help_message(who.locale)
+    if sub == "whoami":
+        manager = directory.by_id(session, who.user.manager_id)
+        return whoami_message(
+            locale=who.locale,
+            name=who.user.name,
+            team=who.user.team,
+            manager_slack_id=manager.slack_id if manager else None,
+            role=who.user.role,
+            timezone=who.timezone,
+            language_overridden=who.user.locale_override is not None,
+            in_org=who.user.source == "org",
+        )
+    if sub == "lang":
+        choice = rest.strip().lower()
+        if choice not in LANG_CHOICES:
+            raise UserFacingError("lang.usage")
+        directory.set_language(session, who.user, LANG_CHOICES[choice])
+        locale = directory.locale_of(who.user, deps.config)
+        key = "lang.auto" if LANG_CHOICES[choice] is None else "lang.set"
+        return message(t(key, locale, language=t(f"language.{locale}", locale)))
+    text = t("error.unknown_subcommand", who.locale, command="/pulse", sub=sub)
+    return message(f"{text}\n{t('pulse.usage', who.locale)}")
