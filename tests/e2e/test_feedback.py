@@ -152,9 +152,12 @@ MATRIX = [
 def test_visibility_matrix(slack, fake, org, db, giver, kind, visibility, dm, home):
     org.standard()
     secret = f"SECRET-{kind}-{visibility}-{giver}"
-    assert open_and_submit(
-        slack, fake, giver, recipients=["UBOB"], kind=kind, visibility=visibility, text=secret
-    ) is None
+    assert (
+        open_and_submit(
+            slack, fake, giver, recipients=["UBOB"], kind=kind, visibility=visibility, text=secret
+        )
+        is None
+    )
     assert fake.wait_for(lambda: all(fake.dms_to(u) for u in dm))
     assert fake.wait_for(lambda: fake.dms_to(giver))  # the giver's confirmation
     time.sleep(0.2)
@@ -285,7 +288,9 @@ def test_lets_discuss_notifies_the_giver_once(slack, fake, org, db):
     slack.command("UALICE", "/feedback", "<@UXW> suggestion 多跟进老客户")
     value = button_value(wait_dm(fake, "UXW"), views.DISCUSS)
     press(slack, "UXW", views.DISCUSS, value)
-    assert fake.wait_for(lambda: any("would like to discuss" in dump([c]) for c in fake.dms_to("UALICE")))
+    assert fake.wait_for(
+        lambda: any("would like to discuss" in dump([c]) for c in fake.dms_to("UALICE"))
+    )
     assert fake.wait_for(lambda: fake.calls_to("chat.update"))
     assert "你希望和 <@UALICE> 聊聊" in dump(fake.calls_to("chat.update"))
     press(slack, "UXW", views.THANKS, value)  # the other button, pressed before the update landed

@@ -46,7 +46,9 @@ def wait_dm(fake, user: str, n: int = 1):
 
 
 def answer(slack, fake, peer: str, ask_dm, n_view: int, **values):
-    slack.block_action(peer, views.ANSWER, button_value(ask_dm, views.ANSWER), channel_id="D" + peer)
+    slack.block_action(
+        peer, views.ANSWER, button_value(ask_dm, views.ANSWER), channel_id="D" + peer
+    )
     view = opened_view(fake, n_view)
     resp = slack.view_submission(peer, view, modal_values(**values))
     assert resp.status_code == 200
@@ -58,7 +60,9 @@ def test_peer_request_answer_goes_privately_to_the_requester(slack, fake, org, d
     slack.command("UALICE", "/feedback", "request <@UBOB> @小王 about Q3 pitch deck")
     assert "Asked <@UBOB>, <@UXW> for feedback" in reply_text(fake, "UALICE")
     bob_ask, xw_ask = wait_dm(fake, "UBOB"), wait_dm(fake, "UXW")
-    assert "<@UALICE> asked you for feedback" in dump([bob_ask]) and "Q3 pitch deck" in dump([bob_ask])
+    assert "<@UALICE> asked you for feedback" in dump([bob_ask]) and "Q3 pitch deck" in dump(
+        [bob_ask]
+    )
     assert "请你给予反馈" in dump([xw_ask]) and "给予反馈" in dump([xw_ask])
     # Open requests are listed with their age.
     clock["t"] = T0 + timedelta(days=2)
@@ -84,7 +88,9 @@ def test_peer_request_answer_goes_privately_to_the_requester(slack, fake, org, d
     assert "1 waiting, 1 answered" in home_of(slack, fake, "UALICE")
     assert "asked for your feedback" not in home_of(slack, fake, "UBOB")
     # Pressing the old button again: already answered, nothing new.
-    slack.block_action("UBOB", views.ANSWER, button_value(bob_ask, views.ANSWER), channel_id="DUBOB")
+    slack.block_action(
+        "UBOB", views.ANSWER, button_value(bob_ask, views.ANSWER), channel_id="DUBOB"
+    )
     assert "already answered" in reply_text(fake, "UBOB")
     assert len(fake.views("open")) == 1
 
@@ -96,7 +102,9 @@ def test_manager_for_request_holds_answers_until_shared(slack, fake, org, db, cl
     ask = wait_dm(fake, "UALICE")
     assert "about <@UBOB>" in dump([ask]) and "goes only to <@UEMGR>" in dump([ask])
     assert fake.dms_to("UBOB") == []  # the rep isn't told who was asked
-    view, _ = answer(slack, fake, "UALICE", ask, 1, kind="correction", visibility=None, text="HELD-1")
+    view, _ = answer(
+        slack, fake, "UALICE", ask, 1, kind="correction", visibility=None, text="HELD-1"
+    )
     assert "fb_visibility" not in dump([view])  # private to the manager, no choice
     held = wait_dm(fake, "UEMGR")
     assert "HELD-1" in dump([held]) and views.SHARE in dump([held])
@@ -168,7 +176,9 @@ def test_reminder_once_after_three_days_then_expiry(slack, fake, org, db, deps, 
     assert len(fake.dms_to("UBOB")) == 1
     # xiaowang answers before the reminder; only bob is reminded.
     clock["t"] = T0 + timedelta(days=1)
-    answer(slack, fake, "UXW", wait_dm(fake, "UXW"), 1, kind="praise", visibility="private", text="好")
+    answer(
+        slack, fake, "UXW", wait_dm(fake, "UXW"), 1, kind="praise", visibility="private", text="好"
+    )
     wait_dm(fake, "UALICE")
     assert job.func(deps, T0 + timedelta(days=3)).startswith("reminded 1, expired 0")
     reminder = dump([wait_dm(fake, "UBOB", 2)])
@@ -180,7 +190,10 @@ def test_reminder_once_after_three_days_then_expiry(slack, fake, org, db, deps, 
     assert job.func(deps, T0 + timedelta(days=14)).startswith("reminded 0, expired 1")
     assert job.func(deps, T0 + timedelta(days=15)).startswith("reminded 0, expired 0")
     with db.session() as s:
-        assert sorted(a.status for a in s.exec(select(FeedbackAsk)).all()) == ["answered", "expired"]
+        assert sorted(a.status for a in s.exec(select(FeedbackAsk)).all()) == [
+            "answered",
+            "expired",
+        ]
     slack.block_action("UBOB", views.ANSWER, button_value(ask, views.ANSWER), channel_id="DUBOB")
     assert "has expired" in reply_text(fake, "UBOB")
     clock["t"] = T0 + timedelta(days=15)
@@ -203,7 +216,9 @@ def test_answering_someone_elses_ask_is_refused(slack, fake, org):
     org.standard()
     slack.command("UALICE", "/feedback", "request <@UBOB>")
     ask = wait_dm(fake, "UBOB")
-    slack.block_action("UCAROL", views.ANSWER, button_value(ask, views.ANSWER), channel_id="DUCAROL")
+    slack.block_action(
+        "UCAROL", views.ANSWER, button_value(ask, views.ANSWER), channel_id="DUCAROL"
+    )
     assert "don't have permission" in reply_text(fake, "UCAROL")
     assert fake.views("open") == []
 
