@@ -280,7 +280,7 @@ def create_request(
         team_id=team_id,
         requester_id=requester.id,  # type: ignore[arg-type]
         subject_id=subject.id,  # type: ignore[arg-type]
-        topic=topic,
+        topic=topic[:500] if topic else None,
         created_at=now,
     )
     session.add(request)
@@ -474,7 +474,7 @@ def direct_report_counts(
     start = local_month_start(now, timezone)
     counts = counts_by_kind(
         session, manager.team_id, [u.id for u in reports], start, now + timedelta(seconds=1)
-    )  # type: ignore[misc]
+    )
     return [(u, counts.get(u.id, {})) for u in sorted(reports, key=lambda u: u.name)]  # type: ignore[arg-type]
 
 

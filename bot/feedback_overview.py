@@ -4,7 +4,7 @@ Each list is filtered through bot/permissions.py; HR gets counts and trends, nev
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot import directory, feedback, kudos, permissions
 from bot.deps import Deps
@@ -12,7 +12,6 @@ from bot.directory import Who
 from bot.views.blocks import Block
 from bot.views.feedback import Overview, ReceivedItem, overview_blocks
 from storage.feedback_models import Feedback
-from storage.models import User
 
 
 def _item(session: Session, fb: Feedback, with_subject: bool = False) -> ReceivedItem:
@@ -73,7 +72,3 @@ def build(deps: Deps, session: Session, who: Who) -> Overview:
 
 def home_section(deps: Deps, session: Session, who: Who) -> list[Block]:
     return overview_blocks(who.locale, build(deps, session, who))
-
-
-def is_manager(session: Session, user: User) -> bool:
-    return session.exec(select(User.id).where(User.manager_id == user.id)).first() is not None

@@ -22,6 +22,7 @@ from storage.feedback_models import Kudos, KudosRecipient, KudosValue
 from storage.models import User
 
 log = logging.getLogger(__name__)
+MAX_MESSAGE = 3000  # fits one Block Kit section with the card's title
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def give(
     channel = deps.config.channels.recognition
     if not channel:
         raise UserFacingError("kudos.no_channel")
+    if len(message) > MAX_MESSAGE:
+        raise UserFacingError("kudos.too_long", max=MAX_MESSAGE)
     now = deps.clock()
     check_new(session, deps.config, giver, recipients, now)
     kudos = Kudos(

@@ -70,6 +70,8 @@ def register(app: App, deps: Deps) -> None:
         team_id, channel, ts = body["team_id"], item["channel"], item["ts"]
         with deps.db.session() as session:
             who = directory.actor(session, deps.client, deps.config, team_id, event["user"])
+            if who.user.is_bot:
+                return
             reaction = kudos.Reaction(channel, ts)
             if kudos.find_by_reaction(session, team_id, who.user, reaction) is not None:
                 return  # the same reaction again: one kudos per giver and message

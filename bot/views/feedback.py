@@ -5,6 +5,7 @@ Pure functions of plain values; ids of actions and views live here so handlers s
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,8 +60,8 @@ def kind_label(kind: str, locale: str) -> str:
 
 
 def kudos_card(
-    locale: str, *, giver: str, recipients: list[str], message: str, values: list[str] = ()
-) -> dict[str, Any]:  # type: ignore[assignment]
+    locale: str, *, giver: str, recipients: list[str], message: str, values: Sequence[str] = ()
+) -> dict[str, Any]:
     title = t("kudos.card", locale, giver=f"<@{giver}>", recipients=_people(recipients))
     blocks = [section(f"{title}\n{_quote(message)}")]
     tags = " · ".join(f"`#{v}`" for v in values)
@@ -272,10 +273,10 @@ def _input(block_id: str, label: str, element: dict, optional: bool = False) -> 
 def feedback_modal(
     locale: str,
     *,
-    recipients: list[str] = (),  # type: ignore[assignment]
+    recipients: Sequence[str] = (),
     kind: str = "suggestion",
     text: str = "",
-    metrics: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    metrics: Sequence[tuple[str, str]] = (),
     fixed_recipient: str | None = None,
     requester: str | None = None,
     topic: str | None = None,

@@ -72,6 +72,7 @@ def test_chinese_kudos_with_handle_and_chinese_value(slack, fake, org, db):
         ("<@UBOB>", "say what the kudos is for"),
         ("<@UBOB> #teamwork", "say what the kudos is for"),
         ("<@UBOB> <@UXW> <@UCAROL> <@UEMGR> thanks all", "at most 3"),
+        ("<@UBOB> " + "x" * 3001, "at most 3000 characters"),
     ],
 )
 def test_refusals_explain_and_store_nothing(slack, fake, org, db, text, expected):
