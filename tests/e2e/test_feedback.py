@@ -381,6 +381,7 @@ def test_list_shows_received_kudos_and_manager_counts(slack, fake, org):
     slack.command("UALICE", "/kudos", "<@UBOB> great #teamwork")
     reply_text(fake, "UALICE")
     slack.command("UALICE", "/feedback", "<@UBOB> praise first")
+    assert fake.wait_for(lambda: len(fake.dms_to("UBOB")) == 2)  # in order: newest is known
     slack.command("UCAROL", "/feedback", "<@UBOB> correction second")
     assert fake.wait_for(lambda: len(fake.dms_to("UBOB")) == 3)
     slack.command("UBOB", "/feedback", "list")
