@@ -15,4 +15,6 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("/pulse", "help.pulse", "SalesPulse: help, who am I, language"),
+    Command("/kudos", "help.kudos", "Praise colleagues in the recognition channel"),
+    Command("/feedback", "help.feedback", "Give, ask for and see feedback"),
 )

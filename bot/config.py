@@ -69,12 +69,41 @@ class TeamConfig(_Strict):
     channel: str | None = None
 
 
+class ValueConfig(_Strict):
+    """A company value people tag kudos with (#key, #label_en or #label_zh)."""
+
+    key: str = Field(min_length=1, max_length=50)
+    label_en: str = Field(min_length=1, max_length=100)
+    label_zh: str = Field(min_length=1, max_length=100)
+
+
+class KudosConfig(_Strict):
+    max_recipients: int = Field(default=10, ge=1, le=50)
+    daily_limit: int = Field(default=10, ge=1)  # kudos a giver may send per local day
+    emoji: str = Field(default="clap", min_length=1)  # reaction name without colons
+    withdraw_minutes: int = Field(default=5, ge=0)  # removing the reaction within this withdraws
+
+    @field_validator("emoji")
+    @classmethod
+    def _emoji(cls, value: str) -> str:
+        return value.strip(":")
+
+
+class FeedbackConfig(_Strict):
+    max_peers: int = Field(default=10, ge=1, le=50)  # people asked in one /feedback request
+    reminder_days: int = Field(default=3, ge=1)
+    expiry_days: int = Field(default=14, ge=1)
+
+
 class AppConfig(_Strict):
     """The TOML file. Feature sections are added here as features arrive."""
 
     workspace: WorkspaceConfig = Field(default_factory=WorkspaceConfig)
     channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
     teams: dict[str, TeamConfig] = Field(default_factory=dict)
+    values: list[ValueConfig] = Field(default_factory=list)
+    kudos: KudosConfig = Field(default_factory=KudosConfig)
+    feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
 
     @classmethod
     def load(cls, path: Path | None) -> AppConfig:

@@ -8,14 +8,14 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from bot import directory
+from bot import directory, feedback_overview
 from bot.deps import Deps
 from bot.directory import Who
 from bot.views.blocks import Block
 from bot.views.pulse import home_view
 
 HomeSection = Callable[[Deps, Session, Who], list[Block]]
-SECTIONS: tuple[HomeSection, ...] = ()
+SECTIONS: tuple[HomeSection, ...] = (feedback_overview.home_section,)
 
 
 def build(deps: Deps, session: Session, who: Who) -> dict:

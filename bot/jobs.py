@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import delete
 
+from bot import feedback
 from bot.config import AppConfig
 from bot.deps import Deps
 from storage.models import ProcessedEvent
@@ -51,6 +52,12 @@ JOBS: tuple[Job, ...] = (
         housekeeping,
         lambda config: {"trigger": "cron", "hour": 3, "minute": 17},
         "prune old records",
+    ),
+    Job(
+        "feedback-reminders",
+        feedback.remind_and_expire,
+        lambda config: {"trigger": "cron", "hour": 10, "minute": 5},
+        "remind peers of unanswered feedback requests once, expire old ones",
     ),
 )
 

@@ -39,6 +39,9 @@ class Sender:
         self._lock = threading.Lock()
         self._last_post: dict[str, float] = {}
         self._dm_channels: dict[str, str] = {}
+        # Two flushes at once (a button double click, the outbox job) would both see a row
+        # pending and send it twice: one flush at a time per process.
+        self._flush_lock = threading.Lock()
 
     # --- direct sends (interactive flows) -------------------------------------------------
     def dm_channel(self, user_id: str) -> str:
@@ -94,6 +97,10 @@ class Sender:
     def flush(self, db: Database, *, team_id: str | None = None) -> tuple[int, int]:
         """Send every due pending delivery; returns (sent, failed). One failure never stops
         the others: it is retried later with backoff, up to MAX_ATTEMPTS."""
+        with self._flush_lock:
+            return self._flush(db, team_id)
+
+    def _flush(self, db: Database, team_id: str | None) -> tuple[int, int]:
         sent = failed = 0
         with db.session() as session:
             query = select(Delivery.id).where(

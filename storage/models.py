@@ -91,3 +91,27 @@ class SchedulerLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     owner: str = Field(max_length=128)
     expires_at: datetime = _ts()
+
+
+from storage.feedback_models import (  # noqa: E402  (tables must register with the metadata)
+    Feedback,
+    FeedbackAsk,
+    FeedbackRequest,
+    Kudos,
+    KudosRecipient,
+    KudosValue,
+)
+
+__all__ = [
+    "ROLES",
+    "Delivery",
+    "Feedback",
+    "FeedbackAsk",
+    "FeedbackRequest",
+    "Kudos",
+    "KudosRecipient",
+    "KudosValue",
+    "ProcessedEvent",
+    "SchedulerLease",
+    "User",
+]
