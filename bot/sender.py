@@ -8,11 +8,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from storage.db import Database
@@ -21,6 +22,7 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+CLAIM_LEASE = timedelta(minutes=5)  # a claimed delivery not settled by then is retried
 
 
 class Sender:
@@ -39,9 +41,6 @@ class Sender:
         self._lock = threading.Lock()
         self._last_post: dict[str, float] = {}
         self._dm_channels: dict[str, str] = {}
-        # Two flushes at once (a button double click, the outbox job) would both see a row
-        # pending and send it twice: one flush at a time per process.
-        self._flush_lock = threading.Lock()
 
     # --- direct sends (interactive flows) -------------------------------------------------
     def dm_channel(self, user_id: str) -> str:
@@ -95,41 +94,64 @@ class Sender:
         return row
 
     def flush(self, db: Database, *, team_id: str | None = None) -> tuple[int, int]:
-        """Send every due pending delivery; returns (sent, failed). One failure never stops
-        the others: it is retried later with backoff, up to MAX_ATTEMPTS."""
-        with self._flush_lock:
-            return self._flush(db, team_id)
-
-    def _flush(self, db: Database, team_id: str | None) -> tuple[int, int]:
+        """Send every due delivery; returns (sent, failed). One failure never stops the others:
+        it is retried later with backoff, up to MAX_ATTEMPTS."""
         sent = failed = 0
         with db.session() as session:
-            query = select(Delivery.id).where(
-                Delivery.status == "pending", Delivery.next_attempt_at <= utcnow()
-            )
+            query = select(Delivery.id).where(_due(utcnow()))
             if team_id:
                 query = query.where(Delivery.team_id == team_id)
             ids = list(session.exec(query.order_by(Delivery.id)))  # type: ignore[arg-type]
         for delivery_id in ids:
-            with db.session() as session:
-                row = session.get(Delivery, delivery_id)
-                if row is None or row.status != "pending":
-                    continue
-                row.attempts += 1
-                try:
-                    row.ts = self.post(row.channel, row.text, row.blocks)
-                except (SlackApiError, OSError) as exc:  # OSError: Slack unreachable
-                    row.last_error = _reason(exc)
-                    row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
-                    row.next_attempt_at = utcnow() + timedelta(minutes=2**row.attempts)
-                    log.warning(
-                        "delivery %s to %s failed: %s", row.key, row.channel, row.last_error
-                    )
-                    failed += 1
-                else:
-                    row.status, row.sent_at, row.last_error = "sent", utcnow(), None
-                    sent += 1
-                session.add(row)
+            row = _claim(db, delivery_id)
+            if row is None:
+                continue  # another flush (a double click, the job, another process) has it
+            try:  # no database transaction is held open while Slack answers
+                ts = self.post(row.channel, row.text, row.blocks)
+            except (SlackApiError, OSError) as exc:  # OSError: Slack unreachable
+                _settle(db, delivery_id, error=_reason(exc))
+                log.warning("delivery %s to %s failed: %s", row.key, row.channel, _reason(exc))
+                failed += 1
+            else:
+                _settle(db, delivery_id, ts=ts)
+                sent += 1
         return sent, failed
+
+
+def _due(now: datetime) -> Any:
+    # "sending" past its lease means the process that claimed it died mid-send: retry it.
+    return Delivery.status.in_(("pending", "sending")) & (Delivery.next_attempt_at <= now)  # type: ignore[attr-defined]
+
+
+def _claim(db: Database, delivery_id: int) -> Delivery | None:
+    """Mark one delivery as being sent, atomically, so exactly one flush sends it."""
+    now = utcnow()
+    with db.session() as session:
+        claimed = session.exec(
+            update(Delivery)  # type: ignore[arg-type]
+            .where(Delivery.id == delivery_id, _due(now))
+            .values(
+                status="sending",
+                attempts=Delivery.attempts + 1,
+                next_attempt_at=now + CLAIM_LEASE,
+            )
+        ).rowcount
+        return session.get(Delivery, delivery_id) if claimed else None
+
+
+def _settle(
+    db: Database, delivery_id: int, *, ts: str | None = None, error: str | None = None
+) -> None:
+    with db.session() as session:
+        row = session.get(Delivery, delivery_id)
+        assert row is not None
+        if error is None:
+            row.status, row.ts, row.sent_at, row.last_error = "sent", ts, utcnow(), None
+        else:
+            row.last_error = error
+            row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
+            row.next_attempt_at = utcnow() + timedelta(minutes=2**row.attempts)
+        session.add(row)
 
 
 def _reason(exc: Exception) -> str:

@@ -74,7 +74,7 @@ class Delivery(SQLModel, table=True):
     channel: str = Field(max_length=32)  # a channel id, or a user id for a DM
     text: str
     blocks: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
-    status: str = Field(default="pending", max_length=16)  # pending | sent | failed
+    status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None
     ts: str | None = Field(default=None, max_length=32)

@@ -78,3 +78,44 @@ def test_dm_channel_is_opened_once_per_user(deps, fake):
     deps.sender.post("UBOB", "two")
     assert len(fake.calls_to("conversations.open")) == 1
     assert [c.params["text"] for c in fake.dms_to("UBOB")] == ["one", "two"]
+
+
+def test_concurrent_flushes_send_each_delivery_once(deps, fake):
+    import threading
+
+    for i in range(10):
+        enqueue(deps, f"k{i}", f"C{i}", f"message {i}")
+    barrier = threading.Barrier(3)
+    totals: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        barrier.wait()
+        totals.append(deps.sender.flush(deps.db))
+
+    threads = [threading.Thread(target=flush) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sum(sent for sent, _ in totals) == 10
+    assert sorted(c.params["text"] for c in fake.messages()) == sorted(
+        f"message {i}" for i in range(10)
+    )
+
+
+def test_claim_abandoned_by_a_dead_process_is_retried_after_its_lease(deps, fake):
+    enqueue(deps, "k1", "CEAST", "survives a crash")
+    with deps.db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
+        row.status, row.attempts = "sending", 1  # claimed, then the process died
+        row.next_attempt_at = utcnow() + timedelta(minutes=5)
+        s.add(row)
+    assert deps.sender.flush(deps.db) == (0, 0)  # still leased
+    with deps.db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
+        row.next_attempt_at = utcnow() - timedelta(seconds=1)  # lease over
+        s.add(row)
+    assert deps.sender.flush(deps.db) == (1, 0)
+    with deps.db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
+        assert (row.status, row.attempts) == ("sent", 2)
