@@ -43,6 +43,7 @@ def create_web_app(bolt_app: App, deps: Deps, extra_routes: list[Route] | None =
         revision = await run_in_threadpool(deps.db.current_revision) if ok else None
         body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unreachable"}
         body["schema_revision"] = revision
+        body["schema_current"] = revision == deps.db.head_revision()
         return JSONResponse(body, status_code=200 if ok else 503)
 
     routes = [

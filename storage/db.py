@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -68,6 +69,11 @@ class Database:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             except Exception:
                 return None
+
+    @staticmethod
+    def head_revision() -> str | None:
+        """The newest revision this code ships."""
+        return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
     def migrate(self) -> None:
         """Upgrade the schema to the newest Alembic revision."""

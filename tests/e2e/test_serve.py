@@ -14,6 +14,7 @@ import pytest
 
 from bot.slack_emulator import FakeSlack
 from bot.slack_requests import SlackRequests
+from storage.db import Database
 
 ROOT = Path(__file__).parents[2]
 
@@ -64,7 +65,12 @@ def test_serve_process_migrates_and_answers(fake_slack, tmp_path):
                 time.sleep(0.1)
         assert health is not None, (tmp_path / "serve.log").read_text()
         assert health.status_code == 200
-        assert health.json() == {"status": "ok", "database": "ok", "schema_revision": "0001"}
+        assert health.json() == {
+            "status": "ok",
+            "database": "ok",
+            "schema_revision": Database.head_revision(),  # serve migrated SQLite on start
+            "schema_current": True,
+        }
         slack = SlackRequests(
             f"http://127.0.0.1:{port}/slack/events",
             "serve-secret",
