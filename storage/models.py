@@ -91,3 +91,12 @@ class SchedulerLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     owner: str = Field(max_length=128)
     expires_at: datetime = _ts()
+
+
+# Feature tables live in their own modules; imported here so Alembic and create_all see them.
+from storage.kpi_models import (  # noqa: E402, F401
+    KpiConfigVersion,
+    KpiFact,
+    KpiRollup,
+    KpiTarget,
+)

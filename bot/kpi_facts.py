@@ -1,0 +1,376 @@
+"""KPI facts in: one validator and one writer shared by the file import, the HTTP API and
+anything else that records facts, so every path accepts and rejects exactly the same rows.
+
+Writes keep `kpi_rollups` in step in the same transaction: the rollups of every period a
+written (or replaced) fact falls in are rebuilt from the facts themselves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from bot.config import AppConfig
+from bot.periods import KINDS, keys_of
+from storage.kpi_models import SCALE, KpiFact
+from storage.models import User
+
+MAX_ABS_VALUE = Decimal(10) ** 12  # a trillion of any unit: anything bigger is a typo
+MAX_DECIMALS = 6  # values are stored in millionths
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_FACT_COLUMNS = ("date", "user", "metric", "value")
+CHUNK = 50_000
+_FULL_PERIOD_REBUILD = 500  # more people than this: rebuild whole periods, not per person
+
+
+@dataclass(slots=True)
+class FactRow:
+    line: int
+    user_id: int
+    metric: str
+    day: date
+    value: int  # micro-units
+    ref: str | None
+    keys: tuple[str, str, str, str]
+
+
+@dataclass
+class IngestResult:
+    rows: list[FactRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    imported: int = 0
+    replaced: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_value(text: str) -> int:
+    """'1,234.50' -> 1234500000 micro-units; ValueError with the reason otherwise."""
+    raw = text.strip()
+    if _THOUSANDS.match(raw):
+        raw = raw.replace(",", "")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"value {text!r} is not a number") from None
+    if not number.is_finite():
+        raise ValueError(f"value {text!r} is not a number")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
+        raise ValueError(f"value {text!r} has more than {MAX_DECIMALS} decimal places")
+    if abs(number) >= MAX_ABS_VALUE:
+        raise ValueError(f"value {text!r} is too large")
+    return int(number.scaleb(MAX_DECIMALS))
+
+
+def to_decimal(micro: int | Decimal | float | None) -> Decimal | None:
+    """Micro-units back to the exact Decimal, without trailing zeros (1234567, 12.5)."""
+    if micro is None:
+        return None
+    value = Decimal(micro) / SCALE if isinstance(micro, float) else Decimal(micro).scaleb(-6)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def parse_day(text: str) -> date:
+    raw = text.strip().replace("/", "-")
+    if raw[:10] != raw:  # Excel datetimes arrive as 2026-11-05T00:00:00
+        if raw[10:] not in ("T00:00:00", " 00:00:00"):
+            raise ValueError(f"date {text!r} is not a date like 2026-11-05")
+        raw = raw[:10]
+    parts = raw.split("-")
+    try:
+        if len(parts) != 3 or len(parts[0]) != 4:
+            raise ValueError
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValueError(f"date {text!r} is not a date like 2026-11-05") from None
+
+
+class FactValidator:
+    """Checks rows against the config and the directory; remembers refs seen in this batch."""
+
+    def __init__(self, session: Session, team_id: str, config: AppConfig, today: date) -> None:
+        self.metrics = {m.key for m in config.metrics}
+        self.today = today
+        self.by_slack: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        users = session.exec(
+            select(User.id, User.slack_id, User.email).where(  # type: ignore[call-overload]
+                User.team_id == team_id,
+                User.is_bot == False,  # noqa: E712
+            )
+        )
+        for user_id, slack_id, email in users:
+            self.by_slack[slack_id.upper()] = user_id
+            if email:
+                self.by_email[email.lower()] = user_id
+        self._days: dict[str, tuple[date, tuple[str, str, str, str]] | str] = {}
+        self._refs: dict[str, int] = {}
+
+    def _day(self, text: str) -> tuple[date, tuple[str, str, str, str]] | str:
+        found = self._days.get(text)
+        if found is None:
+            try:
+                day = parse_day(text)
+            except ValueError as exc:
+                found = str(exc)
+            else:
+                if day > self.today:
+                    found = f"date {text!r} is in the future"
+                else:
+                    found = (day, keys_of(day))
+            self._days[text] = found
+        return found
+
+    def check(
+        self, line: int, raw: dict[str, Any], errors: list[tuple[int, str]]
+    ) -> FactRow | None:
+        problems: list[str] = []
+        day_text = str(raw.get("date") or "").strip()
+        day = self._day(day_text) if day_text else "date is empty"
+        if isinstance(day, str):
+            problems.append(day)
+        who = str(raw.get("user") or "").strip()
+        user_id = self.by_email.get(who.lower()) if "@" in who else self.by_slack.get(who.upper())
+        if user_id is None:
+            problems.append(
+                f"user {who!r} is not a slack_id or email in the org directory"
+                if who
+                else "user is empty"
+            )
+        metric = str(raw.get("metric") or "").strip()
+        if metric not in self.metrics:
+            known = ", ".join(sorted(self.metrics))
+            problems.append(f"metric {metric!r} is not configured (metrics: {known})")
+        value_raw = raw.get("value")
+        value = 0
+        if value_raw is None or str(value_raw).strip() == "":
+            problems.append("value is empty")
+        else:
+            try:
+                value = parse_value(str(value_raw))
+            except ValueError as exc:
+                problems.append(str(exc))
+        ref = str(raw.get("ref") or "").strip() or None
+        if ref is not None:
+            if len(ref) > 255:
+                problems.append("ref is longer than 255 characters")
+            elif ref in self._refs:
+                problems.append(f"duplicate ref {ref!r} (also on line {self._refs[ref]})")
+            else:
+                self._refs[ref] = line
+        if problems:
+            errors.extend((line, p) for p in problems)
+            return None
+        assert user_id is not None and not isinstance(day, str)
+        return FactRow(line, user_id, metric, day[0], value, ref, day[1])
+
+
+def validate(
+    session: Session,
+    team_id: str,
+    config: AppConfig,
+    today: date,
+    rows: Iterable[tuple[int, dict[str, Any]]],
+) -> IngestResult:
+    """Every row checked; `result.rows` holds the good ones and `result.errors` the rest."""
+    checker = FactValidator(session, team_id, config, today)
+    result = IngestResult()
+    append = result.rows.append
+    for line, raw in rows:
+        row = checker.check(line, raw, result.errors)
+        if row is not None:
+            append(row)
+    return result
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def write_facts(
+    session: Session,
+    team_id: str,
+    rows: list[FactRow],
+    *,
+    progress: Callable[[int], None] = lambda n: None,
+) -> tuple[int, int]:
+    """Insert the facts (replacing earlier facts with the same ref) and rebuild the affected
+    rollups, all in the caller's transaction. Returns (imported, replaced)."""
+    conn = session.connection()
+    facts = KpiFact.__table__  # type: ignore[attr-defined]
+    touched_users: set[int] = {r.user_id for r in rows}
+    touched: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for keys in {r.keys for r in rows}:
+        for kind, key in zip(KINDS, keys, strict=True):
+            touched[kind].add(key)
+
+    replaced = 0
+    refs = [r.ref for r in rows if r.ref is not None]
+    has_refs = (
+        refs
+        and conn.execute(
+            select(facts.c.id).where(facts.c.team_id == team_id, facts.c.ref.is_not(None)).limit(1)
+        ).first()
+    )
+    if has_refs:
+        for chunk in _chunks(refs, 500):
+            old = conn.execute(
+                select(
+                    facts.c.id,
+                    facts.c.user_id,
+                    facts.c.week,
+                    facts.c.month,
+                    facts.c.quarter,
+                    facts.c.year,
+                ).where(facts.c.team_id == team_id, facts.c.ref.in_(chunk))
+            ).all()
+            if not old:
+                continue
+            for _, user_id, *keys in old:
+                touched_users.add(user_id)
+                for kind, key in zip(KINDS, keys, strict=True):
+                    touched[kind].add(key)
+            conn.execute(delete(facts).where(facts.c.id.in_([o[0] for o in old])))
+            replaced += len(old)
+
+    stmt = insert(facts)
+    for chunk in _chunks(rows, CHUNK):
+        conn.execute(
+            stmt,
+            [
+                {
+                    "team_id": team_id,
+                    "user_id": r.user_id,
+                    "metric": r.metric,
+                    "day": r.day,
+                    "value": r.value,
+                    "ref": r.ref,
+                    "week": r.keys[0],
+                    "month": r.keys[1],
+                    "quarter": r.keys[2],
+                    "year": r.keys[3],
+                }
+                for r in chunk
+            ],
+        )
+        progress(len(chunk))
+    refresh_rollups(conn, team_id, touched, touched_users)
+    return len(rows) - replaced, replaced
+
+
+# The rollup of one period kind, rebuilt from the facts. `last` is the value on the latest
+# day (the latest written fact when a day has several).
+_REBUILD = """
+INSERT INTO kpi_rollups (team_id, period, metric, user_id, total, n, peak, last_day, last_value)
+SELECT :team, period, metric, user_id, SUM(value), COUNT(*), MAX(value), MAX(day),
+       MAX(CASE WHEN rn = 1 THEN value END)
+FROM (
+    SELECT {col} AS period, metric, user_id, value, day,
+           ROW_NUMBER() OVER (PARTITION BY {col}, user_id, metric ORDER BY day DESC, id DESC) AS rn
+    FROM kpi_facts
+    WHERE team_id = :team AND {col} IN :keys {users}
+) f
+GROUP BY period, metric, user_id
+"""
+
+
+def refresh_rollups(
+    conn: Connection, team_id: str, touched: dict[str, set[str]], users: set[int] | None
+) -> None:
+    """Rebuild the rollups of these periods (for these people, or everyone when there are
+    many or `users` is None) from the facts."""
+    per_user = users is not None and len(users) <= _FULL_PERIOD_REBUILD
+    user_filter = "AND user_id IN :users" if per_user else ""
+    for kind in KINDS:
+        keys = sorted(touched.get(kind, ()))
+        if not keys:
+            continue
+        params: dict[str, Any] = {"team": team_id, "keys": keys}
+        binds = [bindparam("keys", expanding=True)]
+        if per_user:
+            params["users"] = sorted(users or ())
+            binds.append(bindparam("users", expanding=True))
+        conn.execute(
+            text(
+                "DELETE FROM kpi_rollups WHERE team_id = :team AND period IN :keys " + user_filter
+            ).bindparams(*binds),
+            params,
+        )
+        conn.execute(text(_REBUILD.format(col=kind, users=user_filter)).bindparams(*binds), params)
+
+
+def rebuild_all_rollups(conn: Connection, team_id: str) -> None:
+    """Every rollup of a workspace from scratch (repairs; and the check in the tests)."""
+    conn.execute(text("DELETE FROM kpi_rollups WHERE team_id = :team"), {"team": team_id})
+    touched: dict[str, set[str]] = {}
+    for kind in KINDS:
+        found = conn.execute(
+            text(f"SELECT DISTINCT {kind} FROM kpi_facts WHERE team_id = :team"),
+            {"team": team_id},
+        )
+        touched[kind] = {row[0] for row in found}
+    refresh_rollups(conn, team_id, touched, None)
+
+
+def rollup_mismatches(conn: Connection, team_id: str) -> list[tuple[Any, ...]]:
+    """Rollup rows that differ from a fresh rebuild from the facts (empty when in step)."""
+    columns = "period, metric, user_id, total, n, peak, last_day, last_value"
+    stored = set(
+        conn.execute(
+            text(f"SELECT {columns} FROM kpi_rollups WHERE team_id = :team"), {"team": team_id}
+        ).all()
+    )
+    nested = conn.begin_nested()
+    try:
+        rebuild_all_rollups(conn, team_id)
+        fresh = set(
+            conn.execute(
+                text(f"SELECT {columns} FROM kpi_rollups WHERE team_id = :team"),
+                {"team": team_id},
+            ).all()
+        )
+    finally:
+        nested.rollback()
+    return sorted(stored ^ fresh, key=repr)
+
+
+def import_file(
+    session: Session,
+    team_id: str,
+    config: AppConfig,
+    path: Any,
+    today: date,
+    *,
+    skip_invalid: bool = False,
+    read_progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+    write_progress: Callable[[int], None] = lambda n: None,
+) -> IngestResult:
+    """`salespulse kpi import`: validate the whole file; write it only when every row is good,
+    or (skip_invalid) write the good rows and report the rest. Raises FileFormatError when
+    the file itself can't be read."""
+    from bot.tabular import read_table, require_columns
+
+    header, rows = read_table(path)
+    require_columns(header, _FACT_COLUMNS)
+    result = validate(session, team_id, config, today, read_progress(rows))
+    if result.errors:
+        result.errors.sort()
+        if not skip_invalid:
+            return result
+    result.imported, result.replaced = write_facts(
+        session, team_id, result.rows, progress=write_progress
+    )
+    return result

@@ -1,0 +1,421 @@
+"""The one scorecard: actual, target, attainment, composite, rank and change, for every view,
+digest and later feature.
+
+Everything over many people is computed in the database from `kpi_rollups` (kept in step
+with the facts) and `kpi_targets`: GROUP BY for composites, window functions for ranks.
+Metric definitions (aggregate, direction, weight) come from the config at query time, so a
+weight change re-scores history. Python only turns a handful of exact integers into
+Decimals for display.
+
+Rules:
+- actual: the metric's aggregate (sum, avg, max, last) over the days of the period;
+- target: the person's own target for the period, else their sales team's (reps only);
+  a week with no target gets its month's: prorated by working days for `sum` metrics,
+  the month's value as is for avg/max/last;
+- attainment: actual / target, or target / actual when lower is better; no facts = 0;
+- composite: weighted mean of attainment, each capped at 150% (and at least 0), over the
+  metrics that have a target; people without any target are not ranked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session, select
+
+from bot.config import AppConfig, MetricConfig
+from bot.kpi_facts import to_decimal
+from bot.periods import Period, containing, week_month_shares
+from storage.kpi_models import KpiConfigVersion
+from storage.models import User
+
+log = logging.getLogger(__name__)
+CAP = Decimal("1.5")
+_NONE = "-"  # a period key no row has: unused week-proration slots
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    metric: MetricConfig
+    actual: Decimal | None  # None: no facts in the period
+    target: Decimal | None  # None: no target
+    previous: Decimal | None  # the actual of the previous period of the same kind
+
+    @property
+    def attainment(self) -> Decimal | None:
+        """Uncapped: 1.2 means 120% of target (or of the allowance, when lower is better)."""
+        return attainment(self.metric, self.actual, self.target)
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.actual is None and self.previous is None:
+            return None
+        return (self.actual or Decimal(0)) - (self.previous or Decimal(0))
+
+
+@dataclass(frozen=True)
+class Standing:
+    user_id: int
+    slack_id: str
+    name: str
+    team: str | None
+    composite: float
+    team_rank: int
+    team_size: int
+    company_rank: int
+    company_size: int
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    user: User
+    period: Period
+    metrics: list[MetricResult]
+    standing: Standing | None  # None: no target in this period, so not ranked
+    previous_composite: float | None
+
+    @property
+    def composite(self) -> float | None:
+        return self.standing.composite if self.standing else None
+
+    @property
+    def composite_change(self) -> float | None:
+        if self.composite is None or self.previous_composite is None:
+            return None
+        return self.composite - self.previous_composite
+
+    @property
+    def has_data(self) -> bool:
+        return any(m.actual is not None or m.target is not None for m in self.metrics)
+
+
+def attainment(
+    metric: MetricConfig, actual: Decimal | None, target: Decimal | None
+) -> Decimal | None:
+    if target is None or target <= 0:
+        return None
+    if actual is None:
+        return Decimal(0)
+    if metric.higher_is_better:
+        return max(Decimal(0), actual / target)
+    if actual * CAP <= target:  # includes 0: far under the allowance
+        return CAP
+    return target / actual
+
+
+def capped(value: Decimal | None) -> Decimal | None:
+    return None if value is None else min(CAP, max(Decimal(0), value))
+
+
+# --- SQL -----------------------------------------------------------------------------------
+
+
+def _params(config: AppConfig, team_id: str, period: Period) -> tuple[str, dict[str, Any]]:
+    """The metrics as a VALUES table, plus the period keys the targets may come from."""
+    rows = []
+    params: dict[str, Any] = {"team": team_id, "p": period.key}
+    for i, m in enumerate(config.metrics):
+        rows.append(f"(:k{i}, :a{i}, :h{i}, :w{i})")
+        params.update({f"k{i}": m.key, f"a{i}": m.aggregate, f"h{i}": int(m.higher_is_better)})
+        params[f"w{i}"] = float(m.weight)
+    params.update({"m1": _NONE, "f1": 0.0, "m2": _NONE, "f2": 0.0, "mm": _NONE})
+    if period.kind == "week":
+        shares = week_month_shares(period)
+        for slot, (key, week_days, month_days) in zip(("1", "2"), shares, strict=False):
+            params[f"m{slot}"] = key
+            params[f"f{slot}"] = week_days / month_days if month_days else 0.0
+        params["mm"] = containing("month", period.start + (period.end - period.start) / 2).key
+    values = ", ".join(rows) if rows else "(NULL, NULL, NULL, NULL)"
+    return values, params
+
+
+_CTES = """
+m(key, agg, hib, w) AS (VALUES {values}),
+eff AS (
+    SELECT t.period, t.user_id, t.metric, t.target
+    FROM kpi_targets t
+    WHERE t.team_id = :team AND t.period IN (:p, :m1, :m2, :mm)
+      AND t.user_id IS NOT NULL {t_users}
+    UNION ALL
+    SELECT t.period, u.id, t.metric, t.target
+    FROM users u
+    JOIN kpi_targets t ON t.team_id = u.team_id AND t.scope = 'team:' || u.team
+    WHERE u.team_id = :team AND u.role = 'rep' AND t.period IN (:p, :m1, :m2, :mm) {u_users}
+      AND NOT EXISTS (
+        SELECT 1 FROM kpi_targets x
+        WHERE x.team_id = t.team_id AND x.period = t.period AND x.user_id = u.id
+          AND x.metric = t.metric)
+),
+tgt AS (
+    SELECT e.user_id, e.metric,
+      COALESCE(
+        CAST(MAX(CASE WHEN e.period = :p THEN e.target END) AS DOUBLE PRECISION),
+        CASE WHEN m.agg = 'sum'
+          THEN SUM(CASE WHEN e.period = :m1 THEN e.target * :f1
+                        WHEN e.period = :m2 THEN e.target * :f2 END)
+          ELSE CAST(MAX(CASE WHEN e.period = :mm THEN e.target END) AS DOUBLE PRECISION)
+        END) AS target
+    FROM eff e JOIN m ON m.key = e.metric
+    GROUP BY e.user_id, e.metric, m.agg
+),
+act AS (
+    SELECT r.user_id, r.metric, r.total, r.n, r.peak, r.last_value,
+      CASE m.agg WHEN 'avg' THEN CAST(r.total AS DOUBLE PRECISION) / r.n
+                 WHEN 'max' THEN CAST(r.peak AS DOUBLE PRECISION)
+                 WHEN 'last' THEN CAST(r.last_value AS DOUBLE PRECISION)
+                 ELSE CAST(r.total AS DOUBLE PRECISION) END AS actual
+    FROM kpi_rollups r JOIN m ON m.key = r.metric
+    WHERE r.team_id = :team AND r.period = :p {r_users}
+)"""
+
+_SCORES = (
+    "WITH "
+    + _CTES
+    + """,
+att AS (
+    SELECT t.user_id, m.w,
+      CASE WHEN a.actual IS NULL THEN 0.0
+           WHEN m.hib = 1 THEN
+             CASE WHEN a.actual >= 1.5 * t.target THEN 1.5
+                  WHEN a.actual <= 0 THEN 0.0
+                  ELSE a.actual / t.target END
+           ELSE
+             CASE WHEN a.actual * 1.5 <= t.target THEN 1.5
+                  ELSE t.target / a.actual END
+      END AS a
+    FROM tgt t JOIN m ON m.key = t.metric
+    LEFT JOIN act a ON a.user_id = t.user_id AND a.metric = t.metric
+    WHERE t.target > 0
+),
+sc AS (
+    SELECT user_id, SUM(w * a) / SUM(w) AS composite
+    FROM att GROUP BY user_id HAVING SUM(w) > 0
+),
+ranked AS (
+    SELECT u.id, u.slack_id, u.name, u.team, sc.composite,
+      RANK() OVER (PARTITION BY u.team ORDER BY sc.composite DESC) AS team_rank,
+      COUNT(*) OVER (PARTITION BY u.team) AS team_size,
+      RANK() OVER (ORDER BY sc.composite DESC) AS company_rank,
+      COUNT(*) OVER () AS company_size
+    FROM sc JOIN users u ON u.id = sc.user_id
+)
+SELECT id, slack_id, name, team, composite, team_rank, team_size, company_rank, company_size
+FROM ranked {where}
+ORDER BY composite DESC, name
+{limit}"""
+)
+
+_METRIC_ROWS = (
+    "WITH "
+    + _CTES
+    + """
+SELECT k.user_id, k.metric, a.total, a.n, a.peak, a.last_value, t.target
+FROM (SELECT user_id, metric FROM tgt UNION SELECT user_id, metric FROM act) k
+LEFT JOIN tgt t ON t.user_id = k.user_id AND t.metric = k.metric
+LEFT JOIN act a ON a.user_id = k.user_id AND a.metric = k.metric"""
+)
+
+
+def _sql(template: str, config: AppConfig, team_id: str, period: Period, **kw: Any):  # type: ignore[no-untyped-def]
+    values, params = _params(config, team_id, period)
+    user_ids: Sequence[int] | None = kw.pop("user_ids", None)
+    binds = []
+    filters = {"t_users": "", "u_users": "", "r_users": ""}
+    if user_ids is not None:
+        params["uids"] = list(user_ids) or [-1]
+        binds.append(bindparam("uids", expanding=True))
+        filters = {
+            "t_users": "AND t.user_id IN :uids",
+            "u_users": "AND u.id IN :uids",
+            "r_users": "AND r.user_id IN :uids",
+        }
+    where, limit = "", ""
+    if kw.get("team") is not None:
+        where, params["only_team"] = "WHERE team = :only_team", kw["team"]
+    elif kw.get("slack_id") is not None:
+        where, params["only_slack"] = "WHERE slack_id = :only_slack", kw["slack_id"]
+    elif kw.get("members") is not None:
+        params["members"] = list(kw["members"]) or [-1]
+        binds.append(bindparam("members", expanding=True))
+        where = "WHERE id IN :members"
+    if kw.get("limit"):
+        limit, params["lim"] = "LIMIT :lim", int(kw["limit"])
+    sql = template.format(values=values, where=where, limit=limit, **filters)
+    return text(sql).bindparams(*binds), params
+
+
+def _standing(row: Any) -> Standing:
+    return Standing(
+        user_id=row[0],
+        slack_id=row[1],
+        name=row[2],
+        team=row[3],
+        composite=float(row[4]),
+        team_rank=int(row[5]),
+        team_size=int(row[6]),
+        company_rank=int(row[7]),
+        company_size=int(row[8]),
+    )
+
+
+def leaderboard(
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    period: Period,
+    *,
+    team: str | None = None,
+    members: Sequence[int] | None = None,
+    limit: int | None = None,
+) -> list[Standing]:
+    """Everyone with a target, best composite first, with team and company ranks (ranks are
+    always among everyone; `team` / `members` only choose which rows come back)."""
+    stmt, params = _sql(_SCORES, config, team_id, period, team=team, members=members, limit=limit)
+    return [_standing(r) for r in session.connection().execute(stmt, params)]
+
+
+def standing_of(
+    session: Session, config: AppConfig, team_id: str, period: Period, user: User
+) -> Standing | None:
+    stmt, params = _sql(_SCORES, config, team_id, period, slack_id=user.slack_id)
+    row = session.connection().execute(stmt, params).first()
+    return _standing(row) if row else None
+
+
+def composites(
+    session: Session, config: AppConfig, team_id: str, period: Period, user_ids: Sequence[int]
+) -> dict[int, float]:
+    """Composite scores of a few people without ranking everyone (trends, movers)."""
+    stmt, params = _sql(_SCORES, config, team_id, period, user_ids=user_ids)
+    return {r[0]: float(r[4]) for r in session.connection().execute(stmt, params)}
+
+
+def metric_values(
+    session: Session, config: AppConfig, team_id: str, period: Period, user_ids: Sequence[int]
+) -> dict[int, dict[str, tuple[Decimal | None, Decimal | None]]]:
+    """{user_id: {metric: (actual, target)}} exact from the stored integers."""
+    stmt, params = _sql(_METRIC_ROWS, config, team_id, period, user_ids=user_ids)
+    found: dict[int, dict[str, tuple[Decimal | None, Decimal | None]]] = {}
+    for user_id, key, total, n, peak, last_value, target in session.connection().execute(
+        stmt, params
+    ):
+        metric = config.metric(key)
+        if metric is None:
+            continue
+        actual: Decimal | None = None
+        if n:
+            if metric.aggregate == "sum":
+                actual = to_decimal(int(total))
+            elif metric.aggregate == "avg":
+                actual = Decimal(int(total)) / int(n) / 1_000_000
+            elif metric.aggregate == "max":
+                actual = to_decimal(int(peak))
+            else:
+                actual = to_decimal(int(last_value))
+        tgt = None
+        if target is not None:
+            # Explicit targets are whole micro-units (exact); a week's share of a month's
+            # target is a computed figure, shown to the cent.
+            exact = Decimal(str(target))
+            tgt = (
+                to_decimal(int(exact))
+                if exact == exact.to_integral_value()
+                else to_decimal(exact.scaleb(-6).quantize(Decimal("0.01")).scaleb(6))
+            )
+        found.setdefault(user_id, {})[key] = (actual, tgt)
+    return found
+
+
+def scorecard(
+    session: Session, config: AppConfig, team_id: str, user: User, period: Period
+) -> Scorecard:
+    assert user.id is not None
+    previous = period.previous()
+    now = metric_values(session, config, team_id, period, [user.id]).get(user.id, {})
+    before = metric_values(session, config, team_id, previous, [user.id]).get(user.id, {})
+    metrics = [
+        MetricResult(
+            metric=m,
+            actual=now.get(m.key, (None, None))[0],
+            target=now.get(m.key, (None, None))[1],
+            previous=before.get(m.key, (None, None))[0],
+        )
+        for m in config.metrics
+    ]
+    return Scorecard(
+        user=user,
+        period=period,
+        metrics=metrics,
+        standing=standing_of(session, config, team_id, period, user),
+        previous_composite=composites(session, config, team_id, previous, [user.id]).get(user.id),
+    )
+
+
+def trend(
+    session: Session, config: AppConfig, team_id: str, user: User, period: Period, count: int
+) -> list[tuple[Period, float | None]]:
+    """Composite of the last `count` periods of the same kind, oldest first."""
+    assert user.id is not None
+    periods = [period]
+    while len(periods) < count:
+        periods.insert(0, periods[0].previous())
+    return [(p, composites(session, config, team_id, p, [user.id]).get(user.id)) for p in periods]
+
+
+def team_attainment(
+    session: Session, config: AppConfig, team_id: str, period: Period, members: Sequence[int]
+) -> dict[str, Decimal | None]:
+    """Per metric for a group: sum metrics as total actual / total target of the people with
+    a target; other aggregates as the mean attainment of those people."""
+    values = metric_values(session, config, team_id, period, members)
+    result: dict[str, Decimal | None] = {}
+    for metric in config.metrics:
+        pairs = [v[metric.key] for v in values.values() if metric.key in v]
+        pairs = [(a, t) for a, t in pairs if t is not None and t > 0]
+        if not pairs:
+            result[metric.key] = None
+        elif metric.aggregate == "sum":
+            actual = sum((a or Decimal(0) for a, _ in pairs), Decimal(0))
+            result[metric.key] = attainment(metric, actual, sum((t for _, t in pairs), Decimal(0)))
+        else:
+            ratios = [attainment(metric, a, t) or Decimal(0) for a, t in pairs]
+            result[metric.key] = sum(ratios, Decimal(0)) / len(ratios)
+    return result
+
+
+def today_in(config: AppConfig, now: Any) -> date:
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo(config.workspace.timezone)).date()
+
+
+# --- config history ------------------------------------------------------------------------
+
+
+def record_metric_config(session: Session, config: AppConfig) -> bool:
+    """Remember the metric configuration; log (and return True) when it changed since the
+    last start, because weights apply to history too."""
+    metrics = [m.model_dump() for m in config.metrics]
+    digest = hashlib.sha256(json.dumps(metrics, sort_keys=True).encode()).hexdigest()
+    last = session.exec(select(KpiConfigVersion).order_by(KpiConfigVersion.id.desc())).first()  # type: ignore[union-attr]
+    if last is not None and last.digest == digest:
+        return False
+    session.add(KpiConfigVersion(digest=digest, metrics=metrics))
+    if last is None:
+        log.info("KPI metric config recorded (%s)", digest[:12])
+    else:
+        log.warning(
+            "KPI metric config changed (%s -> %s, previous seen since %s): scorecards of every "
+            "period now use the new weights",
+            last.digest[:12],
+            digest[:12],
+            last.seen_at.isoformat(),
+        )
+    return True
