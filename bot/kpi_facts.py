@@ -28,6 +28,7 @@ MAX_DECIMALS = 6  # values are stored in millionths
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _FACT_COLUMNS = ("date", "user", "metric", "value")
 CHUNK = 50_000
+_ANALYZE_AFTER = 10_000
 _FULL_PERIOD_REBUILD = 500  # more people than this: rebuild whole periods, not per person
 
 
@@ -246,7 +247,47 @@ def write_facts(
             conn.execute(delete(facts).where(facts.c.id.in_([o[0] for o in old])))
             replaced += len(old)
 
-    stmt = insert(facts)
+    _insert(conn, team_id, rows, progress)
+    refresh_rollups(conn, team_id, touched, touched_users)
+    if len(rows) >= _ANALYZE_AFTER and conn.dialect.name == "postgresql":
+        # Fresh statistics now rather than whenever autovacuum gets to it: the scorecard's
+        # plans depend on them.
+        conn.execute(text("ANALYZE kpi_facts"))
+        conn.execute(text("ANALYZE kpi_rollups"))
+    return len(rows) - replaced, replaced
+
+
+_COLUMNS = "team_id, user_id, metric, day, day_ord, value, ref, week, month, quarter, year"
+
+
+def _insert(
+    conn: Connection, team_id: str, rows: list[FactRow], progress: Callable[[int], None]
+) -> None:
+    """executemany in chunks. On SQLite straight to the driver with tuples (SQLAlchemy's
+    per-row parameter processing was a third of a million-row import); elsewhere SQLAlchemy
+    core, whose insertmanyvalues batches rows into multi-row INSERTs."""
+    if conn.dialect.name == "sqlite":
+        sql = f"INSERT INTO kpi_facts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        for chunk in _chunks(rows, CHUNK):
+            conn.exec_driver_sql(
+                sql,
+                [
+                    (
+                        team_id,
+                        r.user_id,
+                        r.metric,
+                        r.day.isoformat(),  # SQLAlchemy's SQLite Date format
+                        r.day.toordinal(),
+                        r.value,
+                        r.ref,
+                        *r.keys,
+                    )
+                    for r in chunk
+                ],
+            )
+            progress(len(chunk))
+        return
+    stmt = insert(KpiFact.__table__)  # type: ignore[attr-defined]
     for chunk in _chunks(rows, CHUNK):
         conn.execute(
             stmt,
@@ -256,6 +297,7 @@ def write_facts(
                     "user_id": r.user_id,
                     "metric": r.metric,
                     "day": r.day,
+                    "day_ord": r.day.toordinal(),
                     "value": r.value,
                     "ref": r.ref,
                     "week": r.keys[0],
@@ -267,31 +309,63 @@ def write_facts(
             ],
         )
         progress(len(chunk))
-    refresh_rollups(conn, team_id, touched, touched_users)
-    return len(rows) - replaced, replaced
 
 
-# The rollup of one period kind, rebuilt from the facts. `last` is the value on the latest
-# day (the latest written fact when a day has several).
-_REBUILD = """
-INSERT INTO kpi_rollups (team_id, period, metric, user_id, total, n, peak, last_day, last_value)
-SELECT :team, period, metric, user_id, SUM(value), COUNT(*), MAX(value), MAX(day),
-       MAX(CASE WHEN rn = 1 THEN value END)
+# Rollups of weeks and months come from the facts; quarters and years from the month rollups
+# (a month lies in one quarter and one year), so only two passes read every fact. `last` is
+# the value of the fact with the greatest (day, id), found through last_key.
+_ID_SPAN = 10_000_000_000
+_FROM_FACTS = f"""
+INSERT INTO kpi_rollups
+  (team_id, period, metric, user_id, total, n, peak, last_day, last_key, last_value)
+SELECT :team, g.period, g.metric, g.user_id, g.total, g.n, g.peak, g.last_day, g.last_key,
+       f.value
 FROM (
-    SELECT {col} AS period, metric, user_id, value, day,
-           ROW_NUMBER() OVER (PARTITION BY {col}, user_id, metric ORDER BY day DESC, id DESC) AS rn
+    SELECT {{col}} AS period, metric, user_id, SUM(value) AS total, COUNT(*) AS n,
+           MAX(value) AS peak, MAX(day) AS last_day,
+           MAX(day_ord * {_ID_SPAN} + id) AS last_key
     FROM kpi_facts
-    WHERE team_id = :team AND {col} IN :keys {users}
-) f
-GROUP BY period, metric, user_id
+    WHERE team_id = :team AND {{col}} IN :keys {{users}}
+    GROUP BY {{col}}, metric, user_id
+) g
+JOIN kpi_facts f ON f.id = g.last_key % {_ID_SPAN}
 """
+_FROM_MONTHS = f"""
+INSERT INTO kpi_rollups
+  (team_id, period, metric, user_id, total, n, peak, last_day, last_key, last_value)
+SELECT :team, g.period, g.metric, g.user_id, g.total, g.n, g.peak, g.last_day, g.last_key,
+       f.value
+FROM (
+    SELECT {{expr}} AS period, metric, user_id, SUM(total) AS total, SUM(n) AS n,
+           MAX(peak) AS peak, MAX(last_day) AS last_day, MAX(last_key) AS last_key
+    FROM kpi_rollups
+    WHERE team_id = :team AND period IN :months {{users}}
+    GROUP BY {{expr}}, metric, user_id
+) g
+JOIN kpi_facts f ON f.id = g.last_key % {_ID_SPAN}
+"""
+# month key 2026-11 -> quarter 2026-Q4 / year 2026, in SQL both databases speak
+_QUARTER_OF = (
+    "SUBSTR(period, 1, 4) || '-Q' || "
+    "CAST((CAST(SUBSTR(period, 6, 2) AS INTEGER) + 2) / 3 AS VARCHAR(1))"
+)
+_YEAR_OF = "SUBSTR(period, 1, 4)"
+
+
+def _months_of(kind: str, key: str) -> list[str]:
+    if kind == "year":
+        return [f"{key}-{m:02d}" for m in range(1, 13)]
+    year, quarter = key.split("-Q")
+    first = 3 * int(quarter) - 2
+    return [f"{year}-{m:02d}" for m in range(first, first + 3)]
 
 
 def refresh_rollups(
     conn: Connection, team_id: str, touched: dict[str, set[str]], users: set[int] | None
 ) -> None:
     """Rebuild the rollups of these periods (for these people, or everyone when there are
-    many or `users` is None) from the facts."""
+    many or `users` is None) from the facts. Months before quarters and years, which are
+    built from them."""
     per_user = users is not None and len(users) <= _FULL_PERIOD_REBUILD
     user_filter = "AND user_id IN :users" if per_user else ""
     for kind in KINDS:
@@ -309,7 +383,14 @@ def refresh_rollups(
             ).bindparams(*binds),
             params,
         )
-        conn.execute(text(_REBUILD.format(col=kind, users=user_filter)).bindparams(*binds), params)
+        if kind in ("week", "month"):
+            sql = _FROM_FACTS.format(col=kind, users=user_filter)
+        else:
+            params["months"] = sorted({m for key in keys for m in _months_of(kind, key)})
+            binds = [bindparam("months", expanding=True), *binds[1:]]
+            expr = _QUARTER_OF if kind == "quarter" else _YEAR_OF
+            sql = _FROM_MONTHS.format(expr=expr, users=user_filter)
+        conn.execute(text(sql).bindparams(*binds), params)
 
 
 def rebuild_all_rollups(conn: Connection, team_id: str) -> None:
@@ -327,7 +408,7 @@ def rebuild_all_rollups(conn: Connection, team_id: str) -> None:
 
 def rollup_mismatches(conn: Connection, team_id: str) -> list[tuple[Any, ...]]:
     """Rollup rows that differ from a fresh rebuild from the facts (empty when in step)."""
-    columns = "period, metric, user_id, total, n, peak, last_day, last_value"
+    columns = "period, metric, user_id, total, n, peak, last_day, last_key, last_value"
     stored = set(
         conn.execute(
             text(f"SELECT {columns} FROM kpi_rollups WHERE team_id = :team"), {"team": team_id}

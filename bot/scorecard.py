@@ -136,22 +136,25 @@ def _params(config: AppConfig, team_id: str, period: Period) -> tuple[str, dict[
     return values, params
 
 
+# Only UNION ALL + GROUP BY between derived tables (no joins of one large derived table to
+# another): plans stay linear on SQLite, and on PostgreSQL even before ANALYZE has run.
 _CTES = """
 m(key, agg, hib, w) AS (VALUES {values}),
 eff AS (
-    SELECT t.period, t.user_id, t.metric, t.target
+    SELECT t.period, t.user_id, t.metric, t.target AS own, NULL AS team_target
     FROM kpi_targets t
     WHERE t.team_id = :team AND t.period IN (:p, :m1, :m2, :mm)
       AND t.user_id IS NOT NULL {t_users}
     UNION ALL
-    SELECT t.period, u.id, t.metric, t.target
-    FROM users u
-    JOIN kpi_targets t ON t.team_id = u.team_id AND t.scope = 'team:' || u.team
-    WHERE u.team_id = :team AND u.role = 'rep' AND t.period IN (:p, :m1, :m2, :mm) {u_users}
-      AND NOT EXISTS (
-        SELECT 1 FROM kpi_targets x
-        WHERE x.team_id = t.team_id AND x.period = t.period AND x.user_id = u.id
-          AND x.metric = t.metric)
+    SELECT t.period, u.id, t.metric, NULL, t.target
+    FROM users u CROSS JOIN kpi_targets t  -- CROSS JOIN: SQLite keeps users as the outer loop
+    WHERE u.team_id = :team AND u.role = 'rep' {u_users}
+      AND t.team_id = u.team_id AND t.scope = 'team:' || u.team
+      AND t.period IN (:p, :m1, :m2, :mm)
+),
+per AS (
+    SELECT period, user_id, metric, COALESCE(MAX(own), MAX(team_target)) AS target
+    FROM eff GROUP BY period, user_id, metric
 ),
 tgt AS (
     SELECT e.user_id, e.metric,
@@ -162,7 +165,7 @@ tgt AS (
                         WHEN e.period = :m2 THEN e.target * :f2 END)
           ELSE CAST(MAX(CASE WHEN e.period = :mm THEN e.target END) AS DOUBLE PRECISION)
         END) AS target
-    FROM eff e JOIN m ON m.key = e.metric
+    FROM per e JOIN m ON m.key = e.metric
     GROUP BY e.user_id, e.metric, m.agg
 ),
 act AS (
@@ -173,6 +176,18 @@ act AS (
                  ELSE CAST(r.total AS DOUBLE PRECISION) END AS actual
     FROM kpi_rollups r JOIN m ON m.key = r.metric
     WHERE r.team_id = :team AND r.period = :p {r_users}
+),
+x AS (
+    SELECT user_id, metric, MAX(target) AS target, MAX(actual) AS actual, MAX(total) AS total,
+      MAX(n) AS n, MAX(peak) AS peak, MAX(last_value) AS last_value
+    FROM (
+      SELECT user_id, metric, target, NULL AS actual, NULL AS total, NULL AS n,
+        NULL AS peak, NULL AS last_value
+      FROM tgt
+      UNION ALL
+      SELECT user_id, metric, NULL, actual, total, n, peak, last_value FROM act
+    ) both_
+    GROUP BY user_id, metric
 )"""
 
 _SCORES = (
@@ -180,19 +195,18 @@ _SCORES = (
     + _CTES
     + """,
 att AS (
-    SELECT t.user_id, m.w,
-      CASE WHEN a.actual IS NULL THEN 0.0
+    SELECT x.user_id, m.w,
+      CASE WHEN x.actual IS NULL THEN 0.0
            WHEN m.hib = 1 THEN
-             CASE WHEN a.actual >= 1.5 * t.target THEN 1.5
-                  WHEN a.actual <= 0 THEN 0.0
-                  ELSE a.actual / t.target END
+             CASE WHEN x.actual >= 1.5 * x.target THEN 1.5
+                  WHEN x.actual <= 0 THEN 0.0
+                  ELSE x.actual / x.target END
            ELSE
-             CASE WHEN a.actual * 1.5 <= t.target THEN 1.5
-                  ELSE t.target / a.actual END
+             CASE WHEN x.actual * 1.5 <= x.target THEN 1.5
+                  ELSE x.target / x.actual END
       END AS a
-    FROM tgt t JOIN m ON m.key = t.metric
-    LEFT JOIN act a ON a.user_id = t.user_id AND a.metric = t.metric
-    WHERE t.target > 0
+    FROM x JOIN m ON m.key = x.metric
+    WHERE x.target > 0
 ),
 sc AS (
     SELECT user_id, SUM(w * a) / SUM(w) AS composite
@@ -213,13 +227,7 @@ ORDER BY composite DESC, name
 )
 
 _METRIC_ROWS = (
-    "WITH "
-    + _CTES
-    + """
-SELECT k.user_id, k.metric, a.total, a.n, a.peak, a.last_value, t.target
-FROM (SELECT user_id, metric FROM tgt UNION SELECT user_id, metric FROM act) k
-LEFT JOIN tgt t ON t.user_id = k.user_id AND t.metric = k.metric
-LEFT JOIN act a ON a.user_id = k.user_id AND a.metric = k.metric"""
+    "WITH " + _CTES + "\nSELECT user_id, metric, total, n, peak, last_value, target FROM x"
 )
 
 

@@ -36,6 +36,9 @@ class KpiFact(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     metric: str = Field(max_length=64)
     day: date
+    # day.toordinal() * 10**10 + id orders facts by (day, id) as one number, so the rollups
+    # find a period's last fact with MAX() instead of a window over every fact.
+    day_ord: int
     value: int = _big(nullable=False)  # micro-units
     ref: str | None = Field(default=None, max_length=255)
     # The periods the day falls in, stored so rollups group without date functions
@@ -60,6 +63,7 @@ class KpiRollup(SQLModel, table=True):
     n: int
     peak: int = _big(nullable=False)
     last_day: date
+    last_key: int = _big(nullable=False)  # day_ord * 10**10 + id of the last fact
     last_value: int = _big(nullable=False)
 
 
@@ -70,6 +74,7 @@ class KpiTarget(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "period", "scope", "metric"),
         Index("ix_kpi_targets_user", "team_id", "period", "user_id"),
+        Index("ix_kpi_targets_scope", "team_id", "scope", "period"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
