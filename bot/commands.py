@@ -15,4 +15,5 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("/pulse", "help.pulse", "SalesPulse: help, who am I, language"),
+    Command("/kpi", "help.kpi", "Your KPI scorecard, a report's, or your team's ranking"),
 )

@@ -249,6 +249,7 @@ def write_facts(
 
     _insert(conn, team_id, rows, progress)
     refresh_rollups(conn, team_id, touched, touched_users)
+    invalidate_scores(conn, team_id, [key for keys in touched.values() for key in keys])
     if len(rows) >= _ANALYZE_AFTER and conn.dialect.name == "postgresql":
         # Fresh statistics now rather than whenever autovacuum gets to it: the scorecard's
         # plans depend on them.
@@ -391,6 +392,22 @@ def refresh_rollups(
             expr = _QUARTER_OF if kind == "quarter" else _YEAR_OF
             sql = _FROM_MONTHS.format(expr=expr, users=user_filter)
         conn.execute(text(sql).bindparams(*binds), params)
+
+
+def invalidate_scores(conn: Connection, team_id: str, periods: Iterable[str] | None) -> None:
+    """Forget stored rankings of these periods (None: all), in the caller's transaction."""
+    keys = None if periods is None else sorted(set(periods))
+    for table in ("kpi_scores", "kpi_score_sets"):
+        if keys is None:
+            conn.execute(text(f"DELETE FROM {table} WHERE team_id = :team"), {"team": team_id})
+            continue
+        for chunk in _chunks(keys, 500):
+            conn.execute(
+                text(f"DELETE FROM {table} WHERE team_id = :team AND period IN :keys").bindparams(
+                    bindparam("keys", expanding=True)
+                ),
+                {"team": team_id, "keys": chunk},
+            )
 
 
 def rebuild_all_rollups(conn: Connection, team_id: str) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from bot.config import AppConfig
-from bot.kpi_facts import parse_value
+from bot.kpi_facts import invalidate_scores, parse_value
 from bot.periods import parse_key
 from bot.tabular import read_table, require_columns
 from storage.kpi_models import KpiTarget
@@ -126,5 +126,7 @@ def import_targets(
         )
     if rows:
         conn.execute(insert(table), rows)
+        # a month's target also moves the weeks prorated from it: forget every ranking
+        invalidate_scores(conn, team_id, None)
     result.written = len(rows)
     return result

@@ -28,13 +28,15 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.config import AppConfig, MetricConfig
-from bot.kpi_facts import to_decimal
+from bot.kpi_facts import invalidate_scores, to_decimal
 from bot.periods import Period, containing, week_month_shares
 from storage.kpi_models import KpiConfigVersion
 from storage.models import User
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 CAP = Decimal("1.5")
@@ -138,66 +140,64 @@ def _params(config: AppConfig, team_id: str, period: Period) -> tuple[str, dict[
 
 # Only UNION ALL + GROUP BY between derived tables (no joins of one large derived table to
 # another): plans stay linear on SQLite, and on PostgreSQL even before ANALYZE has run.
+# One GROUP BY (person, metric) gathers own targets, team targets and rollups; targets of
+# the period win, else (weeks) the month's: prorated for sums, as is otherwise.
 _CTES = """
 m(key, agg, hib, w) AS (VALUES {values}),
-eff AS (
-    SELECT t.period, t.user_id, t.metric, t.target AS own, NULL AS team_target
+src AS (
+    SELECT t.user_id, t.metric, t.period, 1 AS own, t.target,
+      CAST(NULL AS BIGINT) AS total, CAST(NULL AS INTEGER) AS n,
+      CAST(NULL AS BIGINT) AS peak, CAST(NULL AS BIGINT) AS last_value
     FROM kpi_targets t
     WHERE t.team_id = :team AND t.period IN (:p, :m1, :m2, :mm)
       AND t.user_id IS NOT NULL {t_users}
     UNION ALL
-    SELECT t.period, u.id, t.metric, NULL, t.target
+    SELECT u.id, t.metric, t.period, 0, t.target, NULL, NULL, NULL, NULL
     FROM users u CROSS JOIN kpi_targets t  -- CROSS JOIN: SQLite keeps users as the outer loop
     WHERE u.team_id = :team AND u.role = 'rep' {u_users}
       AND t.team_id = u.team_id AND t.scope = 'team:' || u.team
       AND t.period IN (:p, :m1, :m2, :mm)
-),
-per AS (
-    SELECT period, user_id, metric, COALESCE(MAX(own), MAX(team_target)) AS target
-    FROM eff GROUP BY period, user_id, metric
-),
-tgt AS (
-    SELECT e.user_id, e.metric,
-      COALESCE(
-        CAST(MAX(CASE WHEN e.period = :p THEN e.target END) AS DOUBLE PRECISION),
-        CASE WHEN m.agg = 'sum'
-          THEN SUM(CASE WHEN e.period = :m1 THEN e.target * :f1
-                        WHEN e.period = :m2 THEN e.target * :f2 END)
-          ELSE CAST(MAX(CASE WHEN e.period = :mm THEN e.target END) AS DOUBLE PRECISION)
-        END) AS target
-    FROM per e JOIN m ON m.key = e.metric
-    GROUP BY e.user_id, e.metric, m.agg
-),
-act AS (
-    SELECT r.user_id, r.metric, r.total, r.n, r.peak, r.last_value,
-      CASE m.agg WHEN 'avg' THEN CAST(r.total AS DOUBLE PRECISION) / r.n
-                 WHEN 'max' THEN CAST(r.peak AS DOUBLE PRECISION)
-                 WHEN 'last' THEN CAST(r.last_value AS DOUBLE PRECISION)
-                 ELSE CAST(r.total AS DOUBLE PRECISION) END AS actual
-    FROM kpi_rollups r JOIN m ON m.key = r.metric
+    UNION ALL
+    SELECT r.user_id, r.metric, NULL, NULL, NULL, r.total, r.n, r.peak, r.last_value
+    FROM kpi_rollups r
     WHERE r.team_id = :team AND r.period = :p {r_users}
 ),
+g AS (
+    SELECT user_id, metric,
+      COALESCE(MAX(CASE WHEN period = :p AND own = 1 THEN target END),
+               MAX(CASE WHEN period = :p AND own = 0 THEN target END)) AS t_p,
+      COALESCE(MAX(CASE WHEN period = :m1 AND own = 1 THEN target END),
+               MAX(CASE WHEN period = :m1 AND own = 0 THEN target END)) AS t_m1,
+      COALESCE(MAX(CASE WHEN period = :m2 AND own = 1 THEN target END),
+               MAX(CASE WHEN period = :m2 AND own = 0 THEN target END)) AS t_m2,
+      COALESCE(MAX(CASE WHEN period = :mm AND own = 1 THEN target END),
+               MAX(CASE WHEN period = :mm AND own = 0 THEN target END)) AS t_mm,
+      MAX(total) AS total, MAX(n) AS n, MAX(peak) AS peak, MAX(last_value) AS last_value
+    FROM src GROUP BY user_id, metric
+),
 x AS (
-    SELECT user_id, metric, MAX(target) AS target, MAX(actual) AS actual, MAX(total) AS total,
-      MAX(n) AS n, MAX(peak) AS peak, MAX(last_value) AS last_value
-    FROM (
-      SELECT user_id, metric, target, NULL AS actual, NULL AS total, NULL AS n,
-        NULL AS peak, NULL AS last_value
-      FROM tgt
-      UNION ALL
-      SELECT user_id, metric, NULL, actual, total, n, peak, last_value FROM act
-    ) both_
-    GROUP BY user_id, metric
+    SELECT g.user_id, g.metric, m.hib, m.w, g.total, g.n, g.peak, g.last_value,
+      COALESCE(
+        CAST(g.t_p AS DOUBLE PRECISION),
+        CASE WHEN m.agg <> 'sum' THEN CAST(g.t_mm AS DOUBLE PRECISION)
+             WHEN g.t_m1 IS NULL AND g.t_m2 IS NULL THEN NULL
+             ELSE COALESCE(g.t_m1, 0) * :f1 + COALESCE(g.t_m2, 0) * :f2 END) AS target,
+      CASE WHEN g.n IS NULL THEN NULL
+           WHEN m.agg = 'avg' THEN CAST(g.total AS DOUBLE PRECISION) / g.n
+           WHEN m.agg = 'max' THEN CAST(g.peak AS DOUBLE PRECISION)
+           WHEN m.agg = 'last' THEN CAST(g.last_value AS DOUBLE PRECISION)
+           ELSE CAST(g.total AS DOUBLE PRECISION) END AS actual
+    FROM g JOIN m ON m.key = g.metric
 )"""
 
-_SCORES = (
+_COMPOSITES = (
     "WITH "
     + _CTES
     + """,
 att AS (
-    SELECT x.user_id, m.w,
+    SELECT x.user_id, x.w,
       CASE WHEN x.actual IS NULL THEN 0.0
-           WHEN m.hib = 1 THEN
+           WHEN x.hib = 1 THEN
              CASE WHEN x.actual >= 1.5 * x.target THEN 1.5
                   WHEN x.actual <= 0 THEN 0.0
                   ELSE x.actual / x.target END
@@ -205,25 +205,28 @@ att AS (
              CASE WHEN x.actual * 1.5 <= x.target THEN 1.5
                   ELSE x.target / x.actual END
       END AS a
-    FROM x JOIN m ON m.key = x.metric
+    FROM x
     WHERE x.target > 0
 ),
 sc AS (
     SELECT user_id, SUM(w * a) / SUM(w) AS composite
     FROM att GROUP BY user_id HAVING SUM(w) > 0
-),
-ranked AS (
-    SELECT u.id, u.slack_id, u.name, u.team, sc.composite,
-      RANK() OVER (PARTITION BY u.team ORDER BY sc.composite DESC) AS team_rank,
-      COUNT(*) OVER (PARTITION BY u.team) AS team_size,
-      RANK() OVER (ORDER BY sc.composite DESC) AS company_rank,
-      COUNT(*) OVER () AS company_size
-    FROM sc JOIN users u ON u.id = sc.user_id
+)"""
 )
-SELECT id, slack_id, name, team, composite, team_rank, team_size, company_rank, company_size
-FROM ranked {where}
-ORDER BY composite DESC, name
-{limit}"""
+
+# Ranks of everyone, computed once per period, config and directory, then read from
+# kpi_scores (see KpiScoreSet for why a stored set is never stale).
+_FILL = (
+    "INSERT INTO kpi_scores (team_id, period, digest, user_id, sales_team, composite, "
+    "team_rank, team_size, company_rank, company_size) "
+    + _COMPOSITES
+    + """
+SELECT :team, :p, :digest, u.id, u.team, sc.composite,
+  RANK() OVER (PARTITION BY u.team ORDER BY sc.composite DESC),
+  COUNT(*) OVER (PARTITION BY u.team),
+  RANK() OVER (ORDER BY sc.composite DESC),
+  COUNT(*) OVER ()
+FROM sc JOIN users u ON u.id = sc.user_id"""
 )
 
 _METRIC_ROWS = (
@@ -231,9 +234,9 @@ _METRIC_ROWS = (
 )
 
 
-def _sql(template: str, config: AppConfig, team_id: str, period: Period, **kw: Any):  # type: ignore[no-untyped-def]
+def _sql(template: str, config: AppConfig, team_id: str, period: Period, user_ids=None):  # type: ignore[no-untyped-def]
+    """The statement and parameters; `user_ids` limits the work to those people."""
     values, params = _params(config, team_id, period)
-    user_ids: Sequence[int] | None = kw.pop("user_ids", None)
     binds = []
     filters = {"t_users": "", "u_users": "", "r_users": ""}
     if user_ids is not None:
@@ -244,19 +247,7 @@ def _sql(template: str, config: AppConfig, team_id: str, period: Period, **kw: A
             "u_users": "AND u.id IN :uids",
             "r_users": "AND r.user_id IN :uids",
         }
-    where, limit = "", ""
-    if kw.get("team") is not None:
-        where, params["only_team"] = "WHERE team = :only_team", kw["team"]
-    elif kw.get("slack_id") is not None:
-        where, params["only_slack"] = "WHERE slack_id = :only_slack", kw["slack_id"]
-    elif kw.get("members") is not None:
-        params["members"] = list(kw["members"]) or [-1]
-        binds.append(bindparam("members", expanding=True))
-        where = "WHERE id IN :members"
-    if kw.get("limit"):
-        limit, params["lim"] = "LIMIT :lim", int(kw["limit"])
-    sql = template.format(values=values, where=where, limit=limit, **filters)
-    return text(sql).bindparams(*binds), params
+    return text(template.format(values=values, **filters)).bindparams(*binds), params
 
 
 def _standing(row: Any) -> Standing:
@@ -273,6 +264,62 @@ def _standing(row: Any) -> Standing:
     )
 
 
+def _digest(session: Session, config: AppConfig, team_id: str) -> str:
+    """What a stored ranking depends on besides facts and targets: the metric config and the
+    directory (teams, roles; org imports bump updated_at, new people the count)."""
+    count, changed = (
+        session.connection()
+        .execute(
+            text("SELECT COUNT(*), MAX(updated_at) FROM users WHERE team_id = :team"),
+            {"team": team_id},
+        )
+        .one()
+    )
+    metrics = json.dumps([m.model_dump() for m in config.metrics], sort_keys=True)
+    return hashlib.sha256(f"{metrics}|{count}|{changed}".encode()).hexdigest()[:32]
+
+
+def ranked(session: Session, config: AppConfig, team_id: str, period: Period) -> str:
+    """Make sure kpi_scores holds this period's ranking; returns its digest."""
+    digest = _digest(session, config, team_id)
+    conn = session.connection()
+    key = {"team": team_id, "p": period.key, "digest": digest}
+    found = conn.execute(
+        text(
+            "SELECT 1 FROM kpi_score_sets WHERE team_id = :team AND period = :p "
+            "AND digest = :digest"
+        ),
+        key,
+    ).first()
+    if found:
+        return digest
+    stmt, params = _sql(_FILL, config, team_id, period)
+    params["digest"] = digest
+    try:
+        with session.begin_nested():
+            invalidate_scores(conn, team_id, [period.key])
+            conn.execute(
+                text(
+                    "INSERT INTO kpi_score_sets (team_id, period, digest, computed_at) "
+                    "VALUES (:team, :p, :digest, :now)"
+                ),
+                {**key, "now": utcnow().replace(tzinfo=None)},
+            )
+            conn.execute(stmt, params)
+    except IntegrityError:
+        pass  # a concurrent request stored the same ranking first
+    return digest
+
+
+_READ = """
+SELECT s.user_id, u.slack_id, u.name, s.sales_team, s.composite, s.team_rank, s.team_size,
+       s.company_rank, s.company_size
+FROM kpi_scores s JOIN users u ON u.id = s.user_id
+WHERE s.team_id = :team AND s.period = :p AND s.digest = :digest {where}
+ORDER BY s.company_rank, u.name
+{limit}"""
+
+
 def leaderboard(
     session: Session,
     config: AppConfig,
@@ -285,14 +332,27 @@ def leaderboard(
 ) -> list[Standing]:
     """Everyone with a target, best composite first, with team and company ranks (ranks are
     always among everyone; `team` / `members` only choose which rows come back)."""
-    stmt, params = _sql(_SCORES, config, team_id, period, team=team, members=members, limit=limit)
+    digest = ranked(session, config, team_id, period)
+    params: dict[str, Any] = {"team": team_id, "p": period.key, "digest": digest}
+    where, limit_sql, binds = "", "", []
+    if team is not None:
+        where, params["only_team"] = "AND s.sales_team = :only_team", team
+    if members is not None:
+        where += " AND s.user_id IN :members"
+        params["members"] = list(members) or [-1]
+        binds.append(bindparam("members", expanding=True))
+    if limit:
+        limit_sql, params["lim"] = "LIMIT :lim", int(limit)
+    stmt = text(_READ.format(where=where, limit=limit_sql)).bindparams(*binds)
     return [_standing(r) for r in session.connection().execute(stmt, params)]
 
 
 def standing_of(
     session: Session, config: AppConfig, team_id: str, period: Period, user: User
 ) -> Standing | None:
-    stmt, params = _sql(_SCORES, config, team_id, period, slack_id=user.slack_id)
+    digest = ranked(session, config, team_id, period)
+    stmt = text(_READ.format(where="AND s.user_id = :me", limit=""))
+    params = {"team": team_id, "p": period.key, "digest": digest, "me": user.id}
     row = session.connection().execute(stmt, params).first()
     return _standing(row) if row else None
 
@@ -301,8 +361,14 @@ def composites(
     session: Session, config: AppConfig, team_id: str, period: Period, user_ids: Sequence[int]
 ) -> dict[int, float]:
     """Composite scores of a few people without ranking everyone (trends, movers)."""
-    stmt, params = _sql(_SCORES, config, team_id, period, user_ids=user_ids)
-    return {r[0]: float(r[4]) for r in session.connection().execute(stmt, params)}
+    stmt, params = _sql(
+        _COMPOSITES + "\nSELECT user_id, composite FROM sc",
+        config,
+        team_id,
+        period,
+        user_ids=user_ids,
+    )
+    return {r[0]: float(r[1]) for r in session.connection().execute(stmt, params)}
 
 
 def metric_values(

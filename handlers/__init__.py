@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import home, pulse
+from handlers import home, kpi, pulse
 
 
 def register_all(app: App, deps: Deps) -> None:
-    for module in (pulse, home):
+    for module in (pulse, kpi, home):
         module.register(app, deps)

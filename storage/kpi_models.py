@@ -102,3 +102,36 @@ class KpiConfigVersion(SQLModel, table=True):
     seen_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
+
+
+class KpiScoreSet(SQLModel, table=True):
+    """A computed ranking of one period is in `kpi_scores` for this config+directory digest.
+    Fact and target writes delete the sets they affect in the same transaction, so a set
+    that exists is never stale."""
+
+    __tablename__ = "kpi_score_sets"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    period: str = Field(primary_key=True, max_length=8)
+    digest: str = Field(primary_key=True, max_length=64)
+    computed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class KpiScore(SQLModel, table=True):
+    """Composite score and ranks of one person in one period (see KpiScoreSet)."""
+
+    __tablename__ = "kpi_scores"
+    __table_args__ = (Index("ix_kpi_scores_rank", "team_id", "period", "digest", "company_rank"),)
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    period: str = Field(primary_key=True, max_length=8)
+    digest: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
+    sales_team: str | None = Field(default=None, max_length=100)
+    composite: float
+    team_rank: int
+    team_size: int
+    company_rank: int
+    company_size: int

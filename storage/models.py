@@ -98,5 +98,7 @@ from storage.kpi_models import (  # noqa: E402, F401
     KpiConfigVersion,
     KpiFact,
     KpiRollup,
+    KpiScore,
+    KpiScoreSet,
     KpiTarget,
 )
