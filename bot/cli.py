@@ -74,7 +74,9 @@ def serve(host: str, port: int) -> None:
     deps = _deps("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     _check_token(deps)
     _prepare_database(deps)
-    web = create_web_app(build_app(deps), deps)
+    from bot.kpi_api import routes as kpi_routes
+
+    web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
     scheduler = LeasedScheduler(deps)
     scheduler.start()
     try:

@@ -49,7 +49,7 @@ def test_month_actuals_targets_attainment_for_every_aggregate(kpi, deps):
 
 
 def test_ranks_in_team_and_company(kpi, deps):
-    people, config = kpi
+    _, config = kpi
     with deps.db.session() as s:
         board = scorecard.leaderboard(s, config, T, parse_key("2026-11"))
     assert [b.slack_id for b in board] == ["UALICE", "UBOB", "UCAROL", "UXW"]
