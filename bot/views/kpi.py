@@ -179,14 +179,14 @@ def ranking_lines(
 
 
 def list_blocks(lines: list[str], locale: str, room: int) -> list[Block]:
-    """Lines packed into sections, at most `room` blocks, ending with 'and N more'."""
+    """Lines packed into at most `room` sections; when they don't fit, the last line says
+    '…and N more' instead."""
     per = LINES_PER_SECTION
     capacity = max(1, room) * per
-    shown = lines if len(lines) <= capacity else lines[: (max(1, room) - 1) * per]
-    blocks = [section("\n".join(shown[i : i + per])) for i in range(0, len(shown), per)]
-    if len(shown) < len(lines):
-        blocks.append(context(t("kpi.and_more", locale, count=len(lines) - len(shown))))
-    return blocks
+    if len(lines) > capacity:
+        rest = len(lines) - (capacity - 1)
+        lines = [*lines[: capacity - 1], t("kpi.and_more", locale, count=rest)]
+    return [section("\n".join(lines[i : i + per])) for i in range(0, len(lines), per)]
 
 
 def team_message(
