@@ -177,6 +177,7 @@ def kpi() -> None:
 def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
     """Import facts from FILE (CSV or XLSX): date,user,metric,value[,ref]. A row whose ref was
     imported before replaces it. Any bad row rejects the file unless --skip-invalid."""
+    from bot import scorecard
     from bot.kpi_facts import import_file
     from bot.scorecard import today_in
     from bot.tabular import FileFormatError
@@ -203,6 +204,8 @@ def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
             writing.close()
             if result.errors and not skip_invalid:
                 session.rollback()
+            else:
+                scorecard.warm_up(session, deps.config, team, today)
     except FileFormatError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     for line, problem in result.errors[:1000]:

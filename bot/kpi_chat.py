@@ -17,11 +17,10 @@ from bot.i18n import t
 from bot.mentions import Handle, Mention, Word, tokenize
 from bot.periods import Period, containing, parse
 from bot.views.blocks import header, message, section
-from bot.views.kpi import detail_line, home_blocks, scorecard_message, team_message
+from bot.views.kpi import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
 
 TEAM_WORDS = ("team", "团队")
 HELP_WORDS = ("help", "帮助")
-MAX_TEAM_ROWS = 500  # more than a message can show; the view says "and N more"
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,8 @@ def team_reply(
     )
     if view.members is not None and view.team is not None:
         rows = [r for r in rows if r.team == view.team]
-    rows = rows[:MAX_TEAM_ROWS]
+    total = len(rows)
+    rows = rows[:MAX_LIST_LINES]
     details = None
     if view.detailed:
         values = scorecard.metric_values(
@@ -128,6 +128,7 @@ def team_reply(
         locale=who.locale,
         rank_of=rank_of,
         details=details,
+        total=total,
     )
 
 

@@ -464,6 +464,13 @@ def team_attainment(
     return result
 
 
+def warm_up(session: Session, config: AppConfig, team_id: str, today: date) -> None:
+    """Rank the current week, month, quarter and year now (after a big import), so the
+    first /kpi of the day doesn't pay for it."""
+    for kind in ("week", "month", "quarter", "year"):
+        ranked(session, config, team_id, containing(kind, today))
+
+
 def today_in(config: AppConfig, now: Any) -> date:
     from zoneinfo import ZoneInfo
 

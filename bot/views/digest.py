@@ -51,12 +51,9 @@ def team_digest(
     title = t("digest.team_title", locale, team=team, week=period_label(week, locale))
     blocks: list[Block] = [header(title)]
     blocks.append(section(t("digest.leaderboard", locale, period=month_text)))
-    lines = ranking_lines(board, locale, rank_of="team")
+    lines = ranking_lines(board[:LEADERBOARD_LINES], locale, rank_of="team")
     if lines:
-        shown = lines[:LEADERBOARD_LINES]
-        if len(lines) > LEADERBOARD_LINES:
-            shown.append(t("kpi.and_more", locale, count=len(lines) - LEADERBOARD_LINES))
-        blocks.extend(list_blocks(shown, locale, 2))
+        blocks.extend(list_blocks(lines, locale, 2, total=len(board)))
     else:
         blocks.append(section(t("kpi.team_empty", locale, team=team, period=month_text)))
     pairs = [

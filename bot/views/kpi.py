@@ -25,7 +25,8 @@ from bot.views.blocks import (
 
 BAR_WIDTH = 10
 SPARKS = "▁▂▃▄▅▆▇█"
-LINES_PER_SECTION = 20  # ~100 characters a line stays well under the 3000-character text limit
+SECTION_BUDGET = 2900  # characters per section text (Slack's limit is 3000)
+MAX_LIST_LINES = 100  # people listed in one reply; the rest are "…and N more"
 
 
 def label(metric: MetricConfig, locale: str) -> str:
@@ -178,15 +179,33 @@ def ranking_lines(
     return lines
 
 
-def list_blocks(lines: list[str], locale: str, room: int) -> list[Block]:
-    """Lines packed into at most `room` sections; when they don't fit, the last line says
-    '…and N more' instead."""
-    per = LINES_PER_SECTION
-    capacity = max(1, room) * per
-    if len(lines) > capacity:
-        rest = len(lines) - (capacity - 1)
-        lines = [*lines[: capacity - 1], t("kpi.and_more", locale, count=rest)]
-    return [section("\n".join(lines[i : i + per])) for i in range(0, len(lines), per)]
+def list_blocks(
+    lines: list[str], locale: str, room: int, *, total: int | None = None
+) -> list[Block]:
+    """Lines packed into at most `room` sections of under 3000 characters; what doesn't fit
+    (and anything beyond the `total` already cut off) becomes a last '…and N more' line."""
+    total = max(total or 0, len(lines))
+    sections: list[list[str]] = [[]]
+    size = 0
+    shown = 0
+    for line in lines:
+        if size + len(line) + 1 > SECTION_BUDGET:
+            if len(sections) == max(1, room):
+                break
+            sections.append([])
+            size = 0
+        sections[-1].append(line)
+        size += len(line) + 1
+        shown += 1
+    if shown < total:
+        more = t("kpi.and_more", locale, count=total - shown)
+        last = sections[-1]
+        while last and size + len(more) + 1 > SECTION_BUDGET:  # make room for the note
+            size -= len(last.pop()) + 1
+            shown -= 1
+            more = t("kpi.and_more", locale, count=total - shown)
+        last.append(more)
+    return [section("\n".join(lines_)) for lines_ in sections if lines_]
 
 
 def team_message(
@@ -197,15 +216,17 @@ def team_message(
     locale: str,
     rank_of: str,
     details: dict[int, str] | None,
+    total: int | None = None,
 ) -> dict:
     period_text = period_label(period, locale)
     head = header(t("kpi.team_title", locale, team=title, period=period_text))
     if not rows:
         text = t("kpi.team_empty", locale, team=title, period=period_text)
         return message(text, [head, section(text)])
-    lines = ranking_lines(rows, locale, rank_of=rank_of, details=details)
+    lines = ranking_lines(rows[:MAX_LIST_LINES], locale, rank_of=rank_of, details=details)
     note = context(t("kpi.team_note" if details else "kpi.team_note_rep", locale))
-    blocks = [head, *list_blocks(lines, locale, MAX_MESSAGE_BLOCKS - 2), note]
+    body = list_blocks(lines, locale, MAX_MESSAGE_BLOCKS - 2, total=total or len(rows))
+    blocks = [head, *body, note]
     fallback = "\n".join(lines[:40])
     return message(
         f"{t('kpi.team_title', locale, team=title, period=period_text)}\n{fallback}",
