@@ -88,7 +88,9 @@ def ingest(deps: Deps, team_id: str, rows: list[Any]) -> tuple[int, dict[str, An
                 "detail": f"{len(errors)} of {len(rows)} fact(s) are invalid; nothing was written",
                 "errors": errors,
             }
-        imported, replaced = kpi_facts.write_facts(session, team_id, result.rows)
+        imported, replaced = kpi_facts.write_facts(
+            session, team_id, result.rows, config=deps.config
+        )
     return 200, {"imported": imported, "replaced": replaced}
 
 

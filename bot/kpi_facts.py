@@ -207,9 +207,12 @@ def write_facts(
     rows: list[FactRow],
     *,
     progress: Callable[[int], None] = lambda n: None,
+    config: AppConfig | None = None,
 ) -> tuple[int, int]:
-    """Insert the facts (replacing earlier facts with the same ref) and rebuild the affected
-    rollups, all in the caller's transaction. Returns (imported, replaced)."""
+    """Insert the facts (replacing earlier facts with the same ref), rebuild the affected
+    rollups and bring stored rankings up to date (re-scored in place for a few people when
+    `config` is given, else forgotten), all in the caller's transaction.
+    Returns (imported, replaced)."""
     conn = session.connection()
     facts = KpiFact.__table__  # type: ignore[attr-defined]
     touched_users: set[int] = {r.user_id for r in rows}
@@ -260,7 +263,13 @@ def write_facts(
         if big_sqlite:
             conn.exec_driver_sql("PRAGMA cache_size=-2000")
             conn.exec_driver_sql("PRAGMA temp_store=DEFAULT")
-    invalidate_scores(conn, team_id, [key for keys in touched.values() for key in keys])
+    periods = [key for keys in touched.values() for key in keys]
+    if config is not None and len(touched_users) <= _FULL_PERIOD_REBUILD:
+        from bot.scorecard import rescore  # the scorecard builds on this module
+
+        rescore(session, config, team_id, periods, touched_users)
+    else:
+        invalidate_scores(conn, team_id, periods)
     if len(rows) >= _ANALYZE_AFTER and conn.dialect.name == "postgresql":
         # Fresh statistics now rather than whenever autovacuum gets to it: the scorecard's
         # plans depend on them.

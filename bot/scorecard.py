@@ -33,7 +33,7 @@ from sqlmodel import Session, select
 
 from bot.config import AppConfig, MetricConfig
 from bot.kpi_facts import invalidate_scores, to_decimal
-from bot.periods import Period, containing, week_month_shares
+from bot.periods import Period, containing, parse_key, week_month_shares
 from storage.kpi_models import KpiConfigVersion
 from storage.models import User
 from storage.types import utcnow
@@ -309,6 +309,80 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
     except IntegrityError:
         pass  # a concurrent request stored the same ranking first
     return digest
+
+
+_RERANK = """
+UPDATE kpi_scores SET team_rank = r.team_rank, team_size = r.team_size,
+  company_rank = r.company_rank, company_size = r.company_size
+FROM (
+  SELECT user_id,
+    RANK() OVER (PARTITION BY sales_team ORDER BY composite DESC) AS team_rank,
+    COUNT(*) OVER (PARTITION BY sales_team) AS team_size,
+    RANK() OVER (ORDER BY composite DESC) AS company_rank,
+    COUNT(*) OVER () AS company_size
+  FROM kpi_scores WHERE team_id = :team AND period = :p AND digest = :digest
+) r
+WHERE kpi_scores.team_id = :team AND kpi_scores.period = :p AND kpi_scores.digest = :digest
+  AND kpi_scores.user_id = r.user_id"""
+
+
+def rescore(
+    session: Session, config: AppConfig, team_id: str, periods: Sequence[str], users: set[int]
+) -> None:
+    """After a small write (a few people): update the stored rankings of these periods in
+    place, in the writer's transaction: the composites of those people from the SQL, then
+    everyone's ranks from the stored composites. Cheaper than ranking everyone again."""
+    digest = _digest(session, config, team_id)
+    conn = session.connection()
+    uids = sorted(users)
+    in_users = bindparam("uids", expanding=True)
+    for key in periods:
+        params: dict[str, Any] = {"team": team_id, "p": key, "digest": digest}
+        for table in ("kpi_scores", "kpi_score_sets"):  # rankings under an older config
+            conn.execute(
+                text(
+                    f"DELETE FROM {table} WHERE team_id = :team AND period = :p "
+                    "AND digest <> :digest"
+                ),
+                params,
+            )
+        stored = conn.execute(
+            text(
+                "SELECT 1 FROM kpi_score_sets WHERE team_id = :team AND period = :p "
+                "AND digest = :digest"
+            ),
+            params,
+        ).first()
+        period = parse_key(key)
+        if not stored or period is None:
+            continue  # nothing stored: the next read ranks everyone
+        fresh = composites(session, config, team_id, period, uids)
+        conn.execute(
+            text(
+                "DELETE FROM kpi_scores WHERE team_id = :team AND period = :p "
+                "AND digest = :digest AND user_id IN :uids"
+            ).bindparams(in_users),
+            {**params, "uids": uids},
+        )
+        if fresh:
+            teams = dict(
+                conn.execute(
+                    text("SELECT id, team FROM users WHERE id IN :uids").bindparams(in_users),
+                    {"uids": sorted(fresh)},
+                ).all()
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO kpi_scores (team_id, period, digest, user_id, sales_team, "
+                    "composite, team_rank, team_size, company_rank, company_size) "
+                    "VALUES (:team, :p, :digest, :uid, :sales_team, :composite, 0, 0, 0, 0)"
+                ),
+                [
+                    {**params, "uid": uid, "sales_team": teams.get(uid), "composite": score}
+                    for uid, score in fresh.items()
+                ],
+            )
+        conn.execute(text(_RERANK), params)
 
 
 _READ = """

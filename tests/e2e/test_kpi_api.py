@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot import scorecard
+from bot.kpi_facts import rollup_mismatches
 from bot.periods import parse_key
 from storage.kpi_models import KpiFact
 from tests.conftest import API_TOKEN, TEAM
@@ -88,6 +89,8 @@ def test_good_batch_is_written_exactly_and_same_ref_replaces(server, org, deps):
     with deps.db.session() as s:
         card = scorecard.scorecard(s, deps.config, TEAM, people["alice"], parse_key("2026-11"))
     assert card.metrics[0].actual == Decimal("1234568.09")  # no float artefacts
+    with deps.db.session() as s:
+        assert rollup_mismatches(s.connection(), TEAM) == []
 
 
 def test_not_json_is_400(server, org):

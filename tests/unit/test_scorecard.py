@@ -162,3 +162,56 @@ def test_config_change_is_recorded(deps, kpi):
     data["metrics"][0]["weight"] = 0.9
     with deps.db.session() as s:
         assert scorecard.record_metric_config(s, type(config).model_validate(data)) is True
+
+
+def _board(deps, config, key):
+    with deps.db.session() as s:
+        return [
+            (b.slack_id, round(b.composite, 9), b.team_rank, b.team_size, b.company_rank)
+            for b in scorecard.leaderboard(s, config, T, parse_key(key))
+        ]
+
+
+@pytest.mark.parametrize("with_config", [True, False])
+def test_stored_rankings_follow_fact_writes(kpi, deps, with_config):
+    from datetime import date
+
+    from bot.kpi_facts import FactRow, invalidate_scores, write_facts
+    from bot.periods import keys_of
+
+    people, config = kpi
+    keys = ("2026-11", "2026-W47", "2026-Q4", "2026")
+    before = {key: _board(deps, config, key) for key in keys}  # stored now
+    day = date(2026, 11, 17)
+    row = FactRow(2, people["bob"].id, "revenue", day, 900_000 * 10**6, None, keys_of(day))
+    with deps.db.session() as s:
+        write_facts(s, T, [row], config=config if with_config else None)
+    after = {key: _board(deps, config, key) for key in keys}  # updated in place / recomputed
+    with deps.db.session() as s:
+        invalidate_scores(s.connection(), T, None)
+    fresh = {key: _board(deps, config, key) for key in keys}  # from scratch
+    assert after == fresh
+    bob = {b[0]: b[1] for b in after["2026-11"]}["UBOB"]
+    assert bob == pytest.approx(BOB_NOV + 0.4 * 0.5)  # revenue capped at 150%
+    assert before["2026-11"] != after["2026-11"]
+
+
+def test_target_import_and_directory_changes_refresh_rankings(kpi, deps, tmp_path):
+    from bot.kpi_targets import import_targets
+    from storage.models import User
+
+    people, config = kpi
+    assert _board(deps, config, "2026-11")[0][0] == "UALICE"
+    path = tmp_path / "t.csv"
+    path.write_text("period,scope,metric,target\n2026-11,UALICE,revenue,10000000\n")
+    with deps.db.session() as s:
+        assert import_targets(s, T, config, path).ok
+    alice = dict((b[0], b[1]) for b in _board(deps, config, "2026-11"))["UALICE"]
+    assert alice == pytest.approx(ALICE_NOV - 0.4 * (0.9000025 - 0.01800005))
+    with deps.db.session() as s:  # carol moves to east: team ranks change
+        carol = s.get(User, people["carol"].id)
+        carol.team = "east"
+        carol.updated_at = carol.updated_at.replace(year=2027)
+        s.add(carol)
+    board = _board(deps, config, "2026-11")
+    assert [b[3] for b in board if b[0] == "UCAROL"] == [4]
