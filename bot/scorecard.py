@@ -306,6 +306,10 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
                 {**key, "now": utcnow().replace(tzinfo=None)},
             )
             conn.execute(stmt, params)
+            if conn.dialect.name == "postgresql":
+                # statistics for the re-ranking UPDATE's plan (a hash join, not a loop of
+                # window sorts); autovacuum would get there, but maybe after the next write
+                conn.execute(text("ANALYZE kpi_scores"))
     except IntegrityError:
         pass  # a concurrent request stored the same ranking first
     return digest
