@@ -143,24 +143,29 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
                         title,
                     )
                     charts.append((chart_key, team_cfg.channel, png, title))
-            for rep in members:
-                if rep.role != "rep":
-                    continue
-                card = scorecard.scorecard(session, config, team_id, rep, month)
-                if not card.has_data:
-                    continue
-                week_card = scorecard.scorecard(session, config, team_id, rep, week)
-                locale = locale_of(rep, config)
-                text, blocks = rep_digest(
-                    card=card,
-                    week_card=week_card,
-                    tip=next_step(card, last_day),
-                    feedback=feedback_of_week(session, rep, week),
-                    locale=locale,
-                )
-                key = f"digest:{week.key}:{rep.slack_id}"
-                if deps.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
-                    queued += 1
+        # every rep with numbers, whether or not their team has a channel configured
+        reps = session.exec(
+            select(User).where(
+                User.team_id == team_id,
+                User.role == "rep",
+                User.is_bot == False,  # noqa: E712
+            )
+        ).all()
+        for rep in reps:
+            card = scorecard.scorecard(session, config, team_id, rep, month)
+            if not card.has_data:
+                continue
+            week_card = scorecard.scorecard(session, config, team_id, rep, week)
+            text, blocks = rep_digest(
+                card=card,
+                week_card=week_card,
+                tip=next_step(card, last_day),
+                feedback=feedback_of_week(session, rep, week),
+                locale=locale_of(rep, config),
+            )
+            key = f"digest:{week.key}:{rep.slack_id}"
+            if deps.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
+                queued += 1
     sent, failed = deps.sender.flush(deps.db, team_id=team_id)
     uploaded = 0
     for key, channel, png, title in charts:

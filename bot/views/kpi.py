@@ -3,7 +3,6 @@ scorecard results; every number formatted per locale (¥1,234,567; 85.0%), never
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import dates as babel_dates
@@ -289,7 +288,3 @@ def home_blocks(
     blocks.append(context(t("kpi.home_hint", locale)))
     blocks.append(divider())
     return blocks
-
-
-def as_of_text(day: date, locale: str) -> str:
-    return fmt_date(day, locale)

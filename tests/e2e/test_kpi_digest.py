@@ -142,3 +142,44 @@ def test_large_team_stays_within_block_limits(deps, fake, org):
     assert "1. <@UREP119>" in all_text(east.params)
     assert fake.violations == []
     assert len([c for c in fake.messages() if c.params["channel"].startswith("DUREP")]) == 120
+
+
+def test_jobs_cli_runs_the_digest_as_of_a_day(deps, fake, org, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    people = org.standard()
+    config = tmp_path / "salespulse.toml"
+    config.write_text('[workspace]\ndefault_locale = "en-US"\n[teams.east]\nchannel = "CEAST"\n')
+    with deps.db.session() as s:
+        s.add(
+            KpiTarget(
+                team_id=org.team_id,
+                period="2026-11",
+                scope="team:east",
+                sales_team="east",
+                metric="revenue",
+                target=1000 * 10**6,
+            )
+        )
+        day = date(2026, 11, 24)
+        write_facts(
+            s,
+            org.team_id,
+            [FactRow(2, people["bob"].id, "revenue", day, 250 * 10**6, None, keys_of(day))],
+        )
+    for name, value in {
+        "DATABASE_URL": deps.db.url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": fake.url,
+        "SALESPULSE_CONFIG": str(config),
+    }.items():
+        monkeypatch.setenv(name, value)
+    out = CliRunner().invoke(cli, ["jobs", "run", "weekly-digest", "--as-of", "2026-11-30"])
+    assert out.exit_code == 0, out.output
+    assert "weekly-digest: week 2026-W48" in out.output
+    [east] = texts(fake.messages("CEAST"))
+    assert "1. <@UBOB>" in east and "25.0%" in east
+    [bob] = texts(fake.dms_to("UBOB"))
+    assert "¥250 of ¥1,000" in bob
