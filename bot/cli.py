@@ -76,7 +76,9 @@ def serve(host: str, port: int) -> None:
     deps = _deps("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     _check_token(deps)
     _prepare_database(deps)
-    web = create_web_app(build_app(deps), deps)
+    from bot.kpi_api import routes as kpi_routes
+
+    web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
     scheduler = LeasedScheduler(deps)
     scheduler.start()
     try:
@@ -200,6 +202,101 @@ def org_import(file: Path, team_id: str | None) -> None:
     click.echo(
         f"imported {file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
     )
+
+
+@cli.group()
+def kpi() -> None:
+    """KPI facts (daily values per person and metric)."""
+
+
+@kpi.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Import the good rows and report the rest.")
+@workspace_option
+def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
+    """Import facts from FILE (CSV or XLSX): date,user,metric,value[,ref]. A row whose ref was
+    imported before replaces it. Any bad row rejects the file unless --skip-invalid."""
+    from bot import scorecard
+    from bot.kpi_facts import import_file
+    from bot.scorecard import today_in
+    from bot.tabular import FileFormatError
+
+    deps = _deps()
+    _prepare_database(deps)
+    team = _team_id(deps, team_id)
+    today = today_in(deps.config, deps.clock())
+    try:
+        with deps.db.session() as session:
+            writing = tqdm(unit=" rows", desc="writing", leave=False, disable=None)
+            result = import_file(
+                session,
+                team,
+                deps.config,
+                file,
+                today,
+                skip_invalid=skip_invalid,
+                read_progress=lambda rows: tqdm(
+                    rows, unit=" rows", desc="checking", leave=False, disable=None
+                ),
+                write_progress=writing.update,
+            )
+            writing.close()
+            if result.errors and not skip_invalid:
+                session.rollback()
+            else:
+                scorecard.warm_up(session, deps.config, team, today)
+    except FileFormatError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    for line, problem in result.errors[:1000]:
+        click.echo(f"{file}:{line}: {problem}", err=True)
+    if len(result.errors) > 1000:
+        click.echo(f"... and {len(result.errors) - 1000} more problem(s)", err=True)
+    if result.errors and not skip_invalid:
+        raise click.ClickException(
+            f"{len(result.errors)} problem(s); nothing was imported "
+            "(fix them, or use --skip-invalid to import the good rows)"
+        )
+    skipped = f", {len(result.errors)} problem(s) skipped" if result.errors else ""
+    click.echo(
+        f"imported {file}: {result.imported} new, {result.replaced} replaced (same ref){skipped}"
+    )
+
+
+@cli.group()
+def targets() -> None:
+    """KPI targets per period, for people or sales teams."""
+
+
+@targets.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@workspace_option
+def targets_import(file: Path, team_id: str | None) -> None:
+    """Import targets from FILE (CSV or XLSX): period,scope,metric,target. period: 2026-11,
+    2026-Q4, 2026 or 2026-W48; scope: a slack_id or email, or team:<name>. All or nothing."""
+    from bot.kpi_targets import import_targets
+    from bot.tabular import FileFormatError
+
+    deps = _deps()
+    _prepare_database(deps)
+    team = _team_id(deps, team_id)
+    try:
+        with deps.db.session() as session:
+            result = import_targets(
+                session,
+                team,
+                deps.config,
+                file,
+                progress=lambda rows: tqdm(rows, unit=" rows", leave=False),
+            )
+            if not result.ok:
+                session.rollback()
+    except FileFormatError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    if not result.ok:
+        for line, problem in result.errors:
+            click.echo(f"{file}:{line}: {problem}", err=True)
+        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")
+    click.echo(f"imported {file}: {result.written} target(s)")
 
 
 @cli.group()

@@ -17,4 +17,5 @@ COMMANDS: tuple[Command, ...] = (
     Command("/pulse", "help.pulse", "SalesPulse: help, who am I, language"),
     Command("/kudos", "help.kudos", "Praise colleagues in the recognition channel"),
     Command("/feedback", "help.feedback", "Give, ask for and see feedback"),
+    Command("/kpi", "help.kpi", "Your KPI scorecard, a report's, or your team's ranking"),
 )

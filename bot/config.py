@@ -95,6 +95,98 @@ class FeedbackConfig(_Strict):
     expiry_days: int = Field(default=14, ge=1)
 
 
+AGGREGATES = ("sum", "avg", "max", "last")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class MetricConfig(_Strict):
+    """One KPI: how its daily facts add up over a period and its share of the composite."""
+
+    key: str
+    label_en: str
+    label_zh: str
+    unit: str = "count"  # a currency code (CNY, USD), "%", "count" or "score"
+    aggregate: str = "sum"
+    higher_is_better: bool = True
+    weight: float = 1.0
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if not value.isascii() or not value.replace("_", "").isalnum() or len(value) > 64:
+            raise ValueError(f"metric key {value!r} must be ascii letters, digits and _")
+        return value
+
+    @field_validator("aggregate")
+    @classmethod
+    def _aggregate(cls, value: str) -> str:
+        if value not in AGGREGATES:
+            raise ValueError(f"aggregate {value!r} must be one of {', '.join(AGGREGATES)}")
+        return value
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        if value not in ("%", "count", "score") and not (len(value) == 3 and value.isupper()):
+            raise ValueError(f"unit {value!r} must be a currency code like CNY, %, count or score")
+        return value
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("weight must be zero or more")
+        return value
+
+
+def _default_metrics() -> list[MetricConfig]:
+    return [
+        MetricConfig(key="revenue", label_en="Revenue", label_zh="销售额", unit="CNY", weight=0.5),
+        MetricConfig(
+            key="csat",
+            label_en="Customer satisfaction",
+            label_zh="客户满意度",
+            unit="score",
+            aggregate="avg",
+            weight=0.2,
+        ),
+        MetricConfig(
+            key="new_customers", label_en="New customers", label_zh="新客户数", weight=0.2
+        ),
+        MetricConfig(
+            key="conversion_rate",
+            label_en="Conversion rate",
+            label_zh="转化率",
+            unit="%",
+            aggregate="avg",
+            weight=0.1,
+        ),
+    ]
+
+
+class DigestConfig(_Strict):
+    """The weekly KPI digest: when it runs, in workspace time."""
+
+    weekday: str = "mon"
+    time: str = "09:00"
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        value = value.lower()[:3]
+        if value not in WEEKDAYS:
+            raise ValueError(f"weekday must be one of {', '.join(WEEKDAYS)}")
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"time {value!r} must be HH:MM, e.g. 09:00")
+        return f"{int(hour):02d}:{int(minute):02d}"
+
+
 class AppConfig(_Strict):
     """The TOML file. Feature sections are added here as features arrive."""
 
@@ -104,6 +196,20 @@ class AppConfig(_Strict):
     values: list[ValueConfig] = Field(default_factory=list)
     kudos: KudosConfig = Field(default_factory=KudosConfig)
     feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
+    metrics: list[MetricConfig] = Field(default_factory=_default_metrics)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
+
+    @field_validator("metrics")
+    @classmethod
+    def _unique_metrics(cls, value: list[MetricConfig]) -> list[MetricConfig]:
+        keys = [m.key for m in value]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"metric key(s) defined twice: {', '.join(dupes)}")
+        return value
+
+    def metric(self, key: str) -> MetricConfig | None:
+        return next((m for m in self.metrics if m.key == key), None)
 
     @classmethod
     def load(cls, path: Path | None) -> AppConfig:
@@ -134,6 +240,7 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = "sqlite:///salespulse.db"
     salespulse_config: Path | None = None
+    salespulse_api_token: str | None = None  # Bearer token for POST /api/v1/kpi
 
     @field_validator("slack_api_url")
     @classmethod

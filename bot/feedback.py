@@ -35,18 +35,9 @@ class InvalidInput(UserFacingError):
 
 
 def metric_options(config: AppConfig) -> list[tuple[str, str, str]]:
-    """(key, English label, Chinese label) of the KPIs feedback may refer to.
-
-    The metric list lives in another feature's config (`[[metrics]]`); until it exists this is
-    empty and the modal simply has no KPI field."""
-    out = []
-    for metric in getattr(config, "metrics", None) or []:
-        key = str(getattr(metric, "key", "") or "")
-        if key:
-            label_en = str(getattr(metric, "label_en", None) or getattr(metric, "name", key))
-            label_zh = str(getattr(metric, "label_zh", None) or label_en)
-            out.append((key, label_en, label_zh))
-    return out
+    """(key, English label, Chinese label) of the KPIs feedback may refer to; with no
+    `[[metrics]]` configured the modal has no KPI field."""
+    return [(m.key, m.label_en, m.label_zh) for m in config.metrics]
 
 
 # --- giving -----------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ from sqlmodel import Session
 from bot import directory, feedback_overview
 from bot.deps import Deps
 from bot.directory import Who
+from bot.kpi_chat import home_section as kpi_section
 from bot.views.blocks import Block
 from bot.views.pulse import home_view
 
 HomeSection = Callable[[Deps, Session, Who], list[Block]]
-SECTIONS: tuple[HomeSection, ...] = (feedback_overview.home_section,)
+SECTIONS: tuple[HomeSection, ...] = (kpi_section, feedback_overview.home_section)
 
 
 def build(deps: Deps, session: Session, who: Who) -> dict:

@@ -13,6 +13,7 @@ from sqlmodel import delete
 from bot import feedback
 from bot.config import AppConfig
 from bot.deps import Deps
+from bot.digest import weekly_digest
 from storage.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,18 @@ JOBS: tuple[Job, ...] = (
         deliver_outbox,
         lambda config: {"trigger": "interval", "minutes": 1},
         "retry pending messages",
+    ),
+    Job(
+        "weekly-digest",
+        weekly_digest,
+        lambda config: {
+            "trigger": "cron",
+            "day_of_week": config.digest.weekday,
+            "hour": int(config.digest.time[:2]),
+            "minute": int(config.digest.time[3:]),
+            "timezone": config.workspace.timezone,
+        },
+        "weekly KPI digest: team channels and each rep",
     ),
     Job(
         "housekeeping",

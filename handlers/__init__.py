@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import feedback, home, kudos, pulse
+from handlers import feedback, home, kpi, kudos, pulse
 
 
 def register_all(app: App, deps: Deps) -> None:
-    for module in (pulse, home, kudos, feedback):
+    for module in (pulse, home, kudos, feedback, kpi):
         module.register(app, deps)

@@ -93,7 +93,8 @@ class SchedulerLease(SQLModel, table=True):
     expires_at: datetime = _ts()
 
 
-from storage.feedback_models import (  # noqa: E402  (tables must register with the metadata)
+# Feature tables live in their own modules; imported here so Alembic and create_all see them.
+from storage.feedback_models import (  # noqa: E402, F401
     Feedback,
     FeedbackAsk,
     FeedbackRequest,
@@ -101,17 +102,11 @@ from storage.feedback_models import (  # noqa: E402  (tables must register with 
     KudosRecipient,
     KudosValue,
 )
-
-__all__ = [
-    "ROLES",
-    "Delivery",
-    "Feedback",
-    "FeedbackAsk",
-    "FeedbackRequest",
-    "Kudos",
-    "KudosRecipient",
-    "KudosValue",
-    "ProcessedEvent",
-    "SchedulerLease",
-    "User",
-]
+from storage.kpi_models import (  # noqa: E402, F401
+    KpiConfigVersion,
+    KpiFact,
+    KpiRollup,
+    KpiScore,
+    KpiScoreSet,
+    KpiTarget,
+)

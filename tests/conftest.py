@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 from bot.app import build_app
 from bot.config import AppConfig, Settings
 from bot.deps import Deps
+from bot.kpi_api import routes as kpi_routes
 from bot.slack_emulator import FakeSlack
 from bot.slack_requests import SlackRequests
 from bot.web import create_web_app
@@ -24,6 +25,7 @@ from storage.db import Database
 from tests.builders import Org
 
 SIGNING_SECRET = "test-signing-secret"
+API_TOKEN = "test-api-token"
 TEAM = "T0001"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -97,6 +99,7 @@ def deps(db: Database, fake: FakeSlack, config: AppConfig) -> Deps:
         slack_bot_token="xoxb-test",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.url,
+        salespulse_api_token=API_TOKEN,
         database_url=db.url,
     )
     built = Deps.build(settings, config)
@@ -114,7 +117,7 @@ def org(deps: Deps, fake: FakeSlack) -> Org:
 @pytest.fixture
 def server(deps: Deps) -> Iterator[str]:
     """The real web app (same factory `serve` uses) on a free port; yields its base URL."""
-    web = create_web_app(build_app(deps), deps)
+    web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
     srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

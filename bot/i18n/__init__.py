@@ -60,10 +60,24 @@ def fmt_number(value: Decimal | int | float, locale: str, digits: int | None = N
     return babel_numbers.format_decimal(value, format=pattern, locale=_babel(locale))
 
 
+# The yuan is written ¥ in China whatever the reader's language (Babel's en_US says CN¥).
+_SYMBOLS = {"CNY": "¥"}
+
+
 def fmt_money(value: Decimal | int, currency: str, locale: str) -> str:
-    return babel_numbers.format_currency(
-        value, currency, locale=_babel(locale), currency_digits=False, decimal_quantization=False
+    """¥1,234,567 and ¥1,234.5: thousands separators, only the decimals the value has
+    (no forced .00), never abbreviated."""
+    text = babel_numbers.format_currency(
+        value,
+        currency,
+        format="¤#,##0.######",
+        locale=_babel(locale),
+        currency_digits=False,
     )
+    symbol = _SYMBOLS.get(currency)
+    if symbol:
+        text = text.replace(babel_numbers.get_currency_symbol(currency, _babel(locale)), symbol)
+    return text
 
 
 def fmt_percent(ratio: Decimal | float, locale: str, digits: int = 1) -> str:

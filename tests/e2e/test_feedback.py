@@ -47,13 +47,13 @@ def wait_dm(fake, user: str, n: int = 1):
 # --- the modal --------------------------------------------------------------------------------
 
 
-def test_feedback_without_args_opens_the_modal_without_kpi_field(slack, fake, org):
+def test_feedback_without_args_opens_the_modal(slack, fake, org):
     org.standard()
     slack.command("UALICE", "/feedback", "")
     view = opened_view(fake)
     assert view["callback_id"] == views.MODAL
     ids = [b.get("block_id") for b in view["blocks"]]
-    assert ids == ["fb_recipients", "fb_kind", "fb_visibility", "fb_message"]
+    assert ids == ["fb_recipients", "fb_kind", "fb_visibility", "fb_metric", "fb_message"]
     text = dump([view])
     for label in ("Praise", "Correction", "Suggestion", "Recipient and their manager"):
         assert label in text
@@ -68,14 +68,15 @@ def test_modal_in_chinese_for_zh_user(slack, fake, org):
         assert label in text
 
 
-def test_kpi_field_appears_when_metrics_are_configured(slack, fake, org, deps):
-    """Another feature adds `metrics` to AppConfig; the modal offers them (optional)."""
+def test_no_kpi_field_without_configured_metrics(slack, fake, org, deps):
+    deps.config.metrics = []
+    org.standard()
+    slack.command("UALICE", "/feedback", "")
+    ids = [b.get("block_id") for b in opened_view(fake)["blocks"]]
+    assert ids == ["fb_recipients", "fb_kind", "fb_visibility", "fb_message"]
 
-    class Metric:
-        def __init__(self, key: str, label_en: str, label_zh: str) -> None:
-            self.key, self.label_en, self.label_zh = key, label_en, label_zh
 
-    object.__setattr__(deps.config, "metrics", [Metric("revenue", "Revenue", "销售额")])
+def test_kpi_field_offers_the_configured_metrics(slack, fake, org, deps):
     org.standard()
     slack.command("UALICE", "/feedback", "")
     view = opened_view(fake)

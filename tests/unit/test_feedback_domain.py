@@ -165,19 +165,14 @@ def test_config_defaults_and_validation():
         AppConfig.model_validate({"kudos": {"unknown": 1}})
 
 
-def test_metric_options_are_empty_until_metrics_exist():
-    assert feedback.metric_options(AppConfig()) == []
-    fed = SimpleNamespace(
-        metrics=[
-            SimpleNamespace(key="revenue", label_en="Revenue", label_zh="销售额"),
-            SimpleNamespace(key="calls", name="Calls"),
-            SimpleNamespace(key=""),
-        ]
-    )
-    assert feedback.metric_options(fed) == [  # type: ignore[arg-type]
+def test_metric_options_follow_the_metric_config():
+    assert feedback.metric_options(AppConfig()) == [
         ("revenue", "Revenue", "销售额"),
-        ("calls", "Calls", "Calls"),
+        ("csat", "Customer satisfaction", "客户满意度"),
+        ("new_customers", "New customers", "新客户数"),
+        ("conversion_rate", "Conversion rate", "转化率"),
     ]
+    assert feedback.metric_options(AppConfig(metrics=[])) == []
 
 
 def test_acknowledge_is_exactly_once(deps, people):

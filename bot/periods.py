@@ -1,0 +1,136 @@
+"""Scorecard periods: ISO weeks, months, quarters and years, named by the keys people type
+(`2026-W48`, `2026-11`, `2026-Q4`, `2026`) and by words (week, 本月, ...). Pure functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+KINDS = ("week", "month", "quarter", "year")
+WORDS = {
+    "week": "week",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "year",
+    "本周": "week",
+    "本月": "month",
+    "本季度": "quarter",
+    "今年": "year",
+    "周": "week",
+    "月": "month",
+    "季度": "quarter",
+    "年": "year",
+}
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    kind: str  # week | month | quarter | year
+    key: str  # 2026-W48 | 2026-11 | 2026-Q4 | 2026
+    start: date
+    end: date  # inclusive
+
+    def previous(self) -> Period:
+        return containing(self.kind, self.start - timedelta(days=1))
+
+    def next(self) -> Period:
+        return containing(self.kind, self.end + timedelta(days=1))
+
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def week_key(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_key(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def quarter_key(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def year_key(day: date) -> str:
+    return str(day.year)
+
+
+def keys_of(day: date) -> tuple[str, str, str, str]:
+    """(week, month, quarter, year) keys of a fact's day."""
+    return week_key(day), month_key(day), quarter_key(day), year_key(day)
+
+
+def containing(kind: str, day: date) -> Period:
+    if kind == "week":
+        start = day - timedelta(days=day.weekday())
+        return Period("week", week_key(day), start, start + timedelta(days=6))
+    if kind == "month":
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return Period("month", month_key(day), start, end)
+    if kind == "quarter":
+        q = (day.month - 1) // 3
+        start = date(day.year, 3 * q + 1, 1)
+        end = (date(day.year, 3 * q + 3, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return Period("quarter", quarter_key(day), start, end)
+    if kind == "year":
+        return Period("year", year_key(day), date(day.year, 1, 1), date(day.year, 12, 31))
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+def parse_key(text: str) -> Period | None:
+    """A period from its key (2026-W48, 2026-11, 2026-Q4, 2026); None if it isn't one."""
+    text = text.strip()
+    try:
+        if m := _WEEK.match(text):
+            year, week = int(m[1]), int(m[2])
+            monday = date.fromisocalendar(year, week, 1)
+            return containing("week", monday)
+        if m := _MONTH.match(text):
+            return containing("month", date(int(m[1]), int(m[2]), 1))
+        if m := _QUARTER.match(text):
+            return containing("quarter", date(int(m[1]), 3 * int(m[2]) - 2, 1))
+        if m := _YEAR.match(text):
+            year = int(m[1])
+            return containing("year", date(year, 1, 1)) if year >= 1 else None
+    except ValueError:  # week 54, month 13, year 0 ...
+        return None
+    return None
+
+
+def parse(text: str, today: date) -> Period | None:
+    """A word (week, 本月, ...) relative to `today`, or a key; None when it is neither."""
+    word = text.strip().lower()
+    if word in WORDS:
+        return containing(WORDS[word], today)
+    return parse_key(word.upper() if "w" in word or "q" in word else word)
+
+
+def working_days(start: date, end: date) -> int:
+    """Monday to Friday between start and end inclusive (no holiday calendar)."""
+    if end < start:
+        return 0
+    total = (end - start).days + 1
+    weeks, rest = divmod(total, 7)
+    days = weeks * 5
+    for i in range(rest):
+        if (start + timedelta(days=weeks * 7 + i)).weekday() < 5:
+            days += 1
+    return days
+
+
+def week_month_shares(week: Period) -> list[tuple[str, int, int]]:
+    """For prorating a month's target to a week: [(month key, working days of the week in
+    that month, working days in the month)] for the one or two months the week touches."""
+    shares: list[tuple[str, int, int]] = []
+    for month in sorted({containing("month", week.start), containing("month", week.end)}):
+        lo, hi = max(week.start, month.start), min(week.end, month.end)
+        shares.append((month.key, working_days(lo, hi), working_days(month.start, month.end)))
+    return shares

@@ -1,0 +1,118 @@
+"""Weekly digest messages: the team channel post and each rep's DM. Always within Slack's
+block limits whatever the team size (long lists end with '…and N more')."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.config import MetricConfig
+from bot.i18n import fmt_date, t
+from bot.periods import Period
+from bot.scorecard import Scorecard, Standing
+from bot.views.blocks import (
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    context,
+    divider,
+    fields,
+    fit,
+    header,
+    section,
+)
+from bot.views.kpi import (
+    bar,
+    fmt_value,
+    label,
+    list_blocks,
+    pct,
+    period_label,
+    points,
+    ranking_lines,
+    scorecard_blocks,
+)
+
+LEADERBOARD_LINES = 15  # in a channel, the top of the list; the rest is "…and N more"
+
+
+def team_digest(
+    *,
+    team: str,
+    month: Period,
+    week: Period,
+    board: list[Standing],
+    attainment: dict[str, Decimal | None],
+    metrics: list[MetricConfig],
+    movers: list[tuple[str, float]],
+    kudos: Any,
+    locale: str,
+) -> tuple[str, list[Block]]:
+    month_text = period_label(month, locale)
+    title = t("digest.team_title", locale, team=team, week=period_label(week, locale))
+    blocks: list[Block] = [header(title)]
+    blocks.append(section(t("digest.leaderboard", locale, period=month_text)))
+    lines = ranking_lines(board[:LEADERBOARD_LINES], locale, rank_of="team")
+    if lines:
+        blocks.extend(list_blocks(lines, locale, 2, total=len(board)))
+    else:
+        blocks.append(section(t("kpi.team_empty", locale, team=team, period=month_text)))
+    pairs = [
+        (label(m, locale), f"`{bar(attainment.get(m.key))}` {pct(attainment.get(m.key), locale)}")
+        for m in metrics
+        if attainment.get(m.key) is not None
+    ]
+    if pairs:
+        blocks.append(section(t("digest.team_attainment", locale)))
+        blocks.extend(fields(pairs))
+    if movers:
+        mover_lines = [f"<@{slack_id}> {points(delta, locale)}" for slack_id, delta in movers]
+        blocks.append(section(t("digest.movers", locale) + "\n" + "\n".join(mover_lines)))
+    if kudos:
+        blocks.append(section(str(kudos)))
+    blocks.append(context(t("digest.team_footer", locale)))
+    text = f"{title}\n" + "\n".join(lines[:LEADERBOARD_LINES])
+    return text[:3000], fit(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def tip_text(tip: Any, locale: str) -> str:
+    if tip is None:
+        return ""
+    p = dict(tip.params)
+    metric: MetricConfig | None = p.get("metric")  # type: ignore[assignment]
+    if metric is not None:
+        p["metric"] = label(metric, locale)
+        for key in ("actual", "target", "gap", "per_day"):
+            if key in p:
+                value = p[key]
+                if key == "per_day":
+                    value = Decimal(value).quantize(Decimal("0.01"))
+                p[key] = fmt_value(metric, value, locale)
+    if "attainment" in p:
+        p["attainment"] = pct(p["attainment"], locale)
+    if "end" in p:
+        p["end"] = fmt_date(p["end"], locale)
+    return t(tip.key, locale, **p)
+
+
+def rep_digest(
+    *, card: Scorecard, week_card: Scorecard, tip: Any, feedback: Any, locale: str
+) -> tuple[str, list[Block]]:
+    week_text = period_label(week_card.period, locale)
+    title = t("digest.rep_title", locale, week=week_text)
+    blocks = scorecard_blocks(card, locale, own=True)[:-1]  # without the "only you" footer
+    blocks.insert(0, section(f"*{title}*"))
+    if week_card.composite is not None:
+        change = points(week_card.composite_change, locale)
+        line = t("digest.rep_week", locale, score=pct(week_card.composite, locale))
+        if change:
+            line += "  " + change
+        blocks.append(section(line))
+    if feedback:
+        blocks.append(section(str(feedback)))
+    advice = tip_text(tip, locale)
+    if advice:
+        blocks.append(divider())
+        blocks.append(section(t("digest.next_step", locale) + "\n" + advice))
+    blocks.append(context(t("digest.rep_footer", locale)))
+    text = f"{title}\n{advice}" if advice else title
+    return text, fit(blocks, MAX_MESSAGE_BLOCKS)

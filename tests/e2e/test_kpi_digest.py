@@ -1,0 +1,185 @@
+"""The weekly digest through the jobs code and the fake Slack: who gets what, the numbers,
+block limits with a large team, idempotent reruns, a 429 and a failing recipient."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.jobs import find_job
+from bot.kpi_facts import FactRow, write_facts
+from bot.periods import keys_of
+from storage.kpi_models import KpiTarget
+from storage.models import Delivery
+from tests.e2e.test_foundation import all_text
+from tests.kpi_fixture import kpi_config, load
+
+MONDAY = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai: covers week 48
+
+
+@pytest.fixture
+def people(org, deps):
+    people = org.standard()
+    deps.config = kpi_config(deps.config)
+    deps.clock = lambda: MONDAY
+    load(deps.db, org.team_id, people)
+    return people
+
+
+def run(deps, as_of=MONDAY):
+    return find_job("weekly-digest").func(deps, as_of)
+
+
+def texts(calls):
+    return [all_text(c.params) for c in calls]
+
+
+def test_team_channels_and_reps_get_their_digest(deps, fake, people):
+    summary = run(deps)
+    assert "week 2026-W48" in summary
+    [east] = texts(fake.messages("CEAST"))
+    assert "Team east · weekly KPI digest · Week 48, 2026" in east
+    order = [east.index(f"<@{u}>") for u in ("UALICE", "UBOB", "UXW")]
+    assert order == sorted(order)  # ranked by composite, month to date
+    assert "1. <@UALICE>" in east and "106.7%" in east and "63.3%" in east
+    assert "¥" not in east  # no one's raw numbers in a channel
+    # team revenue: (180,000.5 + 100,000 + 0) / 400,000
+    assert "Revenue*\n`███████░░░` 70.0%" in east
+    [west] = texts(fake.messages("CWEST"))
+    assert "<@UCAROL>" in west and "UALICE" not in west
+
+    [alice] = texts(fake.dms_to("UALICE"))
+    assert "Your weekly KPI digest" in alice and "¥180,000.5 of ¥200,000" in alice
+    # weakest metric: pipeline 90% (revenue is 90.00025%)
+    assert "Pipeline is at ¥270,000 against a target of ¥300,000" in alice
+    [xw] = texts(fake.dms_to("UXW"))
+    assert "你的 KPI 周报" in xw
+    assert (
+        "销售额目前完成目标的 0.0%:到 2026年11月30日 还差 ¥100,000,平均每个工作日约 ¥100,000" in xw
+    )
+    assert len(fake.dms_to("UBOB")) == 1 and len(fake.dms_to("UCAROL")) == 1
+    for nobody in ("UEMGR", "UWMGR", "UDIR", "UHR"):
+        assert fake.dms_to(nobody) == []
+    uploads = fake.calls_to("files.completeUploadExternal")
+    assert sorted(c.params["channel_id"] for c in uploads) == ["CEAST", "CWEST"]
+    assert all(data[:8] == b"\x89PNG\r\n\x1a\n" for data in fake.uploads.values())
+    assert fake.violations == []
+
+
+def test_second_run_for_the_same_week_sends_nothing(deps, fake, people):
+    run(deps)
+    before = len(fake.messages()), len(fake.uploads)
+    summary = run(deps, MONDAY + timedelta(hours=3))
+    assert (len(fake.messages()), len(fake.uploads)) == before
+    assert "0 digest(s) queued" in summary
+
+
+def statuses(deps, week):
+    with deps.db.session() as s:
+        rows = s.exec(select(Delivery).where(Delivery.key.startswith(f"digest:{week}:"))).all()
+        return {d.key.split(":")[2]: d.status for d in rows}
+
+
+def test_rate_limit_is_retried_after_retry_after(deps, fake, people):
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    run(deps)
+    first, second = fake.messages("CEAST")  # the 429, then the same post again
+    assert second.at - first.at >= 0.9
+    assert set(statuses(deps, "2026-W48").values()) == {"sent"}
+
+
+def test_a_failing_recipient_does_not_stop_others_and_is_retried(deps, fake, people):
+    fake.fail_next("chat.postMessage", status=400, error="channel_not_found")
+    summary = run(deps)
+    assert "1 failed" in summary
+    sent = statuses(deps, "2026-W48")
+    assert sent.pop("CEAST") == "pending"  # the first delivery failed...
+    assert set(sent.values()) == {"sent"} and len(sent) == 5  # ...the rest went out
+    with deps.db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.key == "digest:2026-W48:CEAST")).one()
+        row.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)  # backoff elapsed
+        s.add(row)
+    run(deps, MONDAY + timedelta(hours=1))
+    assert statuses(deps, "2026-W48")["CEAST"] == "sent"
+    assert len(fake.dms_to("UALICE")) == 1  # nobody got anything twice
+    assert len(fake.messages("CWEST")) == 1
+
+
+def test_large_team_stays_within_block_limits(deps, fake, org):
+    org.standard()
+    deps.config = kpi_config(deps.config)
+    reps = [org.person(f"UREP{i:03d}", f"Rep {i}", manager=None) for i in range(120)]
+    with deps.db.session() as s:
+        s.add(
+            KpiTarget(
+                team_id=org.team_id,
+                period="2026-11",
+                scope="team:east",
+                sales_team="east",
+                metric="revenue",
+                target=1000 * 10**6,
+            )
+        )
+        rows = [
+            FactRow(
+                i,
+                r.id,
+                "revenue",
+                date(2026, 11, 20),
+                (i + 1) * 10**6,
+                None,
+                keys_of(date(2026, 11, 20)),
+            )
+            for i, r in enumerate(reps)
+        ]
+        write_facts(s, org.team_id, rows)
+    run(deps)
+    [east] = fake.messages("CEAST")
+    assert len(east.params["blocks"]) <= 50
+    assert "…and 108 more" in all_text(east.params)  # 123 ranked, 15 shown
+    assert "1. <@UREP119>" in all_text(east.params)
+    assert fake.violations == []
+    assert len([c for c in fake.messages() if c.params["channel"].startswith("DUREP")]) == 120
+
+
+def test_jobs_cli_runs_the_digest_as_of_a_day(deps, fake, org, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    people = org.standard()
+    config = tmp_path / "salespulse.toml"
+    config.write_text('[workspace]\ndefault_locale = "en-US"\n[teams.east]\nchannel = "CEAST"\n')
+    with deps.db.session() as s:
+        s.add(
+            KpiTarget(
+                team_id=org.team_id,
+                period="2026-11",
+                scope="team:east",
+                sales_team="east",
+                metric="revenue",
+                target=1000 * 10**6,
+            )
+        )
+        day = date(2026, 11, 24)
+        write_facts(
+            s,
+            org.team_id,
+            [FactRow(2, people["bob"].id, "revenue", day, 250 * 10**6, None, keys_of(day))],
+        )
+    for name, value in {
+        "DATABASE_URL": deps.db.url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": fake.url,
+        "SALESPULSE_CONFIG": str(config),
+    }.items():
+        monkeypatch.setenv(name, value)
+    out = CliRunner().invoke(cli, ["jobs", "run", "weekly-digest", "--as-of", "2026-11-30"])
+    assert out.exit_code == 0, out.output
+    assert "weekly-digest: week 2026-W48" in out.output
+    [east] = texts(fake.messages("CEAST"))
+    assert "1. <@UBOB>" in east and "25.0%" in east
+    [bob] = texts(fake.dms_to("UBOB"))
+    assert "¥250 of ¥1,000" in bob
