@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, select
 
-from bot import scorecard
+from bot import feedback, kudos, scorecard
 from bot.config import AppConfig
 from bot.deps import Deps
 from bot.directory import locale_of
@@ -29,6 +29,7 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 MOVERS = 3
+TOP_VALUES = 3
 
 
 @dataclass(frozen=True)
@@ -50,16 +51,38 @@ def report_week(config: AppConfig, as_of: datetime) -> tuple[date, Period, Perio
     return last_day, containing("week", last_day), containing("month", last_day)
 
 
-def kudos_of_week(session: Session, team_id: str, team: str, week: Period) -> None:
-    """Kudos count and top values for the team's digest. The kudos feature is being built
-    separately; until its table exists there is nothing to show, and the digest leaves the
-    line out."""
-    return None
+@dataclass(frozen=True)
+class WeekKudos:
+    """Kudos that praised anyone in a team this week (each counted once), top values first."""
+
+    count: int
+    top_values: list[tuple[str, int]]  # (value label in the channel's language, count)
 
 
-def feedback_of_week(session: Session, user: User, week: Period) -> None:
-    """Feedback a rep received this week, for their DM: same story as kudos_of_week."""
-    return None
+@dataclass(frozen=True)
+class WeekFeedback:
+    """What a rep received this week: kudos, and feedback they may read, counted by kind."""
+
+    kudos: int
+    by_kind: dict[str, int]
+
+
+def kudos_of_week(
+    session: Session, config: AppConfig, members: list[User], week: Period, locale: str
+) -> WeekKudos:
+    since, until = week.bounds(config.workspace.timezone)
+    count, per_value = kudos.received_between(
+        session, [u.id for u in members if u.id is not None], since, until
+    )
+    top = sorted(per_value.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_VALUES]
+    return WeekKudos(count, [(kudos.value_label(config, key, locale), n) for key, n in top])
+
+
+def feedback_of_week(session: Session, config: AppConfig, rep: User, week: Period) -> WeekFeedback:
+    since, until = week.bounds(config.workspace.timezone)
+    assert rep.id is not None
+    given_kudos, _ = kudos.received_between(session, [rep.id], since, until)
+    return WeekFeedback(given_kudos, feedback.received_counts(session, rep, since, until))
 
 
 def next_step(card: scorecard.Scorecard, last_day: date) -> Tip | None:
@@ -126,7 +149,7 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
                     attainment=scorecard.team_attainment(session, config, team_id, month, ids),
                     metrics=config.metrics,
                     movers=[(m.user.slack_id, m.delta) for m in movers],
-                    kudos=kudos_of_week(session, team_id, name, week),
+                    kudos=kudos_of_week(session, config, members, week, channel_locale),
                     locale=channel_locale,
                 )
                 key = f"digest:{week.key}:{team_cfg.channel}"
@@ -160,7 +183,7 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
                 card=card,
                 week_card=week_card,
                 tip=next_step(card, last_day),
-                feedback=feedback_of_week(session, rep, week),
+                feedback=feedback_of_week(session, config, rep, week),
                 locale=locale_of(rep, config),
             )
             key = f"digest:{week.key}:{rep.slack_id}"

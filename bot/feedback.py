@@ -363,18 +363,35 @@ def remind_and_expire(deps: Deps, as_of: datetime) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 
+def _readable_as_recipient(user: User) -> Any:
+    # An answer to a manager's request about this user counts only once the manager shared it.
+    return (Feedback.recipient_id == user.id) & (
+        col(Feedback.held_for_id).is_(None) | col(Feedback.shared_at).is_not(None)
+    )
+
+
 def received(session: Session, user: User, limit: int = 10) -> list[Feedback]:
     """Feedback the user may read as its recipient, newest first."""
     rows = session.exec(
         select(Feedback)
-        .where(
-            Feedback.recipient_id == user.id,
-            col(Feedback.held_for_id).is_(None) | col(Feedback.shared_at).is_not(None),
-        )
+        .where(_readable_as_recipient(user))
         .order_by(col(Feedback.created_at).desc(), col(Feedback.id).desc())
         .limit(limit)
     ).all()
     return list(rows)
+
+
+def received_counts(
+    session: Session, user: User, since: datetime, until: datetime
+) -> dict[str, int]:
+    """{kind: count} of feedback the user may read as recipient, created in [since, until]."""
+    rows = session.exec(
+        select(Feedback.kind, func.count())
+        .where(_readable_as_recipient(user))
+        .where(Feedback.created_at >= since, Feedback.created_at <= until)
+        .group_by(Feedback.kind)
+    ).all()
+    return dict(rows)
 
 
 def held_for_me(session: Session, user: User, limit: int = 10) -> list[Feedback]:

@@ -179,15 +179,25 @@ def received_this_month(
     session: Session, user: User, now: datetime, timezone: str
 ) -> tuple[int, dict[str, int]]:
     """(kudos received since the 1st of this local month, count per tagged value)."""
-    start = local_month_start(now, timezone)
+    assert user.id is not None
+    return received_between(session, [user.id], local_month_start(now, timezone), now)
+
+
+def received_between(
+    session: Session, user_ids: list[int], since: datetime, until: datetime
+) -> tuple[int, dict[str, int]]:
+    """(kudos that praised any of `user_ids` in [since, until], each counted once; count per
+    tagged value). Withdrawn kudos don't count."""
     live = (
         select(Kudos.id)
         .join(KudosRecipient, col(KudosRecipient.kudos_id) == col(Kudos.id))
         .where(
-            KudosRecipient.user_id == user.id,
-            Kudos.created_at >= start,
+            col(KudosRecipient.user_id).in_(user_ids),
+            Kudos.created_at >= since,
+            Kudos.created_at <= until,
             col(Kudos.withdrawn_at).is_(None),
         )
+        .distinct()
     )
     total = session.exec(select(func.count()).select_from(live.subquery())).one()
     per_value = session.exec(

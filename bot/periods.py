@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 KINDS = ("week", "month", "quarter", "year")
 WORDS = {
@@ -34,6 +35,11 @@ class Period:
     key: str  # 2026-W48 | 2026-11 | 2026-Q4 | 2026
     start: date
     end: date  # inclusive
+
+    def bounds(self, timezone: str) -> tuple[datetime, datetime]:
+        """The first and last instant of the period in `timezone`, as aware datetimes."""
+        tz = ZoneInfo(timezone)
+        return datetime.combine(self.start, time.min, tz), datetime.combine(self.end, time.max, tz)
 
     def previous(self) -> Period:
         return containing(self.kind, self.start - timedelta(days=1))

@@ -4,7 +4,7 @@ block limits whatever the team size (long lists end with '…and N more')."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import MetricConfig
 from bot.i18n import fmt_date, t
@@ -32,6 +32,9 @@ from bot.views.kpi import (
     scorecard_blocks,
 )
 
+if TYPE_CHECKING:  # bot.digest builds these and imports this module
+    from bot.digest import WeekFeedback, WeekKudos
+
 LEADERBOARD_LINES = 15  # in a channel, the top of the list; the rest is "…and N more"
 
 
@@ -44,7 +47,7 @@ def team_digest(
     attainment: dict[str, Decimal | None],
     metrics: list[MetricConfig],
     movers: list[tuple[str, float]],
-    kudos: Any,
+    kudos: WeekKudos,
     locale: str,
 ) -> tuple[str, list[Block]]:
     month_text = period_label(month, locale)
@@ -67,8 +70,7 @@ def team_digest(
     if movers:
         mover_lines = [f"<@{slack_id}> {points(delta, locale)}" for slack_id, delta in movers]
         blocks.append(section(t("digest.movers", locale) + "\n" + "\n".join(mover_lines)))
-    if kudos:
-        blocks.append(section(str(kudos)))
+    blocks.append(section(kudos_line(kudos, locale)))
     blocks.append(context(t("digest.team_footer", locale)))
     text = f"{title}\n" + "\n".join(lines[:LEADERBOARD_LINES])
     return text[:3000], fit(blocks, MAX_MESSAGE_BLOCKS)
@@ -95,7 +97,7 @@ def tip_text(tip: Any, locale: str) -> str:
 
 
 def rep_digest(
-    *, card: Scorecard, week_card: Scorecard, tip: Any, feedback: Any, locale: str
+    *, card: Scorecard, week_card: Scorecard, tip: Any, feedback: WeekFeedback, locale: str
 ) -> tuple[str, list[Block]]:
     week_text = period_label(week_card.period, locale)
     title = t("digest.rep_title", locale, week=week_text)
@@ -107,8 +109,7 @@ def rep_digest(
         if change:
             line += "  " + change
         blocks.append(section(line))
-    if feedback:
-        blocks.append(section(str(feedback)))
+    blocks.append(section(feedback_line(feedback, locale)))
     advice = tip_text(tip, locale)
     if advice:
         blocks.append(divider())
@@ -116,3 +117,26 @@ def rep_digest(
     blocks.append(context(t("digest.rep_footer", locale)))
     text = f"{title}\n{advice}" if advice else title
     return text, fit(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def kudos_line(kudos: WeekKudos, locale: str) -> str:
+    if not kudos.count:
+        return t("digest.kudos_none", locale)
+    values = ", ".join(f"{label} ×{n}" for label, n in kudos.top_values)
+    key = "digest.kudos_values" if values else "digest.kudos_count"
+    return t(key, locale, count=kudos.count, values=values)
+
+
+def feedback_line(week: WeekFeedback, locale: str) -> str:
+    if not week.kudos and not week.by_kind:
+        return t("digest.feedback_none", locale)
+    kinds = ", ".join(
+        f"{t(f'feedback.kind.{kind}', locale)} ×{n}" for kind, n in sorted(week.by_kind.items())
+    )
+    return t(
+        "digest.feedback_week",
+        locale,
+        kudos=week.kudos,
+        feedback=sum(week.by_kind.values()),
+        kinds=kinds or t("value.none", locale),
+    )

@@ -4,13 +4,16 @@ block limits with a large team, idempotent reruns, a 429 and a failing recipient
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
+from bot.config import ValueConfig
 from bot.jobs import find_job
 from bot.kpi_facts import FactRow, write_facts
 from bot.periods import keys_of
+from storage.feedback_models import Feedback, Kudos, KudosRecipient, KudosValue
 from storage.kpi_models import KpiTarget
 from storage.models import Delivery
 from tests.e2e.test_foundation import all_text
@@ -183,3 +186,76 @@ def test_jobs_cli_runs_the_digest_as_of_a_day(deps, fake, org, tmp_path, monkeyp
     assert "1. <@UBOB>" in east and "25.0%" in east
     [bob] = texts(fake.dms_to("UBOB"))
     assert "¥250 of ¥1,000" in bob
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, month: int = 11) -> datetime:
+    return datetime(2026, month, day, 10, 0, tzinfo=SHANGHAI)
+
+
+def add_kudos(s, team_id, giver, recipients, when, values=(), withdrawn=False):
+    k = Kudos(
+        team_id=team_id,
+        giver_id=giver.id,
+        message="great work",
+        created_at=when,
+        withdrawn_at=when + timedelta(minutes=1) if withdrawn else None,
+    )
+    s.add(k)
+    s.flush()
+    for r in recipients:
+        s.add(KudosRecipient(kudos_id=k.id, user_id=r.id))
+    for v in values:
+        s.add(KudosValue(kudos_id=k.id, value_key=v))
+
+
+def test_digest_counts_the_weeks_kudos_and_feedback_nothing_else(deps, fake, people, org):
+    deps.config.values = [
+        ValueConfig(key="customer", label_en="Customer first", label_zh="客户第一"),
+        ValueConfig(key="teamwork", label_en="Teamwork", label_zh="团队合作"),
+    ]
+    p = people
+    with deps.db.session() as s:
+        t = org.team_id
+        add_kudos(s, t, p["bob"], [p["alice"]], at(24), ["customer"])
+        add_kudos(s, t, p["carol"], [p["alice"], p["bob"]], at(25), ["customer", "teamwork"])
+        add_kudos(s, t, p["alice"], [p["xiaowang"]], at(26), ["teamwork"], withdrawn=True)
+        add_kudos(s, t, p["bob"], [p["alice"]], at(20), ["teamwork"])  # week 47
+        add_kudos(s, t, p["alice"], [p["carol"]], at(27), ["teamwork"])  # west
+        for giver, kind, when, held in [
+            (p["bob"], "praise", at(24), None),
+            (p["east_mgr"], "suggestion", at(25), None),
+            (p["bob"], "correction", at(26), p["east_mgr"]),  # held for the manager, unshared
+            (p["bob"], "correction", at(19), None),  # week 47
+        ]:
+            s.add(
+                Feedback(
+                    team_id=t,
+                    giver_id=giver.id,
+                    recipient_id=p["alice"].id,
+                    kind=kind,
+                    message="private words",
+                    held_for_id=held.id if held else None,
+                    created_at=when,
+                )
+            )
+    run(deps)
+    [east] = texts(fake.messages("CEAST"))
+    assert "*2 kudos* for the team this week · top values: Customer first ×2, Teamwork ×1" in east
+    [west] = texts(fake.messages("CWEST"))
+    assert "*1 kudos* for the team this week · top values: Teamwork ×1" in west
+    [alice] = texts(fake.dms_to("UALICE"))
+    assert "you received *2 kudos* and *2 feedback* (Praise ×1, Suggestion ×1)" in alice
+    assert "private words" not in alice and "private words" not in east
+    [bob] = texts(fake.dms_to("UBOB"))
+    assert "you received *1 kudos* and *0 feedback* (—)" in bob
+    [xw] = texts(fake.dms_to("UXW"))
+    assert "本周没有新的表扬或反馈" in xw  # the withdrawn kudos doesn't count
+
+
+def test_a_week_without_kudos_says_so(deps, fake, people):
+    run(deps)
+    [east] = texts(fake.messages("CEAST"))
+    assert "No kudos for the team this week" in east
