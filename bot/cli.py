@@ -174,6 +174,14 @@ def _team_id(deps: Deps, given: str | None) -> str:
     return _check_token(deps)
 
 
+def _print_problems(file: Path, errors: list[tuple[int, str]], limit: int = 1000) -> None:
+    """Every bad row as `file:line: problem` (the first `limit`; a huge bad file stays readable)."""
+    for line, problem in errors[:limit]:
+        click.echo(f"{file}:{line}: {problem}", err=True)
+    if len(errors) > limit:
+        click.echo(f"... and {len(errors) - limit} more problem(s)", err=True)
+
+
 @org.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @workspace_option
@@ -195,9 +203,8 @@ def org_import(file: Path, team_id: str | None) -> None:
                 session.rollback()
     except FileFormatError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
+    _print_problems(file, result.errors)
     if not result.ok:
-        for line, problem in result.errors:
-            click.echo(f"{file}:{line}: {problem}", err=True)
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")
     click.echo(
         f"imported {file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
@@ -247,10 +254,7 @@ def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
                 scorecard.warm_up(session, deps.config, team, today)
     except FileFormatError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
-    for line, problem in result.errors[:1000]:
-        click.echo(f"{file}:{line}: {problem}", err=True)
-    if len(result.errors) > 1000:
-        click.echo(f"... and {len(result.errors) - 1000} more problem(s)", err=True)
+    _print_problems(file, result.errors)
     if result.errors and not skip_invalid:
         raise click.ClickException(
             f"{len(result.errors)} problem(s); nothing was imported "
@@ -292,9 +296,8 @@ def targets_import(file: Path, team_id: str | None) -> None:
                 session.rollback()
     except FileFormatError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
+    _print_problems(file, result.errors)
     if not result.ok:
-        for line, problem in result.errors:
-            click.echo(f"{file}:{line}: {problem}", err=True)
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")
     click.echo(f"imported {file}: {result.written} target(s)")
 

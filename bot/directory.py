@@ -126,6 +126,14 @@ def resolve(
     return user
 
 
+def resolve_all(
+    session: Session, client: WebClient, team_id: str, people: list[Mention | Handle]
+) -> list[User]:
+    """Each mentioned person once, in order of mention (`@bob @bob` is one Bob)."""
+    found = [resolve(session, client, team_id, person) for person in people]
+    return list({user.id: user for user in found}.values())
+
+
 def set_language(session: Session, user: User, choice: str | None) -> None:
     user.locale_override = choice
     user.updated_at = utcnow()

@@ -81,8 +81,7 @@ def resolve_recipients(deps: Deps, session: Session, team_id: str, args: KudosAr
     maximum = deps.config.kudos.max_recipients
     if len(args.people) > maximum:
         raise UserFacingError("kudos.too_many", count=len(args.people), max=maximum)
-    found = [directory.resolve(session, deps.client, team_id, p) for p in args.people]
-    return list({u.id: u for u in found}.values())
+    return directory.resolve_all(session, deps.client, team_id, args.people)
 
 
 def give(

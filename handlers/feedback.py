@@ -55,7 +55,7 @@ def register(app: App, deps: Deps) -> None:
                 return
             if sub in ("request", "请求"):
                 args = parse_request(rest)
-                peers = [directory.resolve(session, deps.client, team_id, p) for p in args.peers]
+                peers = directory.resolve_all(session, deps.client, team_id, args.peers)
                 subject = (
                     directory.resolve(session, deps.client, team_id, args.subject)
                     if args.subject
@@ -81,8 +81,7 @@ def register(app: App, deps: Deps) -> None:
                 if not tokens or not isinstance(tokens[0], Mention | Handle):
                     raise UserFacingError("feedback.unknown_sub", sub=sub)
                 args = parse_quick_feedback(text)
-                people = [directory.resolve(session, deps.client, team_id, p) for p in args.people]
-                people = list({p.id: p for p in people}.values())
+                people = directory.resolve_all(session, deps.client, team_id, args.people)
                 feedback.give(
                     deps,
                     session,
@@ -126,9 +125,9 @@ def register(app: App, deps: Deps) -> None:
                     if meta.get("ask")
                     else None
                 )
-                recipients = [
-                    directory.resolve(session, deps.client, team_id, Mention(u)) for u in selected
-                ]
+                recipients = directory.resolve_all(
+                    session, deps.client, team_id, [Mention(u) for u in selected]
+                )
                 created = feedback.give(
                     deps,
                     session,
