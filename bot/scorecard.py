@@ -297,6 +297,9 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
     params["digest"] = digest
     try:
         with session.begin_nested():
+            # the connection must be taken inside the savepoint: one taken before it runs
+            # outside it, and a failed insert would leave the whole transaction aborted
+            conn = session.connection()
             invalidate_scores(conn, team_id, [period.key])
             conn.execute(
                 text(
