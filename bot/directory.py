@@ -94,6 +94,10 @@ def actor(
     user = lookup(session, client, team_id, slack_id)
     if user is None:  # Slack sent us this id, so this only happens with a broken workspace
         raise UserFacingError("error.unknown_user", who=f"<@{slack_id}>")
+    return who_of(user, config)
+
+
+def who_of(user: User, config: AppConfig) -> Who:
     return Who(user, locale_of(user, config), timezone_of(user, config))
 
 

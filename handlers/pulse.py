@@ -15,7 +15,6 @@ from bot.i18n import t
 from bot.mentions import first_word
 from bot.views.blocks import message
 from bot.views.pulse import help_message, whoami_message
-from handlers.replies import replier
 
 LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-US", "auto": None}
 
@@ -23,14 +22,22 @@ LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-
 def register(app: App, deps: Deps) -> None:
     @app.command("/pulse")
     def pulse(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        team_id, user_id = command["team_id"], command["user_id"]
+        team_id, user_id, text = command["team_id"], command["user_id"], command.get("text", "")
         with deps.db.session() as session:
-            known = directory.find(session, team_id, user_id) is not None
-        reply = replier(ack, respond, fast=known)
+            user = directory.find(session, team_id, user_id)
+            answer = (
+                _answer(deps, session, directory.who_of(user, deps.config), text) if user else None
+            )
+        if answer is not None:
+            # Known user: no Slack call needed, so the answer goes in the ack itself (one round
+            # trip, no work left after it), sent after the commit so a next command sees it.
+            ack(text=answer["text"], blocks=answer.get("blocks"), response_type="ephemeral")
+            return
+        ack()  # first contact: users.info may be slow, so acknowledge first
         with deps.db.session() as session:
             who = directory.actor(session, deps.client, deps.config, team_id, user_id)
-            answer = _answer(deps, session, who, command.get("text", ""))
-        reply(**answer)  # after the commit, so a next command sees what this one stored
+            answer = _answer(deps, session, who, text)
+        respond(**answer)
 
 
 def _answer(deps: Deps, session: Session, who: Who, text: str) -> dict[str, Any]:
