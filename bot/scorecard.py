@@ -297,6 +297,10 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
     params["digest"] = digest
     try:
         with session.begin_nested():
+            # The SAVEPOINT is emitted when the session hands out its connection inside the
+            # block: a connection fetched before it runs outside the savepoint, and on
+            # PostgreSQL a lost race then left the whole transaction aborted.
+            conn = session.connection()
             invalidate_scores(conn, team_id, [period.key])
             conn.execute(
                 text(
