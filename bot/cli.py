@@ -128,7 +128,12 @@ def _process_age() -> float:
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Run console commands from FILE (- for stdin); exit 1 at the first failing line.",
 )
-def demo(keep: Path | None, script: Path | None) -> None:
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Run the demo as if today were this day (default: the real date).",
+)
+def demo(keep: Path | None, script: Path | None, today: datetime | None) -> None:
     """Try the whole bot in a terminal: a throwaway workspace, demo data and a Slack
     emulator. No Slack app or credentials needed (Slack settings in the environment are ignored)."""
     started = time_monotonic() - _process_age()
@@ -137,7 +142,9 @@ def demo(keep: Path | None, script: Path | None) -> None:
     from bot.demo import run_demo
 
     try:
-        status = run_demo(keep=keep, script=script, started=started)
+        status = run_demo(
+            keep=keep, script=script, started=started, today=today.date() if today else None
+        )
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(status)

@@ -4,6 +4,8 @@ Each list is filtered through bot/permissions.py; HR gets counts and trends, nev
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlmodel import Session
 
 from bot import directory, feedback, kudos, permissions
@@ -14,14 +16,17 @@ from bot.views.feedback import Overview, ReceivedItem, overview_blocks
 from storage.feedback_models import Feedback
 
 
-def _item(session: Session, fb: Feedback, with_subject: bool = False) -> ReceivedItem:
+def _item(
+    session: Session, fb: Feedback, timezone: str, with_subject: bool = False
+) -> ReceivedItem:
     giver = directory.by_id(session, fb.giver_id)
     subject = directory.by_id(session, fb.recipient_id) if with_subject else None
     return ReceivedItem(
         kind=fb.kind,
         giver=giver.slack_id if giver else "",
         message=fb.message,
-        created=fb.created_at,
+        # the day in the viewer's time zone, not UTC's (08:00 in Shanghai is yesterday in UTC)
+        created=fb.created_at.astimezone(ZoneInfo(timezone)),
         subject=subject.slack_id if subject else None,
     )
 
@@ -30,7 +35,7 @@ def build(deps: Deps, session: Session, who: Who) -> Overview:
     me, now = who.user, deps.clock()
     ov = Overview()
     ov.received = [
-        _item(session, fb)
+        _item(session, fb, who.timezone)
         for fb in feedback.received(session, me)
         if permissions.can_read_feedback(session, me, fb)
     ]
@@ -52,7 +57,7 @@ def build(deps: Deps, session: Session, who: Who) -> Overview:
             (subject.slack_id if subject else "", request.topic, open_, answered, days)
         )
     ov.held = [
-        _item(session, fb, with_subject=True)
+        _item(session, fb, who.timezone, with_subject=True)
         for fb in feedback.held_for_me(session, me)
         if permissions.can_read_feedback(session, me, fb)
     ]
@@ -63,7 +68,8 @@ def build(deps: Deps, session: Session, who: Who) -> Overview:
             for u, counts in reports
         ]
         ov.team = [
-            _item(session, fb, with_subject=True) for fb in feedback.team_visible(session, me)
+            _item(session, fb, who.timezone, with_subject=True)
+            for fb in feedback.team_visible(session, me)
         ]
     if permissions.is_hr(me):
         ov.trend = feedback.company_trend(session, me.team_id, now, who.timezone)

@@ -297,8 +297,9 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
     params["digest"] = digest
     try:
         with session.begin_nested():
-            # the connection must be taken inside the savepoint: one taken before it runs
-            # outside it, and a failed insert would leave the whole transaction aborted
+            # The SAVEPOINT is emitted when the session hands out its connection inside the
+            # block: a connection fetched before it runs outside the savepoint, and on
+            # PostgreSQL a lost race then left the whole transaction aborted.
             conn = session.connection()
             invalidate_scores(conn, team_id, [period.key])
             conn.execute(

@@ -10,6 +10,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 
@@ -20,6 +21,7 @@ def run_demo(
     out: Callable[[str], None] = lambda line: print(line, flush=True),
     err: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
     started: float | None = None,
+    today: date | None = None,
 ) -> int:
     """Run the demo; returns the exit status (non-zero when a script line failed)."""
     started = time.monotonic() if started is None else started
@@ -33,7 +35,7 @@ def run_demo(
         root.removeHandler(handler)
     root.addHandler(logging.NullHandler())  # until the workspace (and its log file) exists
     try:
-        ws = open_workspace(keep)
+        ws = open_workspace(keep, today=today)
     except BaseException:
         _restore(root, saved_handlers, saved_level)
         raise

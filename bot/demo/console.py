@@ -12,7 +12,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from unicodedata import east_asian_width
 
@@ -35,6 +35,7 @@ from bot.demo.screen import Batch, Item, ModalState, Screen, Surface
 from bot.demo.seed import DEFAULT_ACTOR, GENERAL, Person
 from bot.demo.workspace import Workspace
 from bot.jobs import JOBS, find_job
+from bot.scorecard import today_in
 from bot.slack_requests import new_trigger_id
 
 SETTLE_TIMEOUT = 30.0  # a listener still running after this is reported, not waited for
@@ -50,7 +51,7 @@ Commands (you act as one person at a time; the prompt shows who):
   submit | close            submit or close the open modal
   channel #NAME             recent posts in a channel (#general, #recognition, #east, ...)
   dms                       your DMs from SalesPulse
-  tick JOB [--as-of DATE]   run a scheduled job now (jobs: {jobs})
+  tick JOB [--as-of DATE]   run a scheduled job now, as if on DATE (or today+4) (jobs: {jobs})
   who                       everyone in the demo org
   help | exit               this text | leave (Ctrl-D works too)
 In scripts: `expect TEXT` / `expect-not TEXT` check the previous output,
@@ -61,6 +62,18 @@ In scripts: `expect TEXT` / `expect-not TEXT` check the previous output,
 class Target:
     control: Control
     surface: Surface
+
+
+def relative_day(text: str, today: date) -> date:
+    """`2026-12-28`, or `today`, `today+4`, `today-7` (days from the demo's today), so a
+    script that runs on any day can say "four days later"."""
+    word = text.strip().lower()
+    if not word.startswith("today"):
+        return date.fromisoformat(word)
+    offset = word.removeprefix("today")
+    if offset and (offset[0] not in "+-" or not offset[1:].isdigit()):
+        raise ValueError(text)
+    return today + timedelta(days=int(offset or 0))
 
 
 class Console:
@@ -208,7 +221,8 @@ class Console:
                 targets[control.number] = Target(control, item.surface)
             number += len(rendered.controls)
         for what, who in batch.others.items():
-            self.say(f"(also: {what} to {', '.join(who)}; `as NAME` then `dms` to read)")
+            how = "`home`" if what.startswith("Home") else "`dms`"
+            self.say(f"(also: {what} to {', '.join(who)}; `as NAME` then {how} to read)")
         if targets:
             self.targets = targets
 
@@ -505,9 +519,11 @@ class Console:
         if "--as-of" in words:
             at = words.index("--as-of")
             try:
-                day = date.fromisoformat(words[at + 1])
+                day = relative_day(
+                    words[at + 1], today_in(self.ws.deps.config, self.ws.deps.clock())
+                )
             except (IndexError, ValueError):
-                raise Failure("--as-of needs a date like 2026-12-28") from None
+                raise Failure("--as-of needs a date like 2026-12-28 or today+4") from None
             del words[at : at + 2]
         job = find_job(words[0]) if len(words) == 1 else None
         if job is None:

@@ -6,14 +6,16 @@ services (`ctx.deps`), so the data is exactly what the bot would have stored its
 
 from __future__ import annotations
 
+import calendar
 import csv
 import random
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -257,3 +259,212 @@ def seed_people(ctx: SeedContext) -> str:
 
 
 SEEDS: list[Seed] = [seed_people]
+
+
+# -- KPIs -----------------------------------------------------------------------------------
+
+KPI_MONTHS = 4  # daily facts from the 1st of the month three months back to yesterday
+# How each rep performs against the team target (1.0 = on target). Far enough apart that
+# the rankings come out the same on any day; the lowest are below target on every metric.
+SKILL = {
+    "UALICE": 1.26, "ULINA": 1.16, "UXIAOWANG": 1.06, "UKEVIN": 0.96, "UZHANGWEI": 0.78,
+    "UWUFANG": 1.22, "UBOB": 1.10, "UZHOUJIE": 1.00, "ULINTING": 0.90, "UZHENGKAI": 0.74,
+    "UCAROL": 1.30, "UFRANK": 1.14, "UDAVID": 1.02, "USUNLI": 0.92, "UEMILY": 0.84,
+}  # fmt: skip
+# Monthly targets per team and metric (team targets apply to each rep of the team).
+TEAM_TARGETS = {
+    "east": {"revenue": 300_000, "csat": 4.5, "new_customers": 12, "conversion_rate": 20},
+    "south": {"revenue": 260_000, "csat": 4.5, "new_customers": 10, "conversion_rate": 18},
+    "west": {"revenue": 280_000, "csat": 4.4, "new_customers": 11, "conversion_rate": 22},
+}
+# A few people with their own (higher) revenue target this month.
+PERSONAL_REVENUE = {"UALICE": 360_000, "UCAROL": 340_000, "UWUFANG": 300_000}
+
+
+def kpi_last_day(today: date) -> date:
+    """Facts end yesterday; on the 1st of a month, today, so this month is never empty."""
+    yesterday = today - timedelta(days=1)
+    return today if yesterday.month != today.month else yesterday
+
+
+def _months_back(day: date, months: int) -> date:
+    """The 1st of the month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months(first: date, last: date) -> list[str]:
+    keys, day = [], first.replace(day=1)
+    while day <= last:
+        keys.append(f"{day.year}-{day.month:02d}")
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return keys
+
+
+def _fact_rows(ctx: SeedContext, first: date, last: date) -> list[dict[str, str]]:
+    """Daily facts per rep and metric: the team target spread over the month, times the
+    rep's skill, with a little day-to-day noise (fixed seed: the same data every run)."""
+    rng = random.Random(ctx.rng.random())
+    rows = []
+    for p in ctx.reps():
+        assert p.team is not None
+        skill, target = SKILL.get(p.slack_id, 1.0), TEAM_TARGETS[p.team]
+        won = 0.0  # new customers: a running total, so whole customers arrive evenly
+        day = first
+        while day <= last:
+            month_days = calendar.monthrange(day.year, day.month)[1]
+            weekday = 1.2 if day.weekday() < 5 else 0.5  # averages 1.0 over a week
+            noise = 1 + rng.uniform(-0.04, 0.04)
+            revenue = target["revenue"] / month_days * skill * weekday * noise
+            before = int(won)
+            won += target["new_customers"] / month_days * skill * noise
+            csat = min(5.0, target["csat"] * (0.9 + 0.1 * skill) + rng.uniform(-0.08, 0.08))
+            conversion = target["conversion_rate"] * skill * (1 + rng.uniform(-0.05, 0.05))
+            values = {
+                "revenue": f"{revenue:.2f}",
+                "csat": f"{csat:.2f}",
+                "new_customers": str(int(won) - before),
+                "conversion_rate": f"{conversion:.1f}",
+            }
+            for metric, value in values.items():
+                rows.append(
+                    {"date": day.isoformat(), "user": p.slack_id, "metric": metric, "value": value}
+                )
+            day += timedelta(days=1)
+    return rows
+
+
+def _target_rows(months: list[str]) -> list[dict[str, str]]:
+    quarters: dict[str, list[str]] = {}
+    for month in months:
+        year, number = month.split("-")
+        quarters.setdefault(f"{year}-Q{(int(number) + 2) // 3}", []).append(month)
+    sums = {"revenue", "new_customers"}  # quarter target = 3 months; averages stay the same
+    rows = []
+    for team, targets in TEAM_TARGETS.items():
+        for metric, value in targets.items():
+            for month in months:
+                rows.append(
+                    {"period": month, "scope": f"team:{team}", "metric": metric, "target": value}
+                )
+            for quarter in quarters:
+                quarter_value = value * 3 if metric in sums else value
+                rows.append(
+                    {"period": quarter, "scope": f"team:{team}", "metric": metric,
+                     "target": quarter_value}
+                )  # fmt: skip
+    for slack_id, revenue in PERSONAL_REVENUE.items():
+        rows.append({"period": months[-1], "scope": slack_id, "metric": "revenue",
+                     "target": revenue})  # fmt: skip
+    return [{k: str(v) for k, v in row.items()} for row in rows]
+
+
+def seed_kpis(ctx: SeedContext) -> str:
+    """Monthly and quarterly targets through the targets import (a CSV file), then about four
+    months of daily facts through the same validator and writer as `salespulse kpi import`,
+    then the current periods ranked (as the CLI import does)."""
+    from bot import kpi_facts, scorecard
+    from bot.kpi_targets import COLUMNS, import_targets
+
+    last = kpi_last_day(ctx.today)
+    first = _months_back(last, KPI_MONTHS - 1)
+    config = ctx.deps.config
+    path = ctx.dir / "targets.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, COLUMNS)
+        writer.writeheader()
+        writer.writerows(_target_rows(_months(first, ctx.today)))
+    facts = _fact_rows(ctx, first, last)
+    with ctx.deps.db.session() as session:
+        targets = import_targets(session, ctx.team_id, config, path)
+        if not targets.ok:
+            raise RuntimeError(f"demo targets.csv rejected: {targets.errors}")
+        result = kpi_facts.validate(
+            session, ctx.team_id, config, ctx.today, enumerate(facts, start=2)
+        )
+        if not result.ok:
+            raise RuntimeError(f"demo KPI facts rejected: {result.errors[:5]}")
+        kpi_facts.write_facts(session, ctx.team_id, result.rows)
+        scorecard.warm_up(session, config, ctx.team_id, ctx.today)
+    return (
+        f"kpi: {len(result.rows)} daily facts {first.isoformat()}..{last.isoformat()}, "
+        f"{targets.written} targets"
+    )
+
+
+# -- kudos and feedback -----------------------------------------------------------------------
+
+# (days ago, giver, recipients, message, values); day 1 = yesterday, in this week's digest
+KUDOS = (
+    (1, "UCHENJING", ("UXIAOWANG",), "拿下了浦东的大单,客户连夜签约 #客户第一", ("customer",)),
+    (1, "UALICE", ("ULINA", "UKEVIN"), "Great teamwork on the Acme renewal #teamwork", ("teamwork",)),
+    (2, "UHUANGLEI", ("UBOB",), "Turned an angry customer into a reference #customer", ("customer",)),
+    (3, "UWENDY", ("UCAROL", "UDAVID"), "Best pipeline review this quarter #teamwork #customer",
+     ("teamwork", "customer")),
+    (9, "ULINA", ("UALICE",), "帮我准备了整套投标材料 #团队合作", ("teamwork",)),
+    (16, "UZHAOMIN", ("UWUFANG",), "华南本月冠军,服务口碑一流 #客户第一", ("customer",)),
+)  # fmt: skip
+# (days ago, giver, recipient, kind, visibility, message)
+FEEDBACK = (
+    (2, "UCHENJING", "UALICE", "praise", "private",
+     "Your demo for Acme was crisp and well prepared. Keep doing exactly that."),
+    (4, "ULINA", "UALICE", "suggestion", "private",
+     "Send the meeting notes the same day; customers notice."),
+    (3, "UHUANGLEI", "UBOB", "correction", "manager",
+     "The Globex quote went out with last year's prices. Check the price list before sending."),
+    (5, "UWENDY", "UCAROL", "praise", "private", "Thanks for coaching Emily on discovery calls."),
+    (6, "UCHENJING", "UXIAOWANG", "suggestion", "private", "报价可以更快一些,最好当天给到客户。"),
+)  # fmt: skip
+
+
+def seed_kudos_and_feedback(ctx: SeedContext) -> str:
+    """Kudos with company values, private feedback and one open feedback request, through
+    the real services at past times (a clock of that moment), then delivered; the emulator
+    is cleared afterwards so the console starts with empty channels and DMs."""
+    from bot import feedback, kudos
+
+    tz = ZoneInfo(ctx.deps.config.workspace.timezone)
+    now = ctx.deps.clock()
+
+    def at(days_ago: int, hour: int = 11) -> Deps:
+        day = ctx.today - timedelta(days=days_ago)
+        moment = datetime.combine(day, time(hour, 0), tz).astimezone(UTC)
+        return replace(ctx.deps, clock=lambda: min(moment, now))
+
+    with ctx.deps.db.session() as session:
+        for days_ago, giver, recipients, message, values in KUDOS:
+            kudos.give(
+                at(days_ago),
+                session,
+                team_id=ctx.team_id,
+                giver=ctx.user(session, giver),
+                recipients=[ctx.user(session, r) for r in recipients],
+                message=message,
+                values=values,
+            )
+        for days_ago, giver, recipient, kind, visibility, message in FEEDBACK:
+            feedback.give(
+                at(days_ago),
+                session,
+                team_id=ctx.team_id,
+                giver=ctx.user(session, giver),
+                recipients=[ctx.user(session, recipient)],
+                kind=kind,
+                visibility=visibility,
+                message=message,
+            )
+        feedback.create_request(
+            at(1, 16),
+            session,
+            team_id=ctx.team_id,
+            requester=ctx.user(session, "UKEVIN"),
+            peers=[ctx.user(session, "UALICE"), ctx.user(session, "ULINA")],
+            subject=None,
+            topic="my pitch for the Q1 kickoff",
+        )
+    ctx.deps.sender.flush(ctx.deps.db)
+    ctx.fake.reset()
+    return f"{len(KUDOS)} kudos, {len(FEEDBACK)} feedback, 1 open request"
+
+
+SEEDS.extend([seed_kpis, seed_kudos_and_feedback])

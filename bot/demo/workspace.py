@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from bot.deps import Deps
 from bot.slack_emulator import FakeSlack
 from bot.slack_requests import SlackRequests
 from bot.web import create_web_app
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 DB_FILE = "salespulse.db"
@@ -111,9 +112,14 @@ def _serve(web: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
 
 
 def open_workspace(
-    keep: Path | None = None, *, customize: Callable[[App, Deps], None] | None = None
+    keep: Path | None = None,
+    *,
+    customize: Callable[[App, Deps], None] | None = None,
+    today: date | None = None,
 ) -> Workspace:
-    """Create, migrate, seed and start everything; `customize` lets tests add listeners."""
+    """Create, migrate, seed and start everything; `customize` lets tests add listeners.
+    The bot runs on the real clock; `today` moves it by whole days to that date (workspace
+    time zone), so a demo (or a test) can be replayed as of any day."""
     started = time.monotonic()
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
@@ -139,7 +145,11 @@ def open_workspace(
         deps = Deps.build(settings, config)
         deps.sender.channel_interval = 0.0  # one reader at a terminal: no need to pace posts
         deps.db.migrate()
-        today = datetime.now(ZoneInfo(config.workspace.timezone)).date()
+        real_today = datetime.now(ZoneInfo(config.workspace.timezone)).date()
+        if today is not None and today != real_today:
+            shift = timedelta(days=(today - real_today).days)
+            deps.clock = lambda: utcnow() + shift
+        today = today or real_today
         ctx = SeedContext(deps=deps, fake=fake, team_id=TEAM_ID, dir=root, today=today)
         seeded = [seed(ctx) for seed in SEEDS]
         app = build_app(deps)

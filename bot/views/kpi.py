@@ -54,6 +54,8 @@ def fmt_value(metric: MetricConfig, value: Decimal | None, locale: str) -> str:
 def fmt_change(metric: MetricConfig, change: Decimal | None, locale: str) -> str:
     if change is None:
         return ""
+    if metric.aggregate == "avg":  # decide the arrow on what is shown: +0.004 reads "→ 0"
+        change = _round(change, 1 if metric.unit == "%" else 2)
     arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
     sign = "+" if change > 0 else "-" if change < 0 else ""
     return f"{arrow} {sign}{fmt_value(metric, abs(change), locale)}"

@@ -55,7 +55,8 @@ def test_walkthrough_runs_green_and_starts_fast(tmp_path):
     assert proc.returncode == 0, err + out
     assert reported < 5.0
     assert ready_wall < 10.0  # generous: other test runs share the machine
-    assert first.rstrip().endswith("org: 21 people in 3 teams (imported from org.csv)")
+    assert "org: 21 people in 3 teams (imported from org.csv); kpi: " in first
+    assert first.rstrip().endswith("6 kudos, 5 feedback, 1 open request")
     for line in [
         "> /pulse whoami",
         "  Name: Alice Wong",
@@ -63,9 +64,17 @@ def test_walkthrough_runs_green_and_starts_fast(tmp_path):
         "  == 王小明,你好 :wave: ==",
         "  == Hello, Carol Diaz :wave: ==",
         "(refused as expected: the bot refused it (lang.usage))",
+        "(refused as expected: the bot refused it (kudos.self))",
+        "(refused as expected: the bot refused it (kpi.not_allowed_person))",
+        "  :clap: @小王 表扬了 @alice",
+        "  › :white_check_mark: You thanked @alice for this.",
+        "  == Feedback you received ==",
         "housekeeping: forgot 0 processed event ids",
     ]:
         assert line in out.splitlines(), line
+    # the digest's charts were saved as files and their paths printed
+    charts = [line for line in out.splitlines() if "saved to" in line and "digest-chart-" in line]
+    assert len(charts) == 3 and all(line.endswith(".png") for line in charts)
     workspace = Path(first and out.splitlines()[1].split()[1])
     assert not workspace.exists()  # thrown away on exit
 
@@ -367,3 +376,66 @@ def test_script_from_stdin():
     result = CliRunner().invoke(cli, ["demo", "--script", "-"], input="as 小王\n/pulse whoami\n")
     assert result.exit_code == 0, result.output
     assert "  姓名: 王小明" in result.output.splitlines()
+
+
+@pytest.mark.parametrize("today", ["2027-01-01", "2026-11-30"])
+def test_walkthrough_holds_on_any_day(today):
+    """Checks in the walkthrough look at labels, targets and ranks the seed makes the same on
+    every day: the 1st of a month, quarter and year (facts end today, not in last month),
+    and a Monday (the digest covers a whole week)."""
+    result = CliRunner().invoke(
+        cli, ["demo", "--today", today, "--script", str(WALKTHROUGH)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output[-3000:]
+
+
+def test_relative_as_of_days():
+    from datetime import date
+
+    from bot.demo.console import relative_day
+
+    today = date(2026, 11, 27)
+    assert relative_day("today+4", today) == date(2026, 12, 1)
+    assert relative_day("today-7", today) == date(2026, 11, 20)
+    assert relative_day("today", today) == today
+    assert relative_day("2026-12-28", today) == date(2026, 12, 28)
+    for bad in ("today+x", "today4", "tomorrow"):
+        with pytest.raises(ValueError):
+            relative_day(bad, today)
+
+
+def test_seeded_kpis_are_consistent_and_the_console_starts_clean():
+    """The seed goes through the real import: stored rollups equal a rebuild from the facts,
+    facts end yesterday, two reps per team are below target, and what seeding sent to Slack
+    is not on screen."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from bot import scorecard
+    from bot.demo.seed import TEAM_ID
+    from bot.kpi_facts import rollup_mismatches
+    from bot.periods import containing
+
+    ws = open_workspace(today=date(2026, 11, 27))
+    try:
+        with ws.deps.db.session() as session:
+            conn = session.connection()
+            assert rollup_mismatches(conn, TEAM_ID) == []
+            first, last, n = conn.execute(
+                text("SELECT MIN(day), MAX(day), COUNT(*) FROM kpi_facts")
+            ).one()
+            assert (str(first), str(last)) == ("2026-08-01", "2026-11-26")
+            assert n == 15 * 4 * 118
+            month = containing("month", date(2026, 11, 26))
+            board = scorecard.leaderboard(session, ws.deps.config, TEAM_ID, month)
+            assert len(board) == 15
+            below = [s for s in board if s.composite is not None and s.composite < 0.9]
+            assert len(below) >= 3
+        assert ws.fake.calls == []
+        console = Console(ws, out=lambda line: None)
+        console.run("channel #recognition")
+        assert console.output == ["(nothing in #recognition yet)"]
+        console.close()
+    finally:
+        ws.close()

@@ -402,3 +402,17 @@ def test_metadata_of_modal_is_json(slack, fake, org):
     org.standard()
     slack.command("UALICE", "/feedback", "")
     assert json.loads(opened_view(fake)["private_metadata"]) == {}
+
+
+def test_list_dates_feedback_in_the_readers_time_zone(slack, fake, org, deps):
+    """Given at 20:00 UTC on Nov 26 = 04:00 on Nov 27 in Shanghai: a reader there sees Nov 27
+    (the demo found the UTC day shown)."""
+    from datetime import UTC, datetime
+
+    org.standard()
+    deps.clock = lambda: datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
+    slack.command("UALICE", "/feedback", "<@UBOB> praise early start")
+    wait_dm(fake, "UBOB")
+    slack.command("UBOB", "/feedback", "list")
+    text = reply_text(fake, "UBOB")
+    assert "Nov 27, 2026" in text and "Nov 26, 2026" not in text

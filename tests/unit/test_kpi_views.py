@@ -15,7 +15,7 @@ from bot.errors import UserFacingError
 from bot.i18n import fmt_money
 from bot.kpi_chat import parse_request
 from bot.periods import KINDS, containing, parse, parse_key, week_month_shares, working_days
-from bot.views.kpi import fmt_value, list_blocks
+from bot.views.kpi import fmt_change, fmt_value, list_blocks
 
 REVENUE = MetricConfig(key="revenue", label_en="Revenue", label_zh="销售额", unit="CNY")
 RATE = MetricConfig(
@@ -31,6 +31,20 @@ def test_money_and_percent_formatting():
     assert fmt_value(RATE, Decimal("85"), "en-US") == "85%"
     assert fmt_value(RATE, Decimal("85.04999"), "en-US") == "85%"
     assert fmt_value(RATE, Decimal("12.35"), "en-US") == "12.4%"
+
+
+def test_change_arrow_follows_the_rounded_change():
+    """An average that moved by 0.004 is shown as 0: the arrow must not say it went up (the
+    demo showed "↑ +0" for customer satisfaction)."""
+    csat = MetricConfig(
+        key="csat", label_en="CSAT", label_zh="满意度", unit="score", aggregate="avg"
+    )
+    assert fmt_change(csat, Decimal("0.004"), "en-US") == "→ 0"
+    assert fmt_change(csat, Decimal("-0.004"), "en-US") == "→ 0"
+    assert fmt_change(csat, Decimal("0.006"), "en-US") == "↑ +0.01"
+    assert fmt_change(RATE, Decimal("-0.04"), "en-US") == "→ 0%"
+    assert fmt_change(RATE, Decimal("-0.06"), "en-US") == "↓ -0.1%"
+    assert fmt_change(REVENUE, Decimal("0.01"), "en-US") == "↑ +¥0.01"
 
 
 @given(st.lists(st.text(min_size=1, max_size=400), max_size=300), st.integers(1, 48))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
+from sqlmodel import Session
 
 from bot import scorecard
 from bot.periods import parse_key
@@ -215,3 +218,34 @@ def test_target_import_and_directory_changes_refresh_rankings(kpi, deps, tmp_pat
         s.add(carol)
     board = _board(deps, config, "2026-11")
     assert [b[3] for b in board if b[0] == "UCAROL"] == [4]
+
+
+def test_losing_the_race_to_store_a_ranking_leaves_the_transaction_usable(kpi, deps):
+    """Two requests rank the same period at once: the one that loses the INSERT race keeps
+    working (on PostgreSQL the failed INSERT used to abort the caller's whole transaction,
+    because the savepoint was opened on the session while the statements ran on a connection
+    fetched before it, so the next query in that Home publish crashed)."""
+    _, config = kpi
+    period = parse_key("2026-11")
+    first = deps.db.engine.connect()  # holds the winning, uncommitted ranking
+    winner = Session(bind=first)
+    scorecard.ranked(winner, config, T, period)
+    result: dict[str, object] = {}
+
+    def loser() -> None:
+        try:
+            with deps.db.session() as s:
+                scorecard.ranked(s, config, T, period)  # blocks until the winner commits
+                result["rows"] = s.connection().execute(text("SELECT COUNT(*) FROM users")).scalar()
+        except Exception as exc:  # the assertion below names it
+            result["error"] = exc
+
+    thread = threading.Thread(target=loser)
+    thread.start()
+    thread.join(0.5)
+    winner.commit()
+    winner.close()
+    first.close()
+    thread.join(30)
+    assert "error" not in result, result.get("error")
+    assert result["rows"]
