@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from time import monotonic as time_monotonic
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 from tqdm import tqdm
 
 from bot.config import ConfigError, Settings
@@ -181,6 +184,22 @@ def _team_id(deps: Deps, given: str | None) -> str:
     return _check_token(deps)
 
 
+@contextmanager
+def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Deps, str, Session]]:
+    """What every import needs: settings, a migrated database, the workspace id and one
+    transaction; an unreadable file becomes one clear line."""
+    from bot.tabular import FileFormatError
+
+    deps = _deps()
+    _prepare_database(deps)
+    team = _team_id(deps, team_id)
+    try:
+        with deps.db.session() as session:
+            yield deps, team, session
+    except FileFormatError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+
+
 def _print_problems(file: Path, errors: list[tuple[int, str]], limit: int = 1000) -> None:
     """Every bad row as `file:line: problem` (the first `limit`; a huge bad file stays readable)."""
     for line, problem in errors[:limit]:
@@ -196,20 +215,13 @@ def org_import(file: Path, team_id: str | None) -> None:
     """Import people from FILE (CSV or XLSX): slack_id,name,email,team,manager,role
     [,title,level,hire_date,timezone,locale]. All rows or none."""
     from bot.org_import import import_org
-    from bot.tabular import FileFormatError
 
-    deps = _deps()
-    _prepare_database(deps)
-    team = _team_id(deps, team_id)
-    try:
-        with deps.db.session() as session:
-            result = import_org(
-                session, team, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
-            )
-            if not result.ok:
-                session.rollback()
-    except FileFormatError as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+    with _importing(file, team_id) as (_, team, session):
+        result = import_org(
+            session, team, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
+        )
+        if not result.ok:
+            session.rollback()
     _print_problems(file, result.errors)
     if not result.ok:
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")
@@ -233,34 +245,27 @@ def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
     from bot import scorecard
     from bot.kpi_facts import import_file
     from bot.scorecard import today_in
-    from bot.tabular import FileFormatError
 
-    deps = _deps()
-    _prepare_database(deps)
-    team = _team_id(deps, team_id)
-    today = today_in(deps.config, deps.clock())
-    try:
-        with deps.db.session() as session:
-            writing = tqdm(unit=" rows", desc="writing", leave=False, disable=None)
-            result = import_file(
-                session,
-                team,
-                deps.config,
-                file,
-                today,
-                skip_invalid=skip_invalid,
-                read_progress=lambda rows: tqdm(
-                    rows, unit=" rows", desc="checking", leave=False, disable=None
-                ),
-                write_progress=writing.update,
-            )
-            writing.close()
-            if result.errors and not skip_invalid:
-                session.rollback()
-            else:
-                scorecard.warm_up(session, deps.config, team, today)
-    except FileFormatError as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+    with _importing(file, team_id) as (deps, team, session):
+        today = today_in(deps.config, deps.clock())
+        writing = tqdm(unit=" rows", desc="writing", leave=False, disable=None)
+        result = import_file(
+            session,
+            team,
+            deps.config,
+            file,
+            today,
+            skip_invalid=skip_invalid,
+            read_progress=lambda rows: tqdm(
+                rows, unit=" rows", desc="checking", leave=False, disable=None
+            ),
+            write_progress=writing.update,
+        )
+        writing.close()
+        if result.errors and not skip_invalid:
+            session.rollback()
+        else:
+            scorecard.warm_up(session, deps.config, team, today)
     _print_problems(file, result.errors)
     if result.errors and not skip_invalid:
         raise click.ClickException(
@@ -285,24 +290,17 @@ def targets_import(file: Path, team_id: str | None) -> None:
     """Import targets from FILE (CSV or XLSX): period,scope,metric,target. period: 2026-11,
     2026-Q4, 2026 or 2026-W48; scope: a slack_id or email, or team:<name>. All or nothing."""
     from bot.kpi_targets import import_targets
-    from bot.tabular import FileFormatError
 
-    deps = _deps()
-    _prepare_database(deps)
-    team = _team_id(deps, team_id)
-    try:
-        with deps.db.session() as session:
-            result = import_targets(
-                session,
-                team,
-                deps.config,
-                file,
-                progress=lambda rows: tqdm(rows, unit=" rows", leave=False),
-            )
-            if not result.ok:
-                session.rollback()
-    except FileFormatError as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+    with _importing(file, team_id) as (deps, team, session):
+        result = import_targets(
+            session,
+            team,
+            deps.config,
+            file,
+            progress=lambda rows: tqdm(rows, unit=" rows", leave=False),
+        )
+        if not result.ok:
+            session.rollback()
     _print_problems(file, result.errors)
     if not result.ok:
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")

@@ -158,3 +158,15 @@ def test_cli_needs_a_workspace_id_without_a_token(db, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["org", "import", str(write_csv(tmp_path, ROWS))])
     assert isinstance(result.exception, Exception)
     assert "--team-id" in str(result.exception)
+
+
+@pytest.mark.parametrize("command", [["org", "import"], ["kpi", "import"], ["targets", "import"]])
+def test_every_import_refuses_an_unreadable_file_with_one_line(db, tmp_path, monkeypatch, command):
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.chdir(tmp_path)
+    pdf = tmp_path / "people.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    result = CliRunner().invoke(cli, [*command, str(pdf), "--team-id", "T0001"])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {pdf}: unsupported file type '.pdf': use .csv or .xlsx"
+    assert users(db) == {}
