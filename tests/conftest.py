@@ -1,5 +1,9 @@
 """Fixtures: a real database (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set),
-the fake Slack Web API on port 0, and the real app served over HTTP on port 0."""
+the fake Slack Web API on port 0, and the real app served over HTTP on port 0.
+
+TEST_DATABASE_URL names a PostgreSQL server (its database is only used to connect): each run
+creates its own database `test_<random>` there and drops it at the end, so two runs on one
+server never touch each other, nor any database of yours."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlmodel import SQLModel
 
 from bot.app import build_app
@@ -23,6 +27,7 @@ from bot.slack_requests import SlackRequests
 from bot.web import create_web_app
 from storage.db import Database
 from tests.builders import Org
+from tests.databases import create_test_database, drop_test_database
 
 SIGNING_SECRET = "test-signing-secret"
 API_TOKEN = "test-api-token"
@@ -48,15 +53,17 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _pg_migrated() -> str:
+def _pg_migrated() -> Iterator[str]:
+    """A database of this run's own on the TEST_DATABASE_URL server, migrated once."""
     assert PG_URL
-    db = Database(PG_URL)
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    db.migrate()
-    db.dispose()
-    return PG_URL
+    url = create_test_database(PG_URL)
+    try:
+        db = Database(url)
+        db.migrate()
+        db.dispose()
+        yield url
+    finally:
+        drop_test_database(url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -67,6 +74,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     url = request.getfixturevalue("_pg_migrated")
+    assert make_url(url).database.startswith(
+        "test_"
+    )  # truncating anything else would be a disaster
     yield url
     db = Database(url)
     tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
