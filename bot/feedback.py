@@ -18,6 +18,7 @@ from bot.config import AppConfig
 from bot.deps import Deps
 from bot.errors import NotAllowed, UserFacingError
 from bot.kudos import local_month_start
+from bot.safe_text import is_visibly_empty
 from bot.views import feedback as views
 from storage.feedback_models import KINDS, Feedback, FeedbackAsk, FeedbackRequest
 from storage.models import User
@@ -54,7 +55,7 @@ def check_new(
         raise InvalidInput("kind", "feedback.bad_kind")
     if visibility not in permissions.allowed_visibilities(kind):
         raise InvalidInput("visibility", "feedback.never_public")
-    if not message.strip():
+    if is_visibly_empty(message):
         raise InvalidInput("message", "feedback.empty_message")
     if len(message) > MAX_MESSAGE:
         raise InvalidInput("message", "feedback.too_long", max=MAX_MESSAGE)

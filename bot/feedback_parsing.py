@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.errors import UserFacingError
 from bot.mentions import Channel, Handle, Mention, Token, Word, split_people, tokenize
+from bot.safe_text import is_visibly_empty
 
 # Words for the three feedback types, English (any case) and Chinese.
 KIND_WORDS = {
@@ -84,7 +85,7 @@ def parse_kudos(text: str, values: dict[str, str]) -> KudosArgs:
                 continue
         kept.append(token)
     message = join_tokens(kept)
-    if not message:
+    if is_visibly_empty(message):
         raise UserFacingError("kudos.empty_message")
     return KudosArgs(tuple(dict.fromkeys(people)), message, tuple(found))
 
@@ -99,7 +100,7 @@ def parse_quick_feedback(text: str) -> QuickFeedbackArgs:
         kind = KIND_WORDS[rest[0].text.lower()]
         rest = rest[1:]
     message = join_tokens(rest)
-    if not message:
+    if is_visibly_empty(message):
         raise UserFacingError("feedback.empty_message")
     return QuickFeedbackArgs(tuple(dict.fromkeys(people)), kind, message)
 
@@ -114,9 +115,10 @@ def parse_request(text: str) -> RequestArgs:
         if len(rest) < 2 or not isinstance(rest[1], Mention | Handle):
             raise UserFacingError("feedback.request_for_needs_person")
         subject, rest = rest[1], rest[2:]
-    if rest and isinstance(rest[0], Word) and rest[0].text.lower() in ABOUT_WORDS:
-        rest = rest[1:]
-        if not rest:
+    about = bool(rest) and isinstance(rest[0], Word) and rest[0].text.lower() in ABOUT_WORDS
+    topic = join_tokens(rest[1:] if about else rest)
+    if is_visibly_empty(topic):
+        if about:
             raise UserFacingError("feedback.request_empty_topic")
-    topic = join_tokens(rest) or None
+        return RequestArgs(tuple(dict.fromkeys(peers)), subject, None)
     return RequestArgs(tuple(dict.fromkeys(peers)), subject, topic)

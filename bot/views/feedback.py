@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.i18n import fmt_date, t
+from bot.safe_text import safe_text
 from bot.views.blocks import (
     MAX_FIELD_TEXT,
     Block,
@@ -52,6 +53,16 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
+def _titled(title: str, user_text: str) -> tuple[str, str]:
+    """(the `text` fallback, the section text) of a title over a quote of user text."""
+    shown = safe_text(user_text)
+    return f"{title}: {shown}", f"{title}\n{_quote(shown)}"
+
+
+def _topic_line(topic: str, locale: str) -> str:
+    return t("feedback.topic_line", locale, topic=safe_text(topic))
+
+
 def kind_label(kind: str, locale: str) -> str:
     return t(f"feedback.kind.{kind}", locale)
 
@@ -63,11 +74,12 @@ def kudos_card(
     locale: str, *, giver: str, recipients: list[str], message: str, values: Sequence[str] = ()
 ) -> dict[str, Any]:
     title = t("kudos.card", locale, giver=f"<@{giver}>", recipients=_people(recipients))
-    blocks = [section(f"{title}\n{_quote(message)}")]
+    text, body = _titled(title, message)
+    blocks = [section(body)]
     tags = " · ".join(f"`#{v}`" for v in values)
     if tags:
         blocks.append(context(t("kudos.card_values", locale, values=tags)))
-    return {"text": f"{title}: {message}", "blocks": blocks}
+    return {"text": text, "blocks": blocks}
 
 
 def kudos_dm(locale: str, *, giver: str, link: str) -> dict[str, Any]:
@@ -115,7 +127,8 @@ def feedback_dm(
         kind=kind_label(kind, locale),
         giver=f"<@{giver}>",
     )
-    blocks: list[Block] = [section(f"{title}\n{_quote(message)}")]
+    text, body = _titled(title, message)
+    blocks: list[Block] = [section(body)]
     extras = []
     if metric:
         extras.append(t("feedback.metric_line", locale, metric=metric))
@@ -134,7 +147,7 @@ def feedback_dm(
                 block_id=f"fb_ack_{fb_id}",
             )
         )
-    return {"text": f"{title}: {message}", "blocks": blocks}
+    return {"text": text, "blocks": blocks}
 
 
 def held_feedback_dm(
@@ -156,14 +169,15 @@ def held_feedback_dm(
         giver=f"<@{giver}>",
         subject=f"<@{subject}>",
     )
-    blocks: list[Block] = [section(f"{title}\n{_quote(message)}")]
+    text, body = _titled(title, message)
+    blocks: list[Block] = [section(body)]
     if shared:
         blocks.append(context(t("feedback.shared_done", locale, subject=f"<@{subject}>")))
     else:
         blocks.append(context(t("feedback.held_note", locale, subject=f"<@{subject}>")))
         label = t("feedback.share", locale)
         blocks.append(actions(button(label, SHARE, str(fb_id)), block_id=f"fb_share_{fb_id}"))
-    return {"text": f"{title}: {message}", "blocks": blocks}
+    return {"text": text, "blocks": blocks}
 
 
 def manager_copy_dm(
@@ -177,7 +191,8 @@ def manager_copy_dm(
         giver=f"<@{giver}>",
         subject=f"<@{subject}>",
     )
-    return {"text": f"{title}: {message}", "blocks": [section(f"{title}\n{_quote(message)}")]}
+    text, body = _titled(title, message)
+    return {"text": text, "blocks": [section(body)]}
 
 
 def ack_notice(locale: str, *, choice: str, who: str, kind: str) -> dict[str, Any]:
@@ -201,7 +216,7 @@ def ask_dm(
     else:
         text = t("feedback.ask_for", locale, requester=f"<@{requester}>", subject=f"<@{subject}>")
     if topic:
-        text += "\n" + t("feedback.topic_line", locale, topic=topic)
+        text += "\n" + _topic_line(topic, locale)
     if reminder:
         text = t("feedback.reminder", locale, days=days) + "\n" + text
     blocks = [
@@ -290,7 +305,7 @@ def feedback_modal(
         key = "feedback.modal_answer_for" if held else "feedback.modal_answer"
         line = t(key, locale, requester=f"<@{requester}>", subject=f"<@{fixed_recipient}>")
         if topic:
-            line += "\n" + t("feedback.topic_line", locale, topic=topic)
+            line += "\n" + _topic_line(topic, locale)
         blocks.append(section(line))
     else:
         element: dict[str, Any] = {
@@ -386,7 +401,7 @@ def _item_line(item: ReceivedItem, locale: str) -> str:
     about = f" → <@{item.subject}>" if item.subject else ""
     head = f"{KIND_EMOJI[item.kind]} *{kind_label(item.kind, locale)}*{about} · {who} · {fmt_date(item.created, locale)}"
     body = item.message if len(item.message) <= 300 else item.message[:299] + "…"
-    return f"{head}\n{_quote(body)}"
+    return f"{head}\n{_quote(safe_text(body))}"
 
 
 def _list_section(lines: list[str], empty: str) -> list[Block]:
@@ -431,7 +446,7 @@ def overview_blocks(locale: str, ov: Overview) -> list[Block]:
             age=_age(days, locale),
         )
         if topic:
-            text += "\n" + t("feedback.topic_line", locale, topic=topic)
+            text += "\n" + _topic_line(topic, locale)
         ask_blocks.append(
             section(text, accessory=button(t("feedback.give_button", locale), ANSWER, str(ask_id)))
         )
@@ -443,7 +458,7 @@ def overview_blocks(locale: str, ov: Overview) -> list[Block]:
                 "feedback.home_my_request",
                 locale,
                 subject=f"<@{subject}>",
-                topic=topic or t("value.none", locale),
+                topic=safe_text(topic) if topic else t("value.none", locale),
                 open=open_,
                 answered=answered,
                 age=_age(days, locale),

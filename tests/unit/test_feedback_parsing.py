@@ -135,3 +135,27 @@ def test_examples():
     assert parse_request("<@U1> Q3 pitch").topic == "Q3 pitch"  # `about` may be left out
     with pytest.raises(UserFacingError):
         parse_request("<@U1> for about x")
+
+
+invisible = st.text(
+    alphabet=st.sampled_from(
+        ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u3164", "\ufe0f"]
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(people, invisible, st.sampled_from([" ", "\u3000"]))
+def test_a_message_of_invisible_characters_is_empty(who, filler, sep):
+    text = sep.join([*map(render, who), filler])
+    with pytest.raises(UserFacingError) as kudos:
+        parse_kudos(text + " #teamwork", VALUES)
+    assert kudos.value.key == "kudos.empty_message"
+    with pytest.raises(UserFacingError) as quick:
+        parse_quick_feedback(text)
+    assert quick.value.key == "feedback.empty_message"
+    with pytest.raises(UserFacingError) as request:
+        parse_request(sep.join([*map(render, who), "about", filler]))
+    assert request.value.key == "feedback.request_empty_topic"
+    assert parse_request(text).topic is None  # without `about` the topic is optional
