@@ -24,7 +24,7 @@ sequences = st.one_of(
     st.builds(lambda label: f"<#C123|{label}>", labels),
 )
 loose = st.lists(
-    st.sampled_from(list("<>!|&@#^:;/ ampltgchnelhttpU1") + ["&amp;", "&lt;", "&gt;"]),
+    st.sampled_from([*"<>!|&@#^:;/ ampltgchnelhttpU1", "&amp;", "&lt;", "&gt;"]),
     max_size=30,
 ).map("".join)
 texts = st.lists(st.one_of(sequences, loose, st.text(max_size=10)), max_size=8).map("".join)
