@@ -50,10 +50,12 @@ def _sequence(body: str) -> str:
     if _URL.fullmatch(url):
         url = _escape(url)
         shown = _escape(label.strip())
-        # The URL is always shown: a label never hides where a link goes.
-        if not shown or shown in (url, url.split(":", 1)[1].lstrip("/")):
-            return url
-        return f"{shown} ({url})"
+        # The address is always shown: a label never hides where a link goes. Slack sends
+        # a typed `a.example` or `x@y.example` as `<http://a.example|a.example>`, so a label
+        # that is the address itself is shown as typed.
+        if shown and shown == url.split(":", 1)[1].lstrip("/"):
+            return shown
+        return f"{shown} ({url})" if shown and shown != url else url
     return _escape(f"<{body}>")  # not a Slack sequence: text someone typed
 
 
