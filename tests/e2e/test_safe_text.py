@@ -102,31 +102,35 @@ ZW = "\u200b\u200b\u2060\ufeff"
 
 
 @pytest.mark.parametrize("text", [f"<@UBOB> {ZW}", f"<@UBOB> \u3000{ZW}\u3164 #teamwork"])
-def test_kudos_of_only_invisible_characters_is_refused_as_empty(slack, fake, org, db, text):
+def test_kudos_of_only_invisible_characters_is_refused_as_empty(
+    slack, fake, org, db, inflight, text
+):
     org.standard()
     slack.command("UALICE", "/kudos", text)
-    # The refusal is the listener's last act: nothing was posted or stored before it.
     assert "say what the kudos is for" in reply_text(fake, "UALICE")
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert fake.messages() == []
     with db.session() as s:
         assert s.exec(select(Kudos)).all() == []
 
 
-def test_feedback_of_only_invisible_characters_is_refused_as_empty(slack, fake, org, db):
+def test_feedback_of_only_invisible_characters_is_refused_as_empty(slack, fake, org, db, inflight):
     org.standard()
     slack.command("UALICE", "/feedback", f"<@UBOB> praise {ZW}")
     assert "write the feedback itself" in reply_text(fake, "UALICE")
     resp = open_and_submit(slack, fake, "UALICE", recipients=["UBOB"], text=f" {ZW}\u00ad\n")
     assert resp is not None and "write the feedback itself" in resp["errors"]["fb_message"]
+    assert inflight.wait_idle()
     assert fake.messages() == [] and seen_by(fake, "UBOB") == ""
     with db.session() as s:
         assert s.exec(select(Feedback)).all() == []
 
 
-def test_request_about_only_invisible_characters_is_refused(slack, fake, org, db):
+def test_request_about_only_invisible_characters_is_refused(slack, fake, org, db, inflight):
     org.standard()
     slack.command("UALICE", "/feedback", f"request <@UBOB> about {ZW}")
     assert "`about` needs a topic" in reply_text(fake, "UALICE")
+    assert inflight.wait_idle()
     assert fake.dms_to("UBOB") == []
     with db.session() as s:
         assert s.exec(select(FeedbackRequest)).all() == []
