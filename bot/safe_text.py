@@ -17,6 +17,10 @@ _CHANNEL = re.compile(r"#([CG][A-Z0-9]+)(?:\|.*)?", re.DOTALL)
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*")  # http:, https:, mailto:, tel: …
 _BROADCASTS = {"here", "channel", "everyone", "group"}
 _ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+# A plain `@here` / `@sales` (typed, or left by neutralising `<!here>`): Slack's automatic
+# parsing of non-verbatim mrkdwn may still turn a name after `@` into a mention, so a word
+# joiner (U+2060, zero width) goes after the `@`. Not after a word character (emails) or `<`.
+_BARE_AT = re.compile(r"(?<![\w<])@(?=\w)")
 
 
 def _escape(text: str) -> str:
@@ -69,10 +73,14 @@ def safe_text(text: str) -> str:
     - any other `<`, `>`, `&` is escaped, so no new control sequence can form; `&amp;`,
       `&lt;`, `&gt;` (slash-command text arrives escaped) are kept, never double-escaped.
 
+    - a bare `@name` gets an invisible word joiner after its `@`, so it can't be parsed into
+      a mention (it reads the same).
+
     Slash-command text arrives escaped, modal text raw: both come out right."""
-    return _PIECE.sub(
+    text = _PIECE.sub(
         lambda m: _sequence(m[1]) if m[1] is not None else _ESCAPES.get(m[0], m[0]), text
     )
+    return _BARE_AT.sub("@\u2060", text)
 
 
 # Characters that draw nothing although Unicode does not call them whitespace or format (Cf).

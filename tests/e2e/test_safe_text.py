@@ -42,10 +42,10 @@ def assert_inert(sent: str) -> None:
 @pytest.mark.parametrize(
     ("special", "shown"),
     [
-        ("<!channel>", "@channel"),
-        ("<!here>", "@here"),
-        ("<!everyone>", "@everyone"),
-        ("<!subteam^S0123|@sales>", "@sales"),
+        ("<!channel>", "@\u2060channel"),
+        ("<!here>", "@\u2060here"),
+        ("<!everyone>", "@\u2060everyone"),
+        ("<!subteam^S0123|@sales>", "@\u2060sales"),
     ],
 )
 def test_kudos_with_a_special_mention_pings_nobody(slack, fake, org, special, shown):
@@ -76,7 +76,7 @@ def test_public_praise_typed_raw_in_the_modal_pings_nobody(slack, fake, org, db)
     )
     assert resp is None  # accepted
     assert fake.wait_for(lambda: len(fake.dms_to("UBOB")) == 1 and fake.messages("CRECOG"))
-    shown = f"@channel see {SHOWN} &amp; &lt;b&gt;"
+    shown = f"@\u2060channel see {SHOWN} &amp; &lt;b&gt;"
     assert shown in channel_posts(fake)
     assert shown in dump(fake.dms_to("UBOB"))
     assert shown in home_of(slack, fake, "UBOB")
@@ -90,9 +90,9 @@ def test_feedback_request_topic_pings_nobody(slack, fake, org, db):
     slack.command("UALICE", "/feedback", f"request <@UBOB> about <!here> Q3 {EVIL}")
     assert fake.wait_for(lambda: len(fake.dms_to("UBOB")) == 1)
     ask = dump(fake.dms_to("UBOB"))
-    assert f"@here Q3 {SHOWN}" in ask
-    assert f"@here Q3 {SHOWN}" in home_of(slack, fake, "UBOB")
-    assert f"@here Q3 {SHOWN}" in home_of(slack, fake, "UALICE")  # "my open requests"
+    assert f"@\u2060here Q3 {SHOWN}" in ask
+    assert f"@\u2060here Q3 {SHOWN}" in home_of(slack, fake, "UBOB")
+    assert f"@\u2060here Q3 {SHOWN}" in home_of(slack, fake, "UALICE")  # "my open requests"
     assert_inert(everything_sent(fake))
     with db.session() as s:
         assert s.exec(select(FeedbackRequest.topic)).one() == f"<!here> Q3 {EVIL}"
