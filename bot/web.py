@@ -35,11 +35,10 @@ DISPATCH_THREADS = 4
 
 def create_web_app(bolt_app: App, deps: Deps, extra_routes: list[Route] | None = None) -> Starlette:
     dispatching = anyio.CapacityLimiter(DISPATCH_THREADS)
-
     secret = (deps.settings.slack_signing_secret or "").encode()
 
     async def slack_events(request: Request) -> Response:
-        # Verify on the raw bytes before anything reads them: an unsigned request causes nothing.
+        # Checked on the raw bytes before anything parses them: an unsigned request causes nothing.
         raw = await _read_limited(request)
         if raw is None:
             return Response(status_code=413)
@@ -84,7 +83,9 @@ async def _read_limited(request: Request) -> bytes | None:
     """The body, or None as soon as it is known to pass MAX_SLACK_BODY: a declared length is
     refused before reading, a chunked body is read no further than the limit."""
     declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > MAX_SLACK_BODY:
+    if len(declared) > 9 or not (declared.isascii() and declared.isdigit()):
+        return None  # more than 999 MB, or not a number
+    if int(declared) > MAX_SLACK_BODY:
         return None
     chunks, size = [], 0
     async for chunk in request.stream():
