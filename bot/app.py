@@ -14,6 +14,7 @@ from bot import directory
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.i18n import t
+from bot.slack_client import response_url_allowed
 from bot.views.blocks import message
 from storage.models import ProcessedEvent
 
@@ -29,6 +30,12 @@ def ids_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
     if not user and isinstance(event, dict):
         user = event.get("user") if isinstance(event.get("user"), str) else None
     return team, user
+
+
+def _from_installed_workspace(context: Any) -> bool:
+    """Verified, authorised (auth.test told the bot its workspace) and from that workspace."""
+    installed = context.authorize_result
+    return installed is not None and context.team_id == installed.team_id
 
 
 class _StickyAck(Ack):
@@ -55,11 +62,32 @@ def build_app(deps: Deps) -> App:
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
         raise_error_for_unhandled_request=False,
     )
+    api_url = deps.settings.slack_api_url
 
     @app.middleware
     def sticky_ack(context: Any, next: Any) -> BoltResponse | None:
         if context.get("ack") is None or context["ack"].response is None:
             context["ack"] = _StickyAck()
+        return next()
+
+    @app.middleware
+    def installed_workspace_only(context: Any, next: Any) -> BoltResponse | None:
+        # Another workspace's payload would create "shadow" users and publish empty Homes.
+        if not _from_installed_workspace(context):
+            log.info("refused a request from another workspace (%s)", context.team_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.middleware
+    def slack_response_urls_only(context: Any, body: dict, next: Any) -> BoltResponse | None:
+        # respond() posts wherever the payload says: drop a response_url outside Slack first.
+        url = context.get("response_url")
+        if url is not None and not response_url_allowed(url, api_url):
+            log.info("dropped a response_url outside Slack's hosts")
+            for key in ("response_url", "respond"):
+                context.pop(key, None)
+            for key in ("response_url", "response_urls"):
+                body.pop(key, None)
         return next()
 
     @app.middleware
@@ -77,8 +105,18 @@ def build_app(deps: Deps) -> App:
 
     @app.error
     def on_error(
-        error: Exception, body: dict, respond: Any, client: Any, response: BoltResponse | None
+        error: Exception,
+        body: dict,
+        context: Any,
+        respond: Any,
+        client: Any,
+        response: BoltResponse | None,
     ) -> BoltResponse | None:
+        if not _from_installed_workspace(context):
+            # Failed before it was verified (e.g. a timestamp that is not a number): the body
+            # can't be trusted, so neither read nor logged, and nobody is told anything.
+            log.warning("refused a request that failed its checks (%s)", type(error).__name__)
+            return BoltResponse(status=401, body="")
         team_id, user_id = ids_of(body)
         locale = deps.config.workspace.default_locale
         if team_id and user_id:
@@ -94,7 +132,9 @@ def build_app(deps: Deps) -> App:
         if response is not None and body.get("command"):
             # Not acknowledged yet (Bolt passes a response then): answer in the ack itself.
             return BoltResponse(status=200, body=message(text))  # dict: sent as JSON
-        _tell(body, respond, client, user_id, text)
+        url = context.response_url
+        allowed = url is not None and response_url_allowed(url, api_url)
+        _tell(respond if allowed else None, body, client, user_id, text)
         return BoltResponse(status=200, body="") if response is not None else None
 
     from handlers import register_all  # handlers import bot modules; keep the cycle one-way
@@ -103,10 +143,11 @@ def build_app(deps: Deps) -> App:
     return app
 
 
-def _tell(body: dict, respond: Any, client: Any, user_id: str | None, text: str) -> None:
-    """Show a short ephemeral note wherever the user just acted."""
+def _tell(respond: Any, body: dict, client: Any, user_id: str | None, text: str) -> None:
+    """Show a short ephemeral note wherever the user just acted (`respond` is None when the
+    payload's response_url is not one the bot may post to)."""
     try:
-        if body.get("response_url") or body.get("response_urls"):
+        if respond is not None:
             respond(text=text, response_type="ephemeral", replace_original=False)
         elif user_id and (
             channel := (body.get("channel") or {}).get("id") or body.get("channel_id")
