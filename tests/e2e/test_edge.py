@@ -17,7 +17,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-import uvicorn
 from slack_bolt.request import BoltRequest
 from sqlalchemy import func
 from sqlalchemy import select as sql_select
@@ -27,12 +26,10 @@ import storage.feedback_models
 import storage.kpi_models
 import storage.models  # noqa: F401  (every table, for the row counts)
 from bot.app import build_app
-from bot.demo.workspace import InFlight
-from bot.deps import Deps
 from bot.slack_client import response_url_allowed
 from bot.slack_emulator import FakeSlack
-from bot.slack_requests import SlackRequests
-from bot.web import MAX_SLACK_BODY, create_web_app
+from bot.slack_requests import InFlight, SlackRequests
+from bot.web import MAX_SLACK_BODY
 from storage.db import Database
 from tests.conftest import SIGNING_SECRET, TEAM
 
@@ -75,24 +72,10 @@ def attacker() -> Iterator[Attacker]:
 
 
 @pytest.fixture
-def edge(deps: Deps) -> Iterator[tuple[str, InFlight]]:
-    """The real web app like the `server` fixture, with the demo's in-flight counter on Bolt's
-    listener pool: waiting for it proves that nothing more will happen for a request."""
-    app = build_app(deps)
-    runner = app.listener_runner
-    inflight = InFlight(runner.listener_executor)
-    runner.listener_executor = inflight
-    runner.lazy_listener_runner.executor = inflight  # type: ignore[attr-defined]
-    web = create_web_app(app, deps)
-    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        thread.join(0.01)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", inflight
-    srv.should_exit = True
-    thread.join(5)
+def edge(server: str, inflight: InFlight) -> tuple[str, InFlight]:
+    """The real web app and the barrier on its listeners (waiting for it proves that nothing
+    more will happen for the requests answered so far)."""
+    return server, inflight
 
 
 @pytest.fixture
