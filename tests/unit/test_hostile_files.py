@@ -267,7 +267,11 @@ def test_an_email_of_another_person_is_refused_unless_they_give_it_up(run, deps,
     swap = write_csv(
         tmp_path,
         "swap.csv",
-        [ORG, "UNEW,New Person,alice@example.com,east,,rep", "UALICE,Alice Wong,aw@x.com,east,,rep"],
+        [
+            ORG,
+            "UNEW,New Person,alice@example.com,east,,rep",
+            "UALICE,Alice Wong,aw@x.com,east,,rep",
+        ],
     )
     code, out = run("org", "import", str(swap))
     assert code == 0, out
