@@ -197,7 +197,8 @@ def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Deps, str, Ses
         with deps.db.session() as session:
             yield deps, team, session
     except FileFormatError as exc:
-        raise click.ClickException(f"{file}: {exc}") from None
+        where = f"{file}:{exc.line}" if exc.line else str(file)
+        raise click.ClickException(f"{where}: {exc}") from None
 
 
 def _print_problems(file: Path, errors: list[tuple[int, str]], limit: int = 1000) -> None:

@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from bot import kpi_facts, scorecard
 from bot.deps import Deps
+from bot.tabular import clip
 
 MAX_BODY = 2_000_000  # bytes: about 20,000 facts; send more in several requests
 MAX_ROWS = 10_000
@@ -73,7 +74,7 @@ def ingest(deps: Deps, team_id: str, rows: list[Any]) -> tuple[int, dict[str, An
                 continue
             unknown = sorted(set(row) - set(FIELDS))
             if unknown:
-                problems.append((index, f"unknown field(s): {', '.join(unknown)}"))
+                problems.append((index, f"unknown field(s): {clip(', '.join(unknown))}"))
             objects.append((index, {k: "" if v is None else str(v) for k, v in row.items()}))
         result = kpi_facts.validate(session, team_id, deps.config, today, objects)
         problems.extend(result.errors)

@@ -15,7 +15,7 @@ from bot.directory import Who
 from bot.errors import NotAllowed, UserFacingError
 from bot.i18n import t
 from bot.mentions import Handle, Mention, Word, tokenize
-from bot.periods import Period, containing, parse
+from bot.periods import FIRST_YEAR, LAST_YEAR, OutOfRange, Period, containing, parse
 from bot.views.blocks import header, message, section
 from bot.views.kpi import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
 
@@ -33,7 +33,7 @@ class KpiRequest:
 
 def parse_request(text: str, today: date) -> KpiRequest:
     """`/kpi [period]`, `/kpi @user [period]`, `/kpi team [name] [period]`, `/kpi help`.
-    Raises UserFacingError("kpi.usage"/"kpi.bad_period") with what was wrong."""
+    Raises UserFacingError("kpi.usage"/"kpi.bad_period"/"kpi.period_out_of_range")."""
     tokens = tokenize(text)
     default = containing("month", today)
     if not tokens:
@@ -46,7 +46,7 @@ def parse_request(text: str, today: date) -> KpiRequest:
     if isinstance(first, Word) and first.text.lower() in TEAM_WORDS:
         rest = tokens[1:]
         team = None
-        if rest and isinstance(rest[0], Word) and parse(rest[0].text, today) is None:
+        if rest and isinstance(rest[0], Word) and _parse(rest[0].text, today) is None:
             team, rest = rest[0].text, rest[1:]
         return KpiRequest("team", _period(rest, today, default), team=team)
     return KpiRequest("own", _period(tokens, today, default))
@@ -57,10 +57,19 @@ def _period(tokens: list, today: date, default: Period) -> Period:  # type: igno
         return default
     if len(tokens) > 1 or not isinstance(tokens[0], Word):
         raise UserFacingError("kpi.usage")
-    period = parse(tokens[0].text, today)
+    period = _parse(tokens[0].text, today)
     if period is None:
         raise UserFacingError("kpi.bad_period", text=tokens[0].text)
     return period
+
+
+def _parse(text: str, today: date) -> Period | None:
+    try:
+        return parse(text, today)
+    except OutOfRange:
+        raise UserFacingError(
+            "kpi.period_out_of_range", text=text, first=FIRST_YEAR, last=LAST_YEAR
+        ) from None
 
 
 def help_message(locale: str) -> dict:

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot.config import AppConfig
-from bot.periods import KINDS, keys_of
+from bot.periods import KINDS, check_year, keys_of
+from bot.tabular import shown
 from storage.kpi_models import SCALE, KpiFact
 from storage.models import User
 
@@ -63,14 +64,15 @@ def parse_value(text: str) -> int:
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f"value {text!r} is not a number") from None
+        raise ValueError(f"value {shown(text)} is not a number") from None
     if not number.is_finite():
-        raise ValueError(f"value {text!r} is not a number")
+        raise ValueError(f"value {shown(text)} is not a number")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
-        raise ValueError(f"value {text!r} has more than {MAX_DECIMALS} decimal places")
-    if abs(number) >= MAX_ABS_VALUE:
-        raise ValueError(f"value {text!r} is too large")
+        raise ValueError(f"value {shown(text)} has more than {MAX_DECIMALS} decimal places")
+    # copy_abs, not abs(): exact, where abs() rounds to the context and overflows on 1e999999999
+    if number.copy_abs() >= MAX_ABS_VALUE:
+        raise ValueError(f"value {shown(text)} is too large")
     return int(number.scaleb(MAX_DECIMALS))
 
 
@@ -83,18 +85,21 @@ def to_decimal(micro: int | Decimal | float | None) -> Decimal | None:
 
 
 def parse_day(text: str) -> date:
+    """A fact's day; ValueError with the reason (OutOfRange for a year periods can't hold)."""
     raw = text.strip().replace("/", "-")
     if raw[:10] != raw:  # Excel datetimes arrive as 2026-11-05T00:00:00
         if raw[10:] not in ("T00:00:00", " 00:00:00"):
-            raise ValueError(f"date {text!r} is not a date like 2026-11-05")
+            raise ValueError(f"date {shown(text)} is not a date like 2026-11-05")
         raw = raw[:10]
     parts = raw.split("-")
     try:
         if len(parts) != 3 or len(parts[0]) != 4:
             raise ValueError
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        day = date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
-        raise ValueError(f"date {text!r} is not a date like 2026-11-05") from None
+        raise ValueError(f"date {shown(text)} is not a date like 2026-11-05") from None
+    check_year(day.year, f"date {shown(text)}")
+    return day
 
 
 class FactValidator:
@@ -127,7 +132,7 @@ class FactValidator:
                 found = str(exc)
             else:
                 if day > self.today:
-                    found = f"date {text!r} is in the future"
+                    found = f"date {shown(text)} is in the future"
                 else:
                     found = (day, keys_of(day))
             self._days[text] = found
@@ -145,14 +150,14 @@ class FactValidator:
         user_id = self.by_email.get(who.lower()) if "@" in who else self.by_slack.get(who.upper())
         if user_id is None:
             problems.append(
-                f"user {who!r} is not a slack_id or email in the org directory"
+                f"user {shown(who)} is not a slack_id or email in the org directory"
                 if who
                 else "user is empty"
             )
         metric = str(raw.get("metric") or "").strip()
         if metric not in self.metrics:
             known = ", ".join(sorted(self.metrics))
-            problems.append(f"metric {metric!r} is not configured (metrics: {known})")
+            problems.append(f"metric {shown(metric)} is not configured (metrics: {known})")
         value_raw = raw.get("value")
         value = 0
         if value_raw is None or str(value_raw).strip() == "":
@@ -167,7 +172,7 @@ class FactValidator:
             if len(ref) > 255:
                 problems.append("ref is longer than 255 characters")
             elif ref in self._refs:
-                problems.append(f"duplicate ref {ref!r} (also on line {self._refs[ref]})")
+                problems.append(f"duplicate ref {shown(ref)} (also on line {self._refs[ref]})")
             else:
                 self._refs[ref] = line
         if problems:

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from bot.config import AppConfig
 from bot.kpi_facts import invalidate_scores, parse_value
-from bot.periods import parse_key
-from bot.tabular import read_table, require_columns
+from bot.periods import OutOfRange, parse_key
+from bot.tabular import read_table, require_columns, shown
 from storage.kpi_models import KpiTarget
 from storage.models import User
 from storage.types import utcnow
@@ -59,29 +59,34 @@ def import_targets(
     seen: dict[tuple[str, str, str], int] = {}
     for line, raw in progress(raw_rows):
         problems: list[str] = []
-        period = parse_key(raw["period"].upper())
-        if period is None:
-            problems.append(
-                f"period {raw['period']!r} is not like 2026-11, 2026-Q4, 2026 or 2026-W48"
-            )
+        period = None
+        try:
+            period = parse_key(raw["period"].upper())
+            if period is None:
+                problems.append(
+                    f"period {shown(raw['period'])} is not like 2026-11, 2026-Q4, 2026 or 2026-W48"
+                )
+        except OutOfRange as exc:
+            problems.append(str(exc))
         scope = raw["scope"].strip()
         user_id = sales_team = None
         if scope.lower().startswith("team:"):
             sales_team = scope[5:].strip()
             if sales_team not in teams:
-                problems.append(f"team {sales_team!r} has nobody in the org directory")
+                problems.append(f"team {shown(sales_team)} has nobody in the org directory")
             scope_key = f"team:{sales_team}"
         else:
             user_id = by_email.get(scope.lower()) if "@" in scope else by_slack.get(scope.upper())
             if user_id is None:
                 problems.append(
-                    f"scope {scope!r} is not team:<name> or a slack_id or email in the directory"
+                    f"scope {shown(scope)} is not team:<name> or a slack_id or email in the "
+                    "directory"
                 )
             scope_key = f"user:{user_id}"
         metric = raw["metric"].strip()
         if metric not in metrics:
             problems.append(
-                f"metric {metric!r} is not configured (metrics: {', '.join(sorted(metrics))})"
+                f"metric {shown(metric)} is not configured (metrics: {', '.join(sorted(metrics))})"
             )
         target = 0
         try:

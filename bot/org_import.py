@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from bot.config import normalize_locale
-from bot.tabular import read_table, require_columns
+from bot.tabular import clip, read_table, require_columns, shown
 from storage.models import ROLES, User
 from storage.types import utcnow
 
@@ -23,6 +23,11 @@ REQUIRED = ("slack_id", "name", "email", "team", "manager", "role")
 OPTIONAL = ("title", "level", "hire_date", "timezone", "locale")
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# the columns stored as given, and the lengths their table columns allow
+MAX_LENGTHS = {
+    name: User.__table__.c[name].type.length  # type: ignore[attr-defined]
+    for name in ("slack_id", "name", "email", "team", "title", "level", "timezone")
+}
 
 
 @dataclass
@@ -46,33 +51,37 @@ class _Row:
 
 
 def _parse(line: int, raw: dict[str, str], errors: list[tuple[int, str]]) -> _Row | None:
-    problems: list[str] = []
+    problems = [
+        f"{name} is longer than {limit} characters"
+        for name, limit in MAX_LENGTHS.items()
+        if len(raw.get(name) or "") > limit
+    ]
     slack_id = raw["slack_id"].upper()
     if not SLACK_ID.match(slack_id):
-        problems.append(f"slack_id {raw['slack_id']!r} is not a Slack user id like U012ABC")
+        problems.append(f"slack_id {shown(raw['slack_id'])} is not a Slack user id like U012ABC")
     if not raw["name"]:
         problems.append("name is empty")
     email = raw["email"].lower()
     if email and not EMAIL.match(email):
-        problems.append(f"email {raw['email']!r} is not an email address")
+        problems.append(f"email {shown(raw['email'])} is not an email address")
     role = raw["role"].lower()
     if role not in ROLES:
-        problems.append(f"role {raw['role']!r} must be one of {', '.join(ROLES)}")
+        problems.append(f"role {shown(raw['role'])} must be one of {', '.join(ROLES)}")
     hire_date = None
     if raw.get("hire_date"):
         try:
             hire_date = date.fromisoformat(raw["hire_date"])
         except ValueError:
-            problems.append(f"hire_date {raw['hire_date']!r} is not a date like 2024-03-01")
+            problems.append(f"hire_date {shown(raw['hire_date'])} is not a date like 2024-03-01")
     tz = raw.get("timezone") or None
     if tz:
         try:
             ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"timezone {tz!r} is not an IANA time zone like Asia/Shanghai")
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
+            problems.append(f"timezone {shown(tz)} is not an IANA time zone like Asia/Shanghai")
     locale = raw.get("locale") or None
     if locale and not locale.lower().startswith(("zh", "en")):
-        problems.append(f"locale {locale!r} must be zh-CN or en-US")
+        problems.append(f"locale {shown(locale)} must be zh-CN or en-US")
     errors.extend((line, p) for p in problems)
     if problems:
         return None
@@ -117,7 +126,7 @@ def import_org(
         email = row.fields["email"]
         if email and email in seen_emails:
             result.errors.append(
-                (line, f"duplicate email {email} (also on line {seen_emails[email]})")
+                (line, f"duplicate email {clip(str(email))} (also on line {seen_emails[email]})")
             )
             continue
         seen_ids[row.slack_id] = line
@@ -126,6 +135,7 @@ def import_org(
         rows.append(row)
 
     existing = {u.slack_id: u for u in session.exec(select(User).where(User.team_id == team_id))}
+    _check_email_owners(rows, existing, result.errors)
     slack_id_of = {u.id: u.slack_id for u in existing.values()}
     by_email = {u.email: u.slack_id for u in existing.values() if u.email}
     by_email.update({str(r.fields["email"]): r.slack_id for r in rows if r.fields["email"]})
@@ -136,7 +146,10 @@ def import_org(
         target = by_email.get(ref.lower()) if "@" in ref else (ref.upper() or None)
         if ref and target not in known_ids:
             result.errors.append(
-                (row.line, f"manager {ref!r} is not a slack_id or email in the file or directory")
+                (
+                    row.line,
+                    f"manager {shown(ref)} is not a slack_id or email in the file or directory",
+                )
             )
         elif target == row.slack_id:
             result.errors.append((row.line, "a person cannot be their own manager"))
@@ -151,6 +164,21 @@ def import_org(
         return result
     _write(session, team_id, rows, existing, manager_of, result)
     return result
+
+
+def _check_email_owners(
+    rows: list[_Row], existing: dict[str, User], errors: list[tuple[int, str]]
+) -> None:
+    """An email names one person: KPI facts and managers are matched by it. People the file
+    lists may swap emails; everyone else keeps theirs."""
+    listed = {row.slack_id for row in rows}
+    owner = {u.email.lower(): u for u in existing.values() if u.email and u.slack_id not in listed}
+    for row in rows:
+        other = owner.get(str(row.fields["email"] or ""))
+        if other is not None:
+            who = f"{other.slack_id} ({clip(other.name)})"
+            email = clip(str(row.fields["email"]))
+            errors.append((row.line, f"email {email} belongs to {who} already"))
 
 
 def _write(

@@ -27,6 +27,19 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
+# The years a period or a fact's day may have: the period before (the change a scorecard
+# shows) and the period after must still exist, with four-digit keys.
+FIRST_YEAR, LAST_YEAR = 1001, 9998
+
+
+class OutOfRange(ValueError):
+    """A well-formed period key or date whose year is outside FIRST_YEAR..LAST_YEAR."""
+
+
+def check_year(year: int, what: str) -> None:
+    """Raise OutOfRange("<what> is out of range (...)") unless `year` is allowed."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise OutOfRange(f"{what} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
 
 
 @dataclass(frozen=True, order=True)
@@ -92,27 +105,29 @@ def containing(kind: str, day: date) -> Period:
 
 
 def parse_key(text: str) -> Period | None:
-    """A period from its key (2026-W48, 2026-11, 2026-Q4, 2026); None if it isn't one."""
+    """A period from its key (2026-W48, 2026-11, 2026-Q4, 2026); None if it isn't one.
+    Raises OutOfRange for a key whose year is outside FIRST_YEAR..LAST_YEAR."""
     text = text.strip()
-    try:
-        if m := _WEEK.match(text):
-            year, week = int(m[1]), int(m[2])
-            monday = date.fromisocalendar(year, week, 1)
-            return containing("week", monday)
-        if m := _MONTH.match(text):
-            return containing("month", date(int(m[1]), int(m[2]), 1))
-        if m := _QUARTER.match(text):
-            return containing("quarter", date(int(m[1]), 3 * int(m[2]) - 2, 1))
-        if m := _YEAR.match(text):
-            year = int(m[1])
-            return containing("year", date(year, 1, 1)) if year >= 1 else None
-    except ValueError:  # week 54, month 13, year 0 ...
+    m = _WEEK.match(text) or _MONTH.match(text) or _QUARTER.match(text) or _YEAR.match(text)
+    if m is None:
         return None
-    return None
+    year = int(m[1])
+    check_year(year, f"period {text!r}")
+    try:
+        if m.re is _WEEK:
+            return containing("week", date.fromisocalendar(year, int(m[2]), 1))
+        if m.re is _MONTH:
+            return containing("month", date(year, int(m[2]), 1))
+        if m.re is _QUARTER:
+            return containing("quarter", date(year, 3 * int(m[2]) - 2, 1))
+        return containing("year", date(year, 1, 1))
+    except ValueError:  # week 54, month 13 ...
+        return None
 
 
 def parse(text: str, today: date) -> Period | None:
-    """A word (week, 本月, ...) relative to `today`, or a key; None when it is neither."""
+    """A word (week, 本月, ...) relative to `today`, or a key; None when it is neither.
+    Raises OutOfRange like parse_key."""
     word = text.strip().lower()
     if word in WORDS:
         return containing(WORDS[word], today)

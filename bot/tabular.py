@@ -11,9 +11,28 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+MAX_COLUMNS = 256  # header columns; a row costs work per column, present or not
+MAX_ROWS = 1_048_576  # Excel's own limit: a row number past it is a hostile file
+MAX_SHOWN = 80  # characters of a value echoed in a problem line
+
 
 class FileFormatError(Exception):
-    """The file as a whole can't be read; the message is for the operator."""
+    """The file as a whole can't be read; the message is for the operator. `line`: where
+    reading stopped, when that is known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def clip(text: str) -> str:
+    """At most MAX_SHOWN characters of what a message echoes: a cell may hold megabytes."""
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def shown(value: object) -> str:
+    """A value as a problem line quotes it: 'value', clipped."""
+    return repr(clip(str(value)))
 
 
 def decode(data: bytes) -> str:
@@ -48,8 +67,20 @@ def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
         return _read_xlsx(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise FileFormatError(f"unsupported file type {path.suffix!r}: use .csv or .xlsx")
-    reader = csv.reader(io.StringIO(decode(path.read_bytes()), newline=""))
-    return _rows(reader)
+    return _rows(_csv_lines(decode(path.read_bytes())))
+
+
+def _csv_lines(text: str) -> Iterator[list[str]]:
+    line = 1  # the line being read
+    try:
+        for cells in csv.reader(io.StringIO(text, newline="")):
+            yield cells
+            line += 1
+    except csv.Error as exc:
+        message = str(exc)
+        if "field limit" in message:
+            message = f"a field is longer than {csv.field_size_limit()} characters"
+        raise FileFormatError(message, line=line) from None
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -58,17 +89,49 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise FileFormatError(f"not a readable Excel file: {exc}") from None
-    sheet = book.worksheets[0]
-    return _rows([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        raise FileFormatError(f"not a readable Excel file: {clip(str(exc))}") from None
+    return _rows(_xlsx_lines(book.worksheets[0]))
+
+
+def _xlsx_lines(sheet) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """The rows as they are in the file. Read-only openpyxl trusts the size the file declares
+    (<dimension>): it drops rows past it and pads every row to its width, so forget it, and
+    read data rows only as wide as the header."""
+    sheet.reset_dimensions()
+    done = 0  # lines read
+    try:
+        header = [_cell(v) for v in next(sheet.iter_rows(max_row=1, values_only=True), ())]
+        done = 1
+        yield header
+        width = max(1, len(_named(header)))
+        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+        for done, row in enumerate(rows, start=2):
+            if done > MAX_ROWS:
+                raise FileFormatError(f"more than {MAX_ROWS} rows", line=done)
+            yield [_cell(v) for v in row] if any(v is not None for v in row) else []
+    except FileFormatError:
+        raise
+    except Exception as exc:  # openpyxl parsing a malformed sheet
+        message = f"not a readable Excel file: {clip(str(exc))}"
+        raise FileFormatError(message, line=done + 1) from None
+
+
+def _named(header: list[str]) -> list[str]:
+    """The header without its trailing empty cells (spreadsheets often carry some)."""
+    end = len(header)
+    while end and not header[end - 1].strip():
+        end -= 1
+    return header[:end]
 
 
 def _rows(lines) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:  # type: ignore[no-untyped-def]
     it = iter(lines)
     try:
-        header = [h.strip().lower() for h in next(it)]
+        header = _named([h.strip().lower() for h in next(it)])
     except StopIteration:
         raise FileFormatError("the file is empty") from None
+    if len(header) > MAX_COLUMNS:
+        raise FileFormatError(f"too many columns ({len(header)}; at most {MAX_COLUMNS})", line=1)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for line_no, cells in enumerate(it, start=2):

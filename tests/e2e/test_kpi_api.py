@@ -103,3 +103,27 @@ def test_openapi_schema_is_served(server):
     post_op = schema["paths"]["/api/v1/kpi"]["post"]
     assert set(post_op["responses"]) >= {"200", "401", "413", "422"}
     assert "revenue" in schema["components"]["schemas"]["Fact"]["properties"]["metric"]["enum"]
+
+
+def test_values_and_dates_no_period_can_hold_are_422_not_500(server, org, deps):
+    org.standard()
+    body = (
+        b'[{"date": "2026-11-02", "user": "UALICE", "metric": "revenue", "value": 1e999999999},'
+        b' {"date": "2026-11-02", "user": "UALICE", "metric": "revenue", "value": "-1e999999999"},'
+        b' {"date": "2026-11-02", "user": "UALICE", "metric": "revenue", "value": NaN},'
+        b' {"date": "2026-11-02", "user": "UALICE", "metric": "revenue", "value": -Infinity},'
+        b' {"date": "0999-12-31", "user": "UALICE", "metric": "revenue", "value": 1},'
+        b' {"date": "2026-11-02", "user": "UALICE", "metric": "revenue", "value": 1, "'
+        + b"x" * 100_000
+        + b'": 1}]'
+    )
+    resp = httpx.post(f"{server}/api/v1/kpi", content=body, headers=AUTH, timeout=30)
+    assert resp.status_code == 422, resp.text[:500]
+    errors = {e["index"]: e["problems"] for e in resp.json()["errors"]}
+    assert errors[0] == ["value '1E+999999999' is too large"]
+    assert errors[1] == ["value '-1e999999999' is too large"]
+    assert errors[2] == ["value 'nan' is not a number"]
+    assert errors[3] == ["value '-inf' is not a number"]
+    assert errors[4] == ["date '0999-12-31' is out of range (years 1001 to 9998)"]
+    assert len(errors[5]) == 1 and len(errors[5][0]) < 200  # the unknown field, clipped
+    assert stored(deps) == []

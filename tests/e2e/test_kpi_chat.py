@@ -83,6 +83,19 @@ def test_bad_period_and_help(slack, fake, people):
     assert "Usage: `/kpi" in text
 
 
+def test_periods_out_of_range_say_so_in_the_users_language(slack, fake, people):
+    # each of these crashed (a date Python can't hold) or had a three-digit year key
+    for n, words in enumerate(["9999-12", "0001", "team 9999-Q4", "0999-W10"], start=1):
+        _, text = ask(slack, fake, "UALICE", words, n)
+        period = words.split()[-1]
+        assert f"The period `{period}` is out of range: I know the years 1001 to 9998." in text
+        assert "went wrong" not in text
+    _, text = ask(slack, fake, "UXW", "9999-12")
+    assert "周期 `9999-12` 超出范围:只支持 1001 年到 9998 年。" in text
+    _, text = ask(slack, fake, "UALICE", "2026-W99", 5)
+    assert "I don't know the period `2026-W99`" in text
+
+
 @pytest.mark.parametrize("viewer", ["UEMGR", "UDIR", "UHR"])
 def test_manager_chain_and_hr_see_a_reports_scorecard(slack, fake, people, viewer):
     _, text = ask(slack, fake, viewer, "<@UALICE|alice> month")
