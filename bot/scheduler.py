@@ -7,8 +7,6 @@ lease over when it expires (the holder died)."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from datetime import timedelta
 
@@ -19,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.deps import Deps
 from bot.jobs import JOBS, find_job
+from bot.sender import PROCESS_ID
 from storage.models import SchedulerLease
 from storage.types import utcnow
 
@@ -65,7 +64,7 @@ class LeasedScheduler:
         global _deps
         _deps = deps
         self.deps = deps
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.owner = PROCESS_ID  # also names this process's outbox claims
         self.scheduler = make_scheduler(deps)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._keep_lease, name="lease", daemon=True)
@@ -115,6 +114,8 @@ class LeasedScheduler:
             if held and not self.active:
                 log.info("scheduler lease taken by %s: running jobs", self.owner)
                 self.scheduler.resume()
+                # at once, not in a minute: a due digest not yet queued, abandoned deliveries
+                self.scheduler.modify_job("deliver-outbox", next_run_time=utcnow())
             elif not held and self.active:
                 log.info("scheduler lease lost: pausing jobs")
                 self.scheduler.pause()
