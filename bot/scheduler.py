@@ -104,6 +104,14 @@ class LeasedScheduler:
         except IntegrityError:
             return False  # someone else holds a live lease
 
+    def _deliver_now(self) -> None:
+        """Run deliver-outbox at once, not in a minute: a due digest not yet queued, and the
+        deliveries the previous lease holder left claimed, go out right after a restart."""
+        try:
+            self.scheduler.modify_job("deliver-outbox", next_run_time=utcnow())
+        except Exception:
+            log.exception("could not schedule deliver-outbox now; it runs within a minute")
+
     def _keep_lease(self) -> None:
         while not self._stop.is_set():
             try:
@@ -114,8 +122,7 @@ class LeasedScheduler:
             if held and not self.active:
                 log.info("scheduler lease taken by %s: running jobs", self.owner)
                 self.scheduler.resume()
-                # at once, not in a minute: a due digest not yet queued, abandoned deliveries
-                self.scheduler.modify_job("deliver-outbox", next_run_time=utcnow())
+                self._deliver_now()
             elif not held and self.active:
                 log.info("scheduler lease lost: pausing jobs")
                 self.scheduler.pause()
