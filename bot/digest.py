@@ -2,32 +2,34 @@
 leaderboard month to date, team attainment per metric, the week's biggest movers and a bar
 chart; each rep gets their own scorecard by DM in their language with one next step.
 
-It runs on the configured weekday for the week that just ended. Every message goes through
-the outbox keyed `digest:<week>:<recipient>`, and the chart upload is recorded under
-`digest-chart:<week>:<channel>`, so a second run for the same week sends nothing twice and a
-failed recipient is retried later without stopping the others."""
+It reports the last complete week (Monday to Sunday, workspace time) before the run. Whether
+a week is done is decided by the database, not by the scheduler's next run time: one
+transaction writes the week's `digest_runs` row with all its outbox rows (messages keyed
+`digest:<week>:<recipient>`, charts `digest-chart:<week>:<channel>`), so a crash before the
+commit queues it again and a second run queues nothing. The deliver-outbox tick queues a due
+digest that is not queued yet (`queue_due`), so a crash or downtime at the scheduled time
+only delays it; the outbox retries failed messages and uploads alike."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import feedback, kudos, scorecard
-from bot.config import AppConfig
+from bot.config import WEEKDAYS, AppConfig
 from bot.deps import Deps
 from bot.directory import locale_of
 from bot.periods import Period, containing, working_days
 from bot.views.digest import rep_digest, team_digest
-from storage.models import Delivery, User
-from storage.types import utcnow
+from storage.models import DigestRun, User
 
-log = logging.getLogger(__name__)
 MOVERS = 3
 TOP_VALUES = 3
 
@@ -45,10 +47,20 @@ class Tip:
 
 
 def report_week(config: AppConfig, as_of: datetime) -> tuple[date, Period, Period]:
-    """(last day covered, the week that just ended, its month) for a run at `as_of`."""
+    """(last day covered, the last complete week before `as_of`, its month): on any day of a
+    week, the week before it, so a manual run never uses up the coming scheduled one."""
     local = as_of.astimezone(ZoneInfo(config.workspace.timezone)).date()
-    last_day = local - timedelta(days=1)
+    last_day = local - timedelta(days=local.weekday() + 1)  # the Sunday before this week
     return last_day, containing("week", last_day), containing("month", last_day)
+
+
+def scheduled_at(config: AppConfig, now: datetime) -> datetime:
+    """When the digest runs in the week of `now`: `[digest]` weekday and time, workspace time."""
+    tz = ZoneInfo(config.workspace.timezone)
+    local = now.astimezone(tz).date()
+    day = local + timedelta(days=WEEKDAYS.index(config.digest.weekday) - local.weekday())
+    hour, minute = config.digest.time.split(":")
+    return datetime.combine(day, time(int(hour), int(minute)), tz)
 
 
 @dataclass(frozen=True)
@@ -115,57 +127,54 @@ def next_step(card: scorecard.Scorecard, last_day: date) -> Tip | None:
     return Tip("kpi.tip.level", {"metric": metric, "actual": worst.actual, "target": worst.target})
 
 
+@cache
+def _workspace_of(client: WebClient) -> str:
+    return str(client.auth_test()["team_id"])
+
+
 def _workspace(deps: Deps) -> str:
-    return str(deps.client.auth_test()["team_id"])
+    return _workspace_of(deps.client)
 
 
 def weekly_digest(deps: Deps, as_of: datetime) -> str:
-    config = deps.config
+    """The job: queue the digest of the last complete week before `as_of`, then send."""
     team_id = _workspace(deps)
-    last_day, week, month = report_week(config, as_of)
-    channel_locale = config.workspace.default_locale
-    charts: list[tuple[str, str, bytes, str]] = []  # (key, channel, png, title)
-    queued = 0
-    with deps.db.session() as session:
-        for name, team_cfg in config.teams.items():
-            members = session.exec(
-                select(User).where(
-                    User.team_id == team_id,
-                    User.team == name,
-                    User.is_bot == False,  # noqa: E712
-                )
-            ).all()
-            if not members:
-                continue
-            ids = [u.id for u in members if u.id is not None]
-            board = scorecard.leaderboard(session, config, team_id, month, team=name)
-            movers = _movers(session, config, team_id, week, members)
-            if team_cfg.channel:
-                text, blocks = team_digest(
-                    team=name,
-                    month=month,
-                    week=week,
-                    board=board,
-                    attainment=scorecard.team_attainment(session, config, team_id, month, ids),
-                    metrics=config.metrics,
-                    movers=[(m.user.slack_id, m.delta) for m in movers],
-                    kudos=kudos_of_week(session, config, members, week, channel_locale),
-                    locale=channel_locale,
-                )
-                key = f"digest:{week.key}:{team_cfg.channel}"
-                if deps.sender.enqueue(session, team_id, key, team_cfg.channel, text, blocks):
-                    queued += 1
-                chart_key = f"digest-chart:{week.key}:{team_cfg.channel}"
-                if board and not _recorded(session, team_id, chart_key):
-                    from bot.charts import attainment_chart
+    _, week, _ = report_week(deps.config, as_of)
+    queued = queue_digest(deps, team_id, as_of)
+    sent, failed = deps.sender.flush(deps.db, team_id=team_id)
+    done = (
+        "already queued"
+        if queued is None
+        else f"{queued[0]} digest(s) and {queued[1]} chart(s) queued"
+    )
+    return f"week {week.key}: {done}, {sent} sent, {failed} failed (retried later)"
 
-                    title = f"{name} · {month.key} · composite"
-                    by_id = {u.id: u for u in members}
-                    png = attainment_chart(
-                        [(by_id[s.user_id], s.composite) for s in board if s.user_id in by_id],
-                        title,
-                    )
-                    charts.append((chart_key, team_cfg.channel, png, title))
+
+def queue_due(deps: Deps, now: datetime) -> str | None:
+    """Queue this week's digest if its scheduled time has passed and it is not queued yet
+    (after a crash or downtime at that time); what it queued, or None."""
+    when = scheduled_at(deps.config, now)
+    if now < when:
+        return None
+    _, week, _ = report_week(deps.config, when)
+    queued = queue_digest(deps, _workspace(deps), when)  # usually None at once: queued before
+    if queued is None:
+        return None
+    return f"digest of week {week.key} caught up: {queued[0]} digest(s), {queued[1]} chart(s)"
+
+
+def queue_digest(deps: Deps, team_id: str, as_of: datetime) -> tuple[int, int] | None:
+    """Queue the week's team posts, charts and rep DMs in one transaction with its
+    `digest_runs` row; (messages, charts) queued, or None when the week was queued before."""
+    config = deps.config
+    last_day, week, month = report_week(config, as_of)
+    queued = charts = 0
+    with deps.db.session() as session:
+        if not _claim_week(session, team_id, week):
+            return None
+        for name in config.teams:
+            posts, pictures = _queue_team(deps, session, team_id, name, week, month)
+            queued, charts = queued + posts, charts + pictures
         # every rep with numbers, whether or not their team has a channel configured
         reps = session.exec(
             select(User).where(
@@ -189,41 +198,75 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
             key = f"digest:{week.key}:{rep.slack_id}"
             if deps.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
                 queued += 1
-    sent, failed = deps.sender.flush(deps.db, team_id=team_id)
-    uploaded = 0
-    for key, channel, png, title in charts:
-        try:
-            deps.client.files_upload_v2(
-                channel=channel, file=png, filename=f"{key.replace(':', '-')}.png", title=title
-            )
-        except (SlackApiError, OSError) as exc:
-            failed += 1  # not recorded: the next run (or the deliver-outbox retry) tries again
-            log.warning("digest chart for %s failed: %s", channel, exc)
-            continue
-        with deps.db.session() as session:
-            session.add(
-                Delivery(
-                    team_id=team_id,
-                    key=key,
-                    channel=channel,
-                    text=title,
-                    status="sent",
-                    attempts=1,
-                    sent_at=utcnow(),
-                )
-            )
-        uploaded += 1
-    return (
-        f"week {week.key}: {queued} digest(s) queued, {sent} sent, {uploaded} chart(s), "
-        f"{failed} failed (retried later)"
+    return queued, charts
+
+
+def _queue_team(
+    deps: Deps, session: Session, team_id: str, name: str, week: Period, month: Period
+) -> tuple[int, int]:
+    """The team channel's post and, when anyone is ranked, its chart: (posts, charts) queued."""
+    config, channel = deps.config, deps.config.teams[name].channel
+    members = session.exec(
+        select(User).where(
+            User.team_id == team_id,
+            User.team == name,
+            User.is_bot == False,  # noqa: E712
+        )
+    ).all()
+    if not members or not channel:
+        return 0, 0
+    ids = [u.id for u in members if u.id is not None]
+    board = scorecard.leaderboard(session, config, team_id, month, team=name)
+    movers = _movers(session, config, team_id, week, members)
+    locale = config.workspace.default_locale
+    text, blocks = team_digest(
+        team=name,
+        month=month,
+        week=week,
+        board=board,
+        attainment=scorecard.team_attainment(session, config, team_id, month, ids),
+        metrics=config.metrics,
+        movers=[(m.user.slack_id, m.delta) for m in movers],
+        kudos=kudos_of_week(session, config, members, week, locale),
+        locale=locale,
     )
+    posts = deps.sender.enqueue(
+        session, team_id, f"digest:{week.key}:{channel}", channel, text, blocks
+    )
+    if not board:
+        return int(posts is not None), 0
+    from bot.charts import attainment_chart
+
+    title = f"{name} · {month.key} · composite"
+    by_id = {u.id: u for u in members}
+    png = attainment_chart(
+        [(by_id[s.user_id], s.composite) for s in board if s.user_id in by_id], title
+    )
+    key = f"digest-chart:{week.key}:{channel}"  # after the post, so it follows it in the channel
+    chart = deps.sender.enqueue(
+        session,
+        team_id,
+        key,
+        channel,
+        title,
+        None,
+        file=png,
+        file_name=f"{key.replace(':', '-')}.png",
+    )
+    return int(posts is not None), int(chart is not None)
 
 
-def _recorded(session: Session, team_id: str, key: str) -> bool:
-    found = session.exec(
-        select(Delivery.id).where(Delivery.team_id == team_id, Delivery.key == key)
-    ).first()
-    return found is not None
+def _claim_week(session: Session, team_id: str, week: Period) -> bool:
+    """Record the week as queued; False if it was (its primary key decides, so two runs at
+    once queue it once: the second waits for the first's commit, then finds the row)."""
+    if session.get(DigestRun, (team_id, week.key)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(DigestRun(team_id=team_id, week=week.key))
+    except IntegrityError:
+        return False
+    return True
 
 
 def _movers(

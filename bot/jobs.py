@@ -13,7 +13,7 @@ from sqlmodel import delete
 from bot import feedback
 from bot.config import AppConfig
 from bot.deps import Deps
-from bot.digest import weekly_digest
+from bot.digest import queue_due, weekly_digest
 from storage.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,11 @@ class Job:
 
 
 def deliver_outbox(deps: Deps, as_of: datetime) -> str:
+    """Every tick (and at once when a process takes the scheduler lease): queue a due digest
+    that is not queued yet, then send everything due."""
+    caught_up = queue_due(deps, as_of)
     sent, failed = deps.sender.flush(deps.db)
-    return f"sent {sent}, failed {failed}"
+    return f"sent {sent}, failed {failed}" + (f"; {caught_up}" if caught_up else "")
 
 
 def housekeeping(deps: Deps, as_of: datetime) -> str:
@@ -46,7 +49,7 @@ JOBS: tuple[Job, ...] = (
         "deliver-outbox",
         deliver_outbox,
         lambda config: {"trigger": "interval", "minutes": 1},
-        "retry pending messages",
+        "send due messages and files; queue a due digest not yet queued",
     ),
     Job(
         "weekly-digest",

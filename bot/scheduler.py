@@ -7,8 +7,6 @@ lease over when it expires (the holder died)."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from datetime import timedelta
 
@@ -19,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.deps import Deps
 from bot.jobs import JOBS, find_job
+from bot.sender import PROCESS_ID
 from storage.models import SchedulerLease
 from storage.types import utcnow
 
@@ -65,7 +64,7 @@ class LeasedScheduler:
         global _deps
         _deps = deps
         self.deps = deps
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.owner = PROCESS_ID  # also names this process's outbox claims
         self.scheduler = make_scheduler(deps)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._keep_lease, name="lease", daemon=True)
@@ -105,6 +104,14 @@ class LeasedScheduler:
         except IntegrityError:
             return False  # someone else holds a live lease
 
+    def _deliver_now(self) -> None:
+        """Run deliver-outbox at once, not in a minute: a due digest not yet queued, and the
+        deliveries the previous lease holder left claimed, go out right after a restart."""
+        try:
+            self.scheduler.modify_job("deliver-outbox", next_run_time=utcnow())
+        except Exception:
+            log.exception("could not schedule deliver-outbox now; it runs within a minute")
+
     def _keep_lease(self) -> None:
         while not self._stop.is_set():
             try:
@@ -115,6 +122,7 @@ class LeasedScheduler:
             if held and not self.active:
                 log.info("scheduler lease taken by %s: running jobs", self.owner)
                 self.scheduler.resume()
+                self._deliver_now()
             elif not held and self.active:
                 log.info("scheduler lease lost: pausing jobs")
                 self.scheduler.pause()

@@ -138,7 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
-        self.server.fake._handle(self)
+        with contextlib.suppress(ConnectionError):  # the caller died mid-call (see hold())
+            self.server.fake._handle(self)
 
     do_GET = do_POST
 
@@ -168,6 +169,8 @@ class FakeSlack:
         self._failures: dict[str, list[tuple[int, int, str]]] = {}
         self._hook_users: dict[str, str] = {}
         self._filenames: dict[str, str] = {}
+        self._held: dict[str, int] = {}  # method -> calls answered before the rest are held
+        self._release = threading.Event()
         self._seq = 0
         self._lock = threading.Lock()
         self._server: _Server | None = None
@@ -190,6 +193,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -245,6 +249,18 @@ class FakeSlack:
     ) -> None:
         with self._lock:
             self._failures.setdefault(method, []).extend([(status, retry_after, error)] * times)
+
+    def hold(self, method: str, *, after: int = 0) -> None:
+        """Record calls to `method` beyond the first `after` (counting all recorded so far)
+        but answer none of them until release(): a test can kill the caller mid-call."""
+        with self._lock:
+            self._held[method] = after
+            self._release.clear()
+
+    def release(self) -> None:
+        with self._lock:
+            self._held.clear()
+            self._release.set()
 
     def record_ack(self, user: str, body: dict[str, Any]) -> None:
         """An HTTP ack body carrying a message, which Slack shows the user like an ephemeral.
@@ -357,6 +373,11 @@ class FakeSlack:
             self.calls.append(call)
             pending = self._failures.get(method)
             failure = pending.pop(0) if pending else None
+            held = method in self._held and (
+                sum(c.method == method for c in self.calls) > self._held[method]
+            )
+        if held:
+            self._release.wait()
         if failure is not None:
             status, retry_after, error = failure
             call.response = {"ok": False, "error": error, "status": status}

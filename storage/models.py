@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -72,15 +72,30 @@ class Delivery(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     key: str = Field(max_length=255)  # e.g. "digest:2026-W48:U123"
     channel: str = Field(max_length=32)  # a channel id, or a user id for a DM
-    text: str
+    text: str  # the message, or a file's title
     blocks: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    file: bytes | None = Field(default=None, sa_column=Column(LargeBinary))  # set: an upload
+    file_name: str | None = Field(default=None, max_length=255)
     status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None
     ts: str | None = Field(default=None, max_length=32)
+    # the scheduler lease holder that claimed it: once that process no longer holds the
+    # lease, its claim is retried at once rather than after the claim's own lease
+    claimed_by: str | None = Field(default=None, max_length=128)
     next_attempt_at: datetime = _ts()
     created_at: datetime = _ts()
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class DigestRun(SQLModel, table=True):
+    """A week's digest is queued: written in the transaction that queues its deliveries."""
+
+    __tablename__ = "digest_runs"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    week: str = Field(primary_key=True, max_length=8)  # the week reported, e.g. 2026-W48
+    queued_at: datetime = _ts()
 
 
 class SchedulerLease(SQLModel, table=True):

@@ -394,7 +394,7 @@ def seed_kpis(ctx: SeedContext) -> str:
 
 # -- kudos and feedback -----------------------------------------------------------------------
 
-# (days ago, giver, recipients, message, values); day 1 = yesterday, in this week's digest
+# (days ago, giver, recipients, message, values); on a Monday, days 1-7 are the digest's week
 KUDOS = (
     (1, "UCHENJING", ("UXIAOWANG",), "拿下了浦东的大单,客户连夜签约 #客户第一", ("customer",)),
     (1, "UALICE", ("ULINA", "UKEVIN"), "Great teamwork on the Acme renewal #teamwork", ("teamwork",)),

@@ -15,7 +15,7 @@ from bot.kpi_facts import FactRow, write_facts
 from bot.periods import keys_of
 from storage.feedback_models import Feedback, Kudos, KudosRecipient, KudosValue
 from storage.kpi_models import KpiTarget
-from storage.models import Delivery
+from storage.models import Delivery, DigestRun
 from tests.e2e.test_foundation import all_text
 from tests.kpi_fixture import kpi_config, load
 
@@ -76,7 +76,7 @@ def test_second_run_for_the_same_week_sends_nothing(deps, fake, people):
     before = len(fake.messages()), len(fake.uploads)
     summary = run(deps, MONDAY + timedelta(hours=3))
     assert (len(fake.messages()), len(fake.uploads)) == before
-    assert "0 digest(s) queued" in summary
+    assert "already queued" in summary
 
 
 def statuses(deps, week):
@@ -259,3 +259,103 @@ def test_a_week_without_kudos_says_so(deps, fake, people):
     run(deps)
     [east] = texts(fake.messages("CEAST"))
     assert "No kudos for the team this week" in east
+
+
+def cli_env(deps, fake, tmp_path, monkeypatch) -> None:
+    config = tmp_path / "salespulse.toml"
+    config.write_text('[workspace]\ndefault_locale = "en-US"\n[teams.east]\nchannel = "CEAST"\n')
+    for name, value in {
+        "DATABASE_URL": deps.db.url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": fake.url,
+        "SALESPULSE_CONFIG": str(config),
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_a_friday_run_reports_the_last_complete_week_and_leaves_monday_its_own(
+    deps, fake, people, tmp_path, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    cli_env(deps, fake, tmp_path, monkeypatch)
+    friday = CliRunner().invoke(cli, ["jobs", "run", "weekly-digest", "--as-of", "2026-11-27"])
+    assert friday.exit_code == 0, friday.output
+    assert "weekly-digest: week 2026-W47: 5 digest(s) and 1 chart(s) queued" in friday.output
+    [east] = texts(fake.messages("CEAST"))
+    assert "Week 47, 2026" in east  # Nov 16-22, not the week in progress
+    monday = CliRunner().invoke(cli, ["jobs", "run", "weekly-digest", "--as-of", "2026-11-30"])
+    assert monday.exit_code == 0, monday.output
+    assert "weekly-digest: week 2026-W48: 5 digest(s) and 1 chart(s) queued" in monday.output
+    assert "Week 48, 2026" in texts(fake.messages("CEAST"))[1]
+    assert len(fake.dms_to("UALICE")) == 2  # one digest per week
+    again = CliRunner().invoke(cli, ["jobs", "run", "weekly-digest", "--as-of", "2026-12-04"])
+    assert "week 2026-W48: already queued" in again.output  # Friday after: still W48, done
+
+
+def test_a_failed_chart_upload_is_retried_by_the_outbox(deps, fake, people):
+    fake.fail_next("files.getUploadURLExternal", status=200, error="internal_error")
+    assert "1 failed" in run(deps)
+    assert [c.params["channel_id"] for c in fake.calls_to(UPLOAD)] == ["CWEST"]
+    with deps.db.session() as s:
+        chart = s.exec(select(Delivery).where(Delivery.key == "digest-chart:2026-W48:CEAST")).one()
+        assert (chart.status, chart.last_error) == ("pending", "internal_error")
+        chart.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)  # backoff elapsed
+        s.add(chart)
+    assert find_job("deliver-outbox").func(deps, MONDAY + timedelta(minutes=2)) == (
+        "sent 1, failed 0"
+    )
+    assert sorted(c.params["channel_id"] for c in fake.calls_to(UPLOAD)) == ["CEAST", "CWEST"]
+    assert len(fake.messages("CEAST")) == 1
+
+
+UPLOAD = "files.completeUploadExternal"
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def test_deliver_outbox_queues_the_due_digest_once(deps, fake, people):
+    tick = find_job("deliver-outbox").func
+    assert tick(deps, datetime(2026, 11, 30, 8, 59, tzinfo=SH)) == "sent 0, failed 0"
+    assert fake.messages() == []  # not due before Monday 09:00
+    summary = tick(deps, datetime(2026, 11, 30, 9, 0, tzinfo=SH))
+    assert "digest of week 2026-W48 caught up: 6 digest(s), 2 chart(s)" in summary
+    assert len(fake.messages("CEAST")) == 1 and len(fake.dms_to("UALICE")) == 1
+    for later in (datetime(2026, 11, 30, 9, 1, tzinfo=SH), datetime(2026, 12, 6, 23, 0, tzinfo=SH)):
+        assert tick(deps, later) == "sent 0, failed 0"  # queued: the database says so
+    assert "week 2026-W48: already queued" in run(deps)  # the cron run finds it done too
+    assert len(fake.messages()) == 6 and len(fake.calls_to(UPLOAD)) == 2
+
+
+def test_a_digest_missed_while_down_is_caught_up_later_in_the_week(deps, fake, people):
+    # no process ran on Monday: Wednesday's first tick queues the last complete week
+    tick = find_job("deliver-outbox").func
+    assert "week 2026-W48 caught up" in tick(deps, datetime(2026, 12, 2, 15, 0, tzinfo=SH))
+    assert "Week 48, 2026" in texts(fake.messages("CEAST"))[0]
+
+
+def test_parallel_runs_queue_a_week_once(deps, fake, people):
+    import threading
+
+    from bot.digest import queue_digest
+
+    barrier = threading.Barrier(4)
+    results: list[object] = []
+
+    def queue() -> None:
+        barrier.wait()
+        try:
+            results.append(queue_digest(deps, "T0001", MONDAY))
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=queue) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results, key=str) == [(6, 2), None, None, None]
+    with deps.db.session() as s:
+        assert len(s.exec(select(Delivery)).all()) == 8
+        assert [r.week for r in s.exec(select(DigestRun)).all()] == ["2026-W48"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from bot.sender import Sender
-from storage.models import Delivery
+from storage.models import Delivery, SchedulerLease
 from storage.types import utcnow
 
 
@@ -119,3 +120,71 @@ def test_claim_abandoned_by_a_dead_process_is_retried_after_its_lease(deps, fake
     with deps.db.session() as s:
         row = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
         assert (row.status, row.attempts) == ("sent", 2)
+
+
+def lease(deps, owner):
+    with deps.db.session() as s:
+        s.add(
+            SchedulerLease(
+                name="scheduler",
+                owner=owner,
+                expires_at=utcnow() + timedelta(seconds=60),
+            )
+        )
+
+
+def claimed(deps, key, owner):
+    """As a process left it when it was killed between its claim and Slack's answer."""
+    with deps.db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.key == key)).one()
+        row.status, row.attempts, row.claimed_by = "sending", 1, owner
+        row.next_attempt_at = utcnow() + timedelta(minutes=5)
+        s.add(row)
+
+
+def test_claim_of_a_scheduler_that_no_longer_holds_the_lease_is_retried_at_once(deps, fake):
+    enqueue(deps, "k1", "CEAST", "claimed by the scheduler that died")
+    enqueue(deps, "k2", "CWEST", "claimed by a web replica, still sending")
+    claimed(deps, "k1", "old-host:7:dead01")
+    claimed(deps, "k2", None)
+    lease(deps, deps.sender.owner)  # this process took the lease over
+    assert deps.sender.flush(deps.db) == (1, 0)  # k1 at once; k2 keeps its 5-minute claim
+    assert [c.params["text"] for c in fake.messages()] == ["claimed by the scheduler that died"]
+    with deps.db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
+        # re-claimed in this process's name, as the lease holder
+        assert (row.status, row.attempts, row.claimed_by) == ("sent", 2, deps.sender.owner)
+
+
+def test_claim_of_the_live_lease_holder_is_left_alone(deps, fake):
+    enqueue(deps, "k1", "CEAST", "being sent by the scheduler")
+    lease(deps, "scheduler-host:7:live01")
+    claimed(deps, "k1", "scheduler-host:7:live01")
+    assert deps.sender.flush(deps.db) == (0, 0)
+    with deps.db.session() as s:  # its lease ran out: it no longer holds it
+        s.exec(update(SchedulerLease).values(expires_at=utcnow() - timedelta(seconds=1)))  # type: ignore[call-overload]
+    assert deps.sender.flush(deps.db) == (1, 0)
+
+
+def test_a_claim_names_the_process_only_while_it_holds_the_lease(deps, fake):
+    enqueue(deps, "k1", "CEAST", "not the lease holder")
+    deps.sender.flush(deps.db)
+    lease(deps, deps.sender.owner)
+    enqueue(deps, "k2", "CEAST", "the lease holder")
+    deps.sender.flush(deps.db)
+    with deps.db.session() as s:
+        rows = {d.key: d.claimed_by for d in s.exec(select(Delivery)).all()}
+    assert rows == {"k1": None, "k2": deps.sender.owner}
+
+
+def test_a_file_delivery_is_uploaded_once(deps, fake):
+    with deps.db.session() as s:
+        deps.sender.enqueue(
+            s, "T0001", "chart:1", "CEAST", "a chart", None, file=b"\x89PNG...", file_name="c.png"
+        )
+    assert deps.sender.flush(deps.db) == (1, 0)
+    assert deps.sender.flush(deps.db) == (0, 0)
+    [upload] = fake.calls_to("files.completeUploadExternal")
+    assert upload.params["channel_id"] == "CEAST"
+    assert list(fake.uploads.values()) == [b"\x89PNG..."]
+    assert fake.messages() == []

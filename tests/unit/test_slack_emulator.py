@@ -400,3 +400,19 @@ def test_reset_keeps_users(fake: FakeSlack, client: WebClient) -> None:
     assert (fake.calls, fake.violations, fake.uploads) == ([], [], {})
     assert client.auth_test()["ok"]  # the pending failure is gone too
     assert client.users_info(user="U1")["user"]["name"] == "alice"
+
+
+def test_hold_records_a_call_but_answers_it_only_when_released(fake: FakeSlack, client: WebClient):
+    fake.hold("chat.postMessage", after=1)
+    client.chat_postMessage(channel="C1", text="answered")
+    answers: list[str] = []
+    held = threading.Thread(
+        target=lambda: answers.append(client.chat_postMessage(channel="C1", text="held")["ts"])
+    )
+    held.start()
+    assert fake.wait_for(lambda: len(fake.messages("C1")) == 2)  # recorded: Slack has it
+    assert answers == [] and held.is_alive()
+    fake.release()
+    held.join(5)
+    assert len(answers) == 1
+    client.chat_postMessage(channel="C1", text="after release")  # not held any more
