@@ -133,6 +133,7 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
                     User.team_id == team_id,
                     User.team == name,
                     User.is_bot == False,  # noqa: E712
+                    User.deactivated == False,  # noqa: E712
                 )
             ).all()
             if not members:
@@ -172,6 +173,7 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
                 User.team_id == team_id,
                 User.role == "rep",
                 User.is_bot == False,  # noqa: E712
+                User.deactivated == False,  # noqa: E712
             )
         ).all()
         for rep in reps:

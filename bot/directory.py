@@ -76,6 +76,7 @@ def lookup(session: Session, client: WebClient, team_id: str, slack_id: str) -> 
         timezone=info.get("tz"),
         locale=normalize_locale(info.get("locale")),
         is_bot=bool(info.get("is_bot")) or slack_id == "USLACKBOT",
+        deactivated=bool(info.get("deleted")),
         role="rep",
         source="slack",
     )
@@ -109,7 +110,8 @@ def resolve(
     *,
     allow_bots: bool = False,
 ) -> User:
-    """A mentioned person as a directory row, or a UserFacingError saying who was not found."""
+    """A mentioned person as a directory row, or a UserFacingError saying who was not found
+    or can't take part (a bot, someone deactivated in Slack)."""
     if isinstance(person, Mention):
         user = lookup(session, client, team_id, person.user_id)
         shown = f"<@{person.user_id}>"
@@ -127,7 +129,21 @@ def resolve(
         raise UserFacingError("error.unknown_user", who=shown)
     if user.is_bot and not allow_bots:
         raise UserFacingError("error.is_bot", who=shown)
+    if user.deactivated:
+        raise UserFacingError("error.deactivated", who=shown)
     return user
+
+
+def set_deactivated(session: Session, team_id: str, slack_id: str, deactivated: bool) -> None:
+    """Slack says the person was deactivated or reactivated (user_change). Only people already
+    in the directory: anyone else is looked up with users.info on first contact."""
+    user = find(session, team_id, slack_id)
+    if user is None or user.deactivated == deactivated:
+        return
+    user.deactivated = deactivated
+    user.updated_at = utcnow()  # stored rankings depend on the directory (scorecard._digest)
+    session.add(user)
+    log.info("user %s %s", slack_id, "deactivated" if deactivated else "reactivated")
 
 
 def resolve_all(
