@@ -60,7 +60,7 @@ def register(app: App, deps: Deps) -> None:
                     args = parse_request(rest)
                     peers = directory.resolve_all(session, deps.client, team_id, args.peers)
                     subject = (
-                        directory.resolve(session, deps.client, team_id, args.subject)
+                        directory.recipient(session, deps.client, team_id, args.subject)
                         if args.subject
                         else None
                     )

@@ -82,7 +82,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             # A refusal raises out of the unit of work, so it rolls back the flushed kudos.
             with deps.db.session() as session:
-                recipient = directory.resolve(session, deps.client, team_id, Mention(author))
+                recipient = directory.recipient(session, deps.client, team_id, Mention(author))
                 link = deps.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
                 locale = deps.config.workspace.default_locale
                 emoji = deps.config.kudos.emoji

@@ -64,9 +64,7 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize(("command", "text"), COMMANDS)
-def test_an_org_person_deactivated_in_slack_receives_nothing(
-    slack, fake, org, db, command, text
-):
+def test_an_org_person_deactivated_in_slack_receives_nothing(slack, fake, org, db, command, text):
     org.standard()
     user_change(slack, fake, db, "UBOB", deleted=True)
     giver = "UEMGR"  # Bob's manager, so `for` is allowed

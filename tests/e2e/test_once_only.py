@@ -122,9 +122,7 @@ def react(slack: SlackRequests, user: str, author: str, *, added: bool = True):
 # --- the daily limit --------------------------------------------------------------------------
 
 
-def test_parallel_kudos_from_one_giver_store_exactly_the_daily_limit(
-    slack, fake, org, db, idle
-):
+def test_parallel_kudos_from_one_giver_store_exactly_the_daily_limit(slack, fake, org, db, idle):
     org.standard()
     at_once(
         *[
@@ -212,9 +210,7 @@ def test_the_same_feedback_request_twice_asks_once(slack, fake, org, idle):
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["parallel", "sequential"])
-def test_the_same_view_submission_twice_stores_one_feedback(
-    slack, fake, org, db, idle, parallel
-):
+def test_the_same_view_submission_twice_stores_one_feedback(slack, fake, org, db, idle, parallel):
     org.standard()
     slack.command("UALICE", "/feedback", "")
     view = {**opened_view(fake), "id": "VDUPLICATE1"}
