@@ -1,18 +1,22 @@
 """Requests exactly as Slack sends them to /slack/events: form-encoded slash commands,
 `payload=` interactivity, JSON events; each signed with the signing secret. Used by the
-tests and by the demo console to drive the real app."""
+tests and by the demo console to drive the real app, with `track_listeners` to know when
+the app has finished with them (a barrier, not a sleep)."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 _trigger_ids = itertools.count(1)
@@ -173,3 +177,45 @@ class SlackRequests:
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return self.send(json.dumps(envelope), "application/json", headers=headers, **sign)
+
+
+class InFlight(Executor):
+    """Bolt's listener executor, counting the work still running after ack(), so a driver
+    knows when the bot has finished answering (and that nothing more will happen) instead of
+    guessing with sleeps. A listener is submitted before its request is answered, so once
+    a response has arrived, `wait_idle` covers everything that request started."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        with self._idle:
+            self._pending += 1
+
+        def run() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+        return self.inner.submit(run)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait, cancel_futures=cancel_futures)
+
+
+def track_listeners(app: App) -> InFlight:
+    """Route the app's listeners (and lazy listeners) through an InFlight counter."""
+    runner = app.listener_runner
+    inflight = InFlight(runner.listener_executor)
+    runner.listener_executor = inflight
+    runner.lazy_listener_runner.executor = inflight  # type: ignore[attr-defined]
+    return inflight

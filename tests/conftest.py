@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from slack_bolt import App
 from sqlalchemy import make_url, text
 from sqlmodel import SQLModel
 
@@ -23,7 +24,7 @@ from bot.config import AppConfig, Settings
 from bot.deps import Deps
 from bot.kpi_api import routes as kpi_routes
 from bot.slack_emulator import FakeSlack
-from bot.slack_requests import SlackRequests
+from bot.slack_requests import InFlight, SlackRequests, track_listeners
 from bot.web import create_web_app
 from storage.db import Database
 from tests.builders import Org
@@ -125,9 +126,21 @@ def org(deps: Deps, fake: FakeSlack) -> Org:
 
 
 @pytest.fixture
-def server(deps: Deps) -> Iterator[str]:
+def bolt_app(deps: Deps) -> App:
+    return build_app(deps)
+
+
+@pytest.fixture
+def inflight(bolt_app: App) -> InFlight:
+    """The barrier for proving absence: `inflight.wait_idle()` returns once every listener
+    started by the requests answered so far has finished."""
+    return track_listeners(bolt_app)
+
+
+@pytest.fixture
+def server(deps: Deps, bolt_app: App, inflight: InFlight) -> Iterator[str]:
     """The real web app (same factory `serve` uses) on a free port; yields its base URL."""
-    web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
+    web = create_web_app(bolt_app, deps, extra_routes=kpi_routes(deps))
     srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

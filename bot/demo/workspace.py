@@ -11,7 +11,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,43 +25,12 @@ from bot.config import Settings
 from bot.demo.seed import SEEDS, TEAM_ID, Person, SeedContext, channel_names, demo_config
 from bot.deps import Deps
 from bot.slack_emulator import FakeSlack
-from bot.slack_requests import SlackRequests
+from bot.slack_requests import InFlight, SlackRequests, track_listeners
 from bot.web import create_web_app
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 DB_FILE = "salespulse.db"
-
-
-class InFlight(Executor):
-    """Bolt's listener executor, counting the work still running after ack(), so the console
-    knows when the bot has finished answering instead of guessing with sleeps."""
-
-    def __init__(self, inner: Executor) -> None:
-        self.inner = inner
-        self._pending = 0
-        self._idle = threading.Condition()
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        with self._idle:
-            self._pending += 1
-
-        def run() -> Any:
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                with self._idle:
-                    self._pending -= 1
-                    self._idle.notify_all()
-
-        return self.inner.submit(run)
-
-    def wait_idle(self, timeout: float) -> bool:
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self.inner.shutdown(wait, cancel_futures=cancel_futures)
 
 
 @dataclass
@@ -155,10 +123,7 @@ def open_workspace(
         app = build_app(deps)
         if customize is not None:
             customize(app, deps)
-        runner = app.listener_runner
-        inflight = InFlight(runner.listener_executor)
-        runner.listener_executor = inflight
-        runner.lazy_listener_runner.executor = inflight  # type: ignore[attr-defined]
+        inflight = track_listeners(app)
         server, thread, port = _serve(create_web_app(app, deps))
     except BaseException:
         fake.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import pytest
 from sqlmodel import select
@@ -109,13 +108,15 @@ def test_kpi_field_offers_the_configured_metrics(slack, fake, org, deps):
         ({"recipients": ["UBOB"], "text": "   "}, "fb_message", "write the feedback itself"),
     ],
 )
-def test_modal_input_errors_come_back_in_the_modal(slack, fake, org, db, values, block, error):
+def test_modal_input_errors_come_back_in_the_modal(
+    slack, fake, org, db, values, block, error, inflight
+):
     org.standard()
     fake.add_user("UBOTX", name="otherbot", real_name="Other Bot", is_bot=True)
     answer = open_and_submit(slack, fake, "UALICE", **values)
     assert answer is not None and answer["response_action"] == "errors"
     assert list(answer["errors"]) == [block] and error in answer["errors"][block]
-    time.sleep(0.1)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert rows(db) == [] and fake.messages() == []
 
 
@@ -150,7 +151,7 @@ MATRIX = [
 
 
 @pytest.mark.parametrize(("giver", "kind", "visibility", "dm", "home"), MATRIX)
-def test_visibility_matrix(slack, fake, org, db, giver, kind, visibility, dm, home):
+def test_visibility_matrix(slack, fake, org, db, giver, kind, visibility, dm, home, inflight):
     org.standard()
     secret = f"SECRET-{kind}-{visibility}-{giver}"
     assert (
@@ -161,7 +162,7 @@ def test_visibility_matrix(slack, fake, org, db, giver, kind, visibility, dm, ho
     )
     assert fake.wait_for(lambda: all(fake.dms_to(u) for u in dm))
     assert fake.wait_for(lambda: fake.dms_to(giver))  # the giver's confirmation
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     for user in PEOPLE:
         got_dm = secret in dump(fake.dms_to(user))
         assert got_dm == (user in dm), (user, "DM")
@@ -239,13 +240,13 @@ def test_quick_form_in_chinese(slack, fake, org, db):
         ("<@UBOTX> hello", "is a bot"),
     ],
 )
-def test_quick_form_refusals_store_nothing(slack, fake, org, db, text, expected):
+def test_quick_form_refusals_store_nothing(slack, fake, org, db, text, expected, inflight):
     org.standard()
     fake.add_user("UBOTX", name="otherbot", real_name="Other Bot", is_bot=True)
     slack.command("UALICE", "/feedback", text)
     reply = reply_text(fake, "UALICE")
     assert expected in reply
-    time.sleep(0.1)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert rows(db) == [] and fake.messages() == []
 
 
@@ -265,7 +266,9 @@ def press(slack, user: str, action: str, value: str):
     return slack.block_action(user, action, value, container=container, channel_id="D" + user)
 
 
-def test_thanks_records_ack_updates_dm_and_double_click_is_idempotent(slack, fake, org, db):
+def test_thanks_records_ack_updates_dm_and_double_click_is_idempotent(
+    slack, fake, org, db, inflight
+):
     org.standard()
     slack.command("UALICE", "/feedback", "<@UBOB> praise great call")
     value = button_value(wait_dm(fake, "UBOB"), views.THANKS)
@@ -277,14 +280,14 @@ def test_thanks_records_ack_updates_dm_and_double_click_is_idempotent(slack, fak
         assert "You thanked <@UALICE>" in dump([update])
         assert views.THANKS not in dump([update]) and views.DISCUSS not in dump([update])
     notices = [c for c in fake.dms_to("UALICE") if "said thanks" in dump([c])]
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert len([c for c in fake.dms_to("UALICE") if "said thanks" in dump([c])]) == 1
     assert "great call" not in dump(notices)  # the giver is told, the text isn't repeated
     [fb] = rows(db)
     assert fb.ack == "thanks" and fb.ack_at is not None
 
 
-def test_lets_discuss_notifies_the_giver_once(slack, fake, org, db):
+def test_lets_discuss_notifies_the_giver_once(slack, fake, org, db, inflight):
     org.standard()
     slack.command("UALICE", "/feedback", "<@UXW> suggestion 多跟进老客户")
     value = button_value(wait_dm(fake, "UXW"), views.DISCUSS)
@@ -296,7 +299,7 @@ def test_lets_discuss_notifies_the_giver_once(slack, fake, org, db):
     assert "你希望和 <@UALICE> 聊聊" in dump(fake.calls_to("chat.update"))
     press(slack, "UXW", views.THANKS, value)  # the other button, pressed before the update landed
     assert fake.wait_for(lambda: len(fake.calls_to("chat.update")) == 2)
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert len([c for c in fake.dms_to("UALICE") if "UXW" in dump([c])]) == 1
     assert rows(db)[0].ack == "discuss"
 

@@ -3,7 +3,6 @@ answers for the manager; reminders and expiry by the feedback-reminders job."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -55,7 +54,7 @@ def answer(slack, fake, peer: str, ask_dm, n_view: int, **values):
     return view, resp
 
 
-def test_peer_request_answer_goes_privately_to_the_requester(slack, fake, org, db, clock):
+def test_peer_request_answer_goes_privately_to_the_requester(slack, fake, org, db, clock, inflight):
     org.standard()
     slack.command("UALICE", "/feedback", "request <@UBOB> @小王 about Q3 pitch deck")
     assert "Asked <@UBOB>, <@UXW> for feedback" in reply_text(fake, "UALICE")
@@ -76,7 +75,7 @@ def test_peer_request_answer_goes_privately_to_the_requester(slack, fake, org, d
     dm = wait_dm(fake, "UALICE")
     assert "clear story" in dump([dm]) and "from <@UBOB>" in dump([dm])
     assert views.THANKS in dump([dm])
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     for user in PEOPLE:
         if user not in ("UALICE", "UBOB"):
             assert "clear story" not in seen_by(fake, user), user
@@ -95,7 +94,7 @@ def test_peer_request_answer_goes_privately_to_the_requester(slack, fake, org, d
     assert len(fake.views("open")) == 1
 
 
-def test_manager_for_request_holds_answers_until_shared(slack, fake, org, db, clock):
+def test_manager_for_request_holds_answers_until_shared(slack, fake, org, db, clock, inflight):
     org.standard()
     slack.command("UEMGR", "/feedback", "request <@UALICE> <@UCAROL> for <@UBOB> about teamwork")
     assert "about <@UBOB>" in reply_text(fake, "UEMGR")
@@ -108,7 +107,7 @@ def test_manager_for_request_holds_answers_until_shared(slack, fake, org, db, cl
     assert "fb_visibility" not in dump([view])  # private to the manager, no choice
     held = wait_dm(fake, "UEMGR")
     assert "HELD-1" in dump([held]) and views.SHARE in dump([held])
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     for user in PEOPLE:
         if user not in ("UEMGR", "UALICE"):
             assert "HELD-1" not in seen_by(fake, user), user
@@ -128,7 +127,7 @@ def test_manager_for_request_holds_answers_until_shared(slack, fake, org, db, cl
     assert "HELD-1" in home_of(slack, fake, "UBOB")
     slack.block_action("UEMGR", views.SHARE, fb_id, container=container, channel_id="DUEMGR")
     assert fake.wait_for(lambda: len(fake.calls_to("chat.update")) == 2)
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert len(fake.dms_to("UBOB")) == 1  # sharing twice delivers once
 
 
@@ -146,11 +145,11 @@ def test_manager_for_request_holds_answers_until_shared(slack, fake, org, db, cl
         ("UALICE", "request @nobody", "couldn't find @nobody"),
     ],
 )
-def test_request_refusals_store_nothing(slack, fake, org, db, user, text, expected):
+def test_request_refusals_store_nothing(slack, fake, org, db, user, text, expected, inflight):
     org.standard()
     slack.command(user, "/feedback", text)
     assert expected in reply_text(fake, user)
-    time.sleep(0.1)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     with db.session() as s:
         assert s.exec(select(FeedbackRequest)).all() == []
     assert fake.messages() == []

@@ -136,11 +136,11 @@ def test_forged_signature_is_401_and_changes_nothing(slack, fake, db):
         assert s.exec(select(User)).all() == []
 
 
-def test_stale_timestamp_is_401(slack, fake):
+def test_stale_timestamp_is_401(slack, fake, inflight):
     fake.add_user("UNEW", name="newbie", real_name="New Person")
     resp = slack.command("UNEW", "/pulse", "whoami", timestamp=int(time.time()) - 301)
     assert resp.status_code == 401
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert fake.calls == []
 
 
@@ -155,13 +155,13 @@ def test_app_home_greets_in_users_language_with_team_manager_and_help(slack, fak
     assert len(call.params["view"]["blocks"]) <= 100
 
 
-def test_event_retries_are_handled_once(slack, fake, org):
+def test_event_retries_are_handled_once(slack, fake, org, inflight):
     org.standard()
     event = {"type": "app_home_opened", "user": "UALICE", "tab": "home", "channel": "DUALICE"}
     for retry in (None, 1, 2):
         assert slack.event(event, event_id="EvSAME1", retry_num=retry).status_code == 200
     assert fake.wait_for(lambda: fake.views("views.publish"))
-    time.sleep(0.3)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert len(fake.views("views.publish")) == 1
 
 

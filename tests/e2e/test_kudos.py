@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -75,12 +74,12 @@ def test_chinese_kudos_with_handle_and_chinese_value(slack, fake, org, db):
         ("<@UBOB> " + "x" * 3001, "at most 3000 characters"),
     ],
 )
-def test_refusals_explain_and_store_nothing(slack, fake, org, db, text, expected):
+def test_refusals_explain_and_store_nothing(slack, fake, org, db, text, expected, inflight):
     org.standard()
     fake.add_user("UBOTX", name="otherbot", real_name="Other Bot", is_bot=True)
     slack.command("UALICE", "/kudos", text)
     assert expected in reply_text(fake, "UALICE")
-    time.sleep(0.1)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert fake.messages() == [] and kudos_rows(db) == []
 
 
@@ -150,7 +149,7 @@ def react(slack, user: str, author: str, *, added: bool = True, emoji: str = "cl
 
 
 def test_clap_reaction_gives_kudos_to_the_author_and_removal_in_time_withdraws(
-    slack, fake, org, db, deps
+    slack, fake, org, db, deps, inflight
 ):
     org.standard()
     start = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -161,7 +160,7 @@ def test_clap_reaction_gives_kudos_to_the_author_and_removal_in_time_withdraws(
     assert "<@UALICE>" in card.params["text"] and "<@UBOB>" in card.params["text"]
     assert "https://fake.slack.com/archives/CSALES/p1000100" in card.params["text"]
     react(slack, "UALICE", "UBOB")  # the same reaction again (e.g. another skin tone): no new kudos
-    time.sleep(0.2)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert len(fake.messages("CRECOG")) == 1
     deps.clock = lambda: start + timedelta(minutes=4)
     react(slack, "UALICE", "UBOB", added=False)
@@ -173,7 +172,7 @@ def test_clap_reaction_gives_kudos_to_the_author_and_removal_in_time_withdraws(
     assert fake.wait_for(lambda: kudos_rows(db)[0].withdrawn_at is not None)
 
 
-def test_removing_the_reaction_late_keeps_the_kudos(slack, fake, org, db, deps):
+def test_removing_the_reaction_late_keeps_the_kudos(slack, fake, org, db, deps, inflight):
     org.standard()
     start = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
     deps.clock = lambda: start
@@ -181,7 +180,7 @@ def test_removing_the_reaction_late_keeps_the_kudos(slack, fake, org, db, deps):
     assert fake.wait_for(lambda: len(fake.dms_to("UBOB")) == 1)
     deps.clock = lambda: start + timedelta(minutes=6)
     react(slack, "UALICE", "UBOB", added=False)
-    time.sleep(0.3)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert fake.calls_to("chat.delete") == []
     assert kudos_rows(db)[0].withdrawn_at is None
 
@@ -195,7 +194,7 @@ def test_removing_the_reaction_late_keeps_the_kudos(slack, fake, org, db, deps):
     ],
 )
 def test_emoji_refusals_tell_only_the_giver_and_store_nothing(
-    slack, fake, org, db, user, author, emoji, told
+    slack, fake, org, db, user, author, emoji, told, inflight
 ):
     org.standard()
     fake.add_user("UBOTX", name="otherbot", real_name="Other Bot", is_bot=True)
@@ -206,7 +205,7 @@ def test_emoji_refusals_tell_only_the_giver_and_store_nothing(
         assert note.params["user"] == user and note.params["channel"] == "CSALES"
         assert told in note.params["text"]
     else:
-        time.sleep(0.3)
+        assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert fake.messages() == [] and kudos_rows(db) == []
 
 
