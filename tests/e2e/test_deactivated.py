@@ -64,41 +64,49 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize(("command", "text"), COMMANDS)
-def test_an_org_person_deactivated_in_slack_receives_nothing(slack, fake, org, db, command, text):
+def test_an_org_person_deactivated_in_slack_receives_nothing(
+    slack, fake, org, db, command, text, inflight
+):
     org.standard()
     user_change(slack, fake, db, "UBOB", deleted=True)
     giver = "UEMGR"  # Bob's manager, so `for` is allowed
     slack.command(giver, command, text.format(who="<@UBOB>"))
     assert DEACTIVATED in reply_text(fake, giver)
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert nothing_stored(db) and fake.messages() == []
 
 
 @pytest.mark.parametrize(("command", "text"), COMMANDS[:3])
-def test_a_bot_receives_nothing(slack, fake, org, db, command, text):
+def test_a_bot_receives_nothing(slack, fake, org, db, command, text, inflight):
     org.standard()
     fake.add_user("UBOTX", name="otherbot", real_name="Other Bot", is_bot=True)
     slack.command("UALICE", command, text.format(who="<@UBOTX>"))
     assert "is a bot" in reply_text(fake, "UALICE")
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert nothing_stored(db) and fake.messages() == []
 
 
-def test_first_contact_with_a_deactivated_person_refuses_in_chinese_too(slack, fake, org, db):
+def test_first_contact_with_a_deactivated_person_refuses_in_chinese_too(
+    slack, fake, org, db, inflight
+):
     org.standard()
     fake.add_user("UGONE", name="gone", real_name="Gone Person", deleted=True)  # not imported
     slack.command("UXW", "/kudos", "<@UGONE> 谢谢")
     assert "<@UGONE> 的 Slack 账号已停用" in reply_text(fake, "UXW")
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert nothing_stored(db) and fake.messages() == []
 
 
-def test_the_form_refuses_a_deactivated_recipient_next_to_the_field(slack, fake, org, db):
+def test_the_form_refuses_a_deactivated_recipient_next_to_the_field(slack, fake, org, db, inflight):
     org.standard()
     user_change(slack, fake, db, "UBOB", deleted=True)
     answer = open_and_submit(slack, fake, "UALICE", recipients=["UBOB"], text="good call")
     assert answer is not None and DEACTIVATED in answer["errors"]["fb_recipients"]
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert nothing_stored(db) and fake.messages() == []
 
 
-def test_a_reaction_on_a_deactivated_persons_message_gives_nothing(slack, fake, org, db):
+def test_a_reaction_on_a_deactivated_persons_message_gives_nothing(slack, fake, org, db, inflight):
     org.standard()
     user_change(slack, fake, db, "UBOB", deleted=True)
     slack.event(
@@ -113,6 +121,7 @@ def test_a_reaction_on_a_deactivated_persons_message_gives_nothing(slack, fake, 
     assert fake.wait_for(lambda: fake.calls_to("chat.postEphemeral"))
     [note] = fake.calls_to("chat.postEphemeral")
     assert note.params["user"] == "UALICE" and DEACTIVATED in note.params["text"]
+    assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert nothing_stored(db) and fake.messages() == []
 
 

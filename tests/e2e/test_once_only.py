@@ -5,21 +5,16 @@ submission delivered twice (a proxy replay, a double Enter)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
-import uvicorn
 from sqlmodel import col, select
 
-from bot.app import build_app
 from bot.config import AppConfig
-from bot.demo.workspace import InFlight
-from bot.kpi_api import routes as kpi_routes
 from bot.slack_requests import SlackRequests, new_trigger_id
-from bot.web import create_web_app
 from storage.feedback_models import Feedback, Kudos
 from tests.e2e.feedback_support import CONFIG, dump, modal_values, opened_view
 
@@ -32,34 +27,9 @@ def config() -> AppConfig:
 
 
 @pytest.fixture
-def served(deps) -> Iterator[tuple[str, InFlight]]:
-    """The real web app (as conftest's `server`), with its listener executor counting the work
-    still running after each ack: `inflight.wait_idle` proves absence without sleeping."""
-    app = build_app(deps)
-    runner = app.listener_runner
-    inflight = InFlight(runner.listener_executor)
-    runner.listener_executor = inflight
-    runner.lazy_listener_runner.executor = inflight  # type: ignore[attr-defined]
-    web = create_web_app(app, deps, extra_routes=kpi_routes(deps))
-    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        thread.join(0.01)
-    yield f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}", inflight
-    srv.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture
-def server(served) -> str:
-    return served[0]
-
-
-@pytest.fixture
-def idle(served) -> Callable[[], None]:
+def idle(inflight) -> Callable[[], None]:
     def wait() -> None:
-        assert served[1].wait_idle(20), "listeners still running"
+        assert inflight.wait_idle(20), "listeners still running"
 
     return wait
 
