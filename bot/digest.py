@@ -181,6 +181,7 @@ def queue_digest(deps: Deps, team_id: str, as_of: datetime) -> tuple[int, int] |
                 User.team_id == team_id,
                 User.role == "rep",
                 User.is_bot == False,  # noqa: E712
+                User.deactivated == False,  # noqa: E712
             )
         ).all()
         for rep in reps:
@@ -211,6 +212,7 @@ def _queue_team(
             User.team_id == team_id,
             User.team == name,
             User.is_bot == False,  # noqa: E712
+            User.deactivated == False,  # noqa: E712
         )
     ).all()
     if not members or not channel:

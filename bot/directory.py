@@ -76,6 +76,7 @@ def lookup(session: Session, client: WebClient, team_id: str, slack_id: str) -> 
         timezone=info.get("tz"),
         locale=normalize_locale(info.get("locale")),
         is_bot=bool(info.get("is_bot")) or slack_id == "USLACKBOT",
+        deactivated=bool(info.get("deleted")),
         role="rep",
         source="slack",
     )
@@ -101,6 +102,10 @@ def who_of(user: User, config: AppConfig) -> Who:
     return Who(user, locale_of(user, config), timezone_of(user, config))
 
 
+def _shown(person: Mention | Handle) -> str:
+    return f"<@{person.user_id}>" if isinstance(person, Mention) else f"@{person.name}"
+
+
 def resolve(
     session: Session,
     client: WebClient,
@@ -112,9 +117,7 @@ def resolve(
     """A mentioned person as a directory row, or a UserFacingError saying who was not found."""
     if isinstance(person, Mention):
         user = lookup(session, client, team_id, person.user_id)
-        shown = f"<@{person.user_id}>"
     else:
-        shown = f"@{person.name}"
         name = person.name.lower()
         matches = session.exec(
             select(User).where(
@@ -124,17 +127,38 @@ def resolve(
         ).all()
         user = matches[0] if len(matches) == 1 else None
     if user is None:
-        raise UserFacingError("error.unknown_user", who=shown)
+        raise UserFacingError("error.unknown_user", who=_shown(person))
     if user.is_bot and not allow_bots:
-        raise UserFacingError("error.is_bot", who=shown)
+        raise UserFacingError("error.is_bot", who=_shown(person))
     return user
+
+
+def recipient(session: Session, client: WebClient, team_id: str, person: Mention | Handle) -> User:
+    """A mentioned person who may receive kudos, feedback or a request: not a bot, not
+    deactivated in Slack (whose history stays readable, e.g. with /kpi)."""
+    user = resolve(session, client, team_id, person)
+    if user.deactivated:
+        raise UserFacingError("error.deactivated", who=_shown(person))
+    return user
+
+
+def set_deactivated(session: Session, team_id: str, slack_id: str, deactivated: bool) -> None:
+    """Slack says the person was deactivated or reactivated (user_change). Only people already
+    in the directory: anyone else is looked up with users.info on first contact."""
+    user = find(session, team_id, slack_id)
+    if user is None or user.deactivated == deactivated:
+        return
+    user.deactivated = deactivated
+    user.updated_at = utcnow()  # stored rankings depend on the directory (scorecard._digest)
+    session.add(user)
+    log.info("user %s %s", slack_id, "deactivated" if deactivated else "reactivated")
 
 
 def resolve_all(
     session: Session, client: WebClient, team_id: str, people: list[Mention | Handle]
 ) -> list[User]:
-    """Each mentioned person once, in order of mention (`@bob @bob` is one Bob)."""
-    found = [resolve(session, client, team_id, person) for person in people]
+    """Each mentioned recipient once, in order of mention (`@bob @bob` is one Bob)."""
+    found = [recipient(session, client, team_id, person) for person in people]
     return list({user.id: user for user in found}.values())
 
 

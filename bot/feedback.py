@@ -339,8 +339,8 @@ def remind_and_expire(deps: Deps, as_of: datetime) -> str:
             elif age >= timedelta(days=cfg.reminder_days) and ask.reminded_at is None:
                 peer = directory.by_id(session, ask.peer_id)
                 request = session.get(FeedbackRequest, ask.request_id)
-                if peer is None or request is None:
-                    continue
+                if peer is None or peer.deactivated or request is None:
+                    continue  # nobody to remind: the ask just expires in time
                 requester = directory.by_id(session, request.requester_id)
                 subject = directory.by_id(session, request.subject_id)
                 dm = views.ask_dm(

@@ -1,6 +1,7 @@
 """Kudos: public praise in the recognition channel, from /kudos or an emoji reaction.
 
-Every check happens before anything is stored or sent, so a refused kudos leaves no trace."""
+Every check happens before anything is sent, and a refusal rolls back the unit of work, so a
+refused kudos leaves no trace."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot import directory
+from bot.claims import AlreadyDone
 from bot.config import AppConfig
 from bot.deps import Deps
 from bot.errors import UserFacingError
@@ -69,12 +72,26 @@ def given_today(session: Session, giver: User, now: datetime, timezone: str) -> 
 def check_new(
     session: Session, config: AppConfig, giver: User, recipients: list[User], now: datetime
 ) -> None:
-    """Self-praise and the giver's daily limit (recipients already resolved: no bots)."""
+    """Self-praise and the giver's daily limit (recipients already resolved: no bots). Runs
+    with the giver locked and the new kudos flushed, so the count includes it."""
     if any(r.id == giver.id for r in recipients):
         raise UserFacingError("kudos.self")
     limit = config.kudos.daily_limit
-    if given_today(session, giver, now, directory.timezone_of(giver, config)) >= limit:
+    if given_today(session, giver, now, directory.timezone_of(giver, config)) > limit:
         raise UserFacingError("kudos.daily_limit", limit=limit)
+
+
+def lock_giver(session: Session, giver: User) -> None:
+    """Count and store one giver's kudos one request at a time, until commit: a no-op UPDATE
+    of their row takes its row lock on PostgreSQL and the database write lock on SQLite (a
+    plain SELECT ... FOR UPDATE would lock nothing there). A concurrent /kudos waits here and
+    then counts this one's kudos: parallel requests can't all pass the daily limit."""
+    session.execute(
+        update(User)
+        .where(col(User.id) == giver.id)
+        .values(updated_at=User.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def resolve_recipients(deps: Deps, session: Session, team_id: str, args: KudosArgs) -> list[User]:
@@ -96,14 +113,15 @@ def give(
     reaction: Reaction | None = None,
 ) -> Kudos:
     """Store the kudos, post the card, DM each recipient a link to it. Runs inside the
-    caller's unit of work: if Slack refuses the post, nothing is stored."""
+    caller's unit of work: if Slack refuses the post, nothing is stored. Raises AlreadyDone
+    when the giver's kudos for this reaction is already live."""
     channel = deps.config.channels.recognition
     if not channel:
         raise UserFacingError("kudos.no_channel")
     if len(message) > MAX_MESSAGE:
         raise UserFacingError("kudos.too_long", max=MAX_MESSAGE)
     now = deps.clock()
-    check_new(session, deps.config, giver, recipients, now)
+    lock_giver(session, giver)
     kudos = Kudos(
         team_id=team_id,
         giver_id=giver.id,  # type: ignore[arg-type]
@@ -114,7 +132,11 @@ def give(
         created_at=now,
     )
     session.add(kudos)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # ux_kudos_live_reaction: a live one for this message exists
+        raise AlreadyDone(f"kudos reaction {reaction}") from exc
+    check_new(session, deps.config, giver, recipients, now)
     for key in values:
         session.add(KudosValue(kudos_id=kudos.id, value_key=key))  # type: ignore[arg-type]
     locale = deps.config.workspace.default_locale

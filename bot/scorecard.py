@@ -215,7 +215,8 @@ sc AS (
 )
 
 # Ranks of everyone, computed once per period, config and directory, then read from
-# kpi_scores (see KpiScoreSet for why a stored set is never stale).
+# kpi_scores (see KpiScoreSet for why a stored set is never stale). People deactivated in
+# Slack keep their facts but rank nowhere.
 _FILL = (
     "INSERT INTO kpi_scores (team_id, period, digest, user_id, sales_team, composite, "
     "team_rank, team_size, company_rank, company_size) "
@@ -226,7 +227,8 @@ SELECT :team, :p, :digest, u.id, u.team, sc.composite,
   COUNT(*) OVER (PARTITION BY u.team),
   RANK() OVER (ORDER BY sc.composite DESC),
   COUNT(*) OVER ()
-FROM sc JOIN users u ON u.id = sc.user_id"""
+FROM sc JOIN users u ON u.id = sc.user_id
+WHERE NOT u.deactivated"""
 )
 
 _METRIC_ROWS = (

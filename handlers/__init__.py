@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import feedback, home, kpi, kudos, pulse
+from handlers import directory, feedback, home, kpi, kudos, pulse
 
 
 def register_all(app: App, deps: Deps) -> None:
-    for module in (pulse, home, kudos, feedback, kpi):
+    for module in (pulse, home, kudos, feedback, kpi, directory):
         module.register(app, deps)

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import directory, feedback, feedback_overview, home
+from bot import claims, directory, feedback, feedback_overview, home
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.feedback_parsing import parse_quick_feedback, parse_request
@@ -40,65 +40,70 @@ def register(app: App, deps: Deps) -> None:
         team_id, user_id = command["team_id"], command["user_id"]
         text = command.get("text", "")
         sub, rest = first_word(text)
-        with deps.db.session() as session:
-            who = directory.actor(session, deps.client, deps.config, team_id, user_id)
-            if sub == "":
-                view = views.feedback_modal(who.locale, metrics=_metrics(deps, who.locale))
-                deps.client.views_open(trigger_id=command["trigger_id"], view=view)
-                return
-            if sub in ("help", "帮助"):
-                respond(**views.feedback_help(who.locale))
-                return
-            if sub in ("list", "列表"):
-                ov = feedback_overview.build(deps, session, who)
-                respond(**views.overview_message(who.locale, ov))
-                return
-            if sub in ("request", "请求"):
-                args = parse_request(rest)
-                peers = directory.resolve_all(session, deps.client, team_id, args.peers)
-                subject = (
-                    directory.resolve(session, deps.client, team_id, args.subject)
-                    if args.subject
-                    else None
-                )
-                feedback.create_request(
-                    deps,
-                    session,
-                    team_id=team_id,
-                    requester=who.user,
-                    peers=list({p.id: p for p in peers}.values()),
-                    subject=subject,
-                    topic=args.topic,
-                )
-                reply = views.request_sent(
-                    who.locale,
-                    peers=[p.slack_id for p in peers],
-                    subject=subject.slack_id if subject else None,
-                )
-                notify = [p.slack_id for p in peers]
-            else:
-                tokens = tokenize(text)
-                if not tokens or not isinstance(tokens[0], Mention | Handle):
-                    raise UserFacingError("feedback.unknown_sub", sub=sub)
-                args = parse_quick_feedback(text)
-                people = directory.resolve_all(session, deps.client, team_id, args.people)
-                feedback.give(
-                    deps,
-                    session,
-                    team_id=team_id,
-                    giver=who.user,
-                    recipients=people,
-                    kind=args.kind,
-                    message=args.message,
-                )
-                sent = views.feedback_sent(
-                    who.locale,
-                    kind=args.kind,
-                    recipients=[p.slack_id for p in people],
-                    visibility="private",
-                )
-                reply = message(sent["text"], sent["blocks"])
-                notify = [p.slack_id for p in people]
+        try:
+            with deps.db.session() as session:
+                who = directory.actor(session, deps.client, deps.config, team_id, user_id)
+                if sub == "":
+                    view = views.feedback_modal(who.locale, metrics=_metrics(deps, who.locale))
+                    deps.client.views_open(trigger_id=command["trigger_id"], view=view)
+                    return
+                if sub in ("help", "帮助"):
+                    respond(**views.feedback_help(who.locale))
+                    return
+                if sub in ("list", "列表"):
+                    ov = feedback_overview.build(deps, session, who)
+                    respond(**views.overview_message(who.locale, ov))
+                    return
+                # Everything below creates records: once per command, even if delivered twice.
+                claims.claim(session, team_id, f"trigger:{command['trigger_id']}")
+                if sub in ("request", "请求"):
+                    args = parse_request(rest)
+                    peers = directory.resolve_all(session, deps.client, team_id, args.peers)
+                    subject = (
+                        directory.recipient(session, deps.client, team_id, args.subject)
+                        if args.subject
+                        else None
+                    )
+                    feedback.create_request(
+                        deps,
+                        session,
+                        team_id=team_id,
+                        requester=who.user,
+                        peers=list({p.id: p for p in peers}.values()),
+                        subject=subject,
+                        topic=args.topic,
+                    )
+                    reply = views.request_sent(
+                        who.locale,
+                        peers=[p.slack_id for p in peers],
+                        subject=subject.slack_id if subject else None,
+                    )
+                    notify = [p.slack_id for p in peers]
+                else:
+                    tokens = tokenize(text)
+                    if not tokens or not isinstance(tokens[0], Mention | Handle):
+                        raise UserFacingError("feedback.unknown_sub", sub=sub)
+                    args = parse_quick_feedback(text)
+                    people = directory.resolve_all(session, deps.client, team_id, args.people)
+                    feedback.give(
+                        deps,
+                        session,
+                        team_id=team_id,
+                        giver=who.user,
+                        recipients=people,
+                        kind=args.kind,
+                        message=args.message,
+                    )
+                    sent = views.feedback_sent(
+                        who.locale,
+                        kind=args.kind,
+                        recipients=[p.slack_id for p in people],
+                        visibility="private",
+                    )
+                    reply = message(sent["text"], sent["blocks"])
+                    notify = [p.slack_id for p in people]
+        except claims.AlreadyDone:
+            return  # the same command delivered twice: the first delivery answers
         respond(**reply)
         deps.sender.flush(deps.db, team_id=team_id)
         publish(team_id, user_id, *notify)
@@ -120,6 +125,9 @@ def register(app: App, deps: Deps) -> None:
         ) or []
         try:
             with deps.db.session() as session:
+                # One submission, once: Slack keeps view.id when a corrected form is resubmitted,
+                # and a refused one leaves no claim, so only a true duplicate loses here.
+                claims.claim(session, team_id, f"view:{view['id']}")
                 ask = (
                     feedback.open_ask(session, who.user, int(meta["ask"])).ask
                     if meta.get("ask")
@@ -150,6 +158,9 @@ def register(app: App, deps: Deps) -> None:
                     if u is not None
                 ]
                 held = any(fb.held_for_id for fb in created)
+        except claims.AlreadyDone:
+            ack()  # a duplicate delivery: close quietly, the first one confirms
+            return
         except UserFacingError as err:
             field = getattr(err, "field", "recipients")
             block = views.FIELD_BLOCKS.get(field, views.B_MESSAGE)

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import directory, home, kudos
+from bot import claims, directory, home, kudos
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.feedback_parsing import parse_kudos
@@ -24,37 +24,44 @@ def register(app: App, deps: Deps) -> None:
     def kudos_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()
         team_id, text = command["team_id"], command.get("text", "")
-        with deps.db.session() as session:
-            who = directory.actor(session, deps.client, deps.config, team_id, command["user_id"])
-            if first_word(text)[0] in ("help", "帮助"):
-                labels = [
-                    kudos.value_label(deps.config, v.key, who.locale) for v in deps.config.values
-                ]
-                cfg = deps.config.kudos
-                respond(
-                    **kudos_help(
-                        who.locale, values=labels, daily_limit=cfg.daily_limit, emoji=cfg.emoji
-                    )
+        try:
+            with deps.db.session() as session:
+                who = directory.actor(
+                    session, deps.client, deps.config, team_id, command["user_id"]
                 )
-                return
-            args = parse_kudos(text, kudos.values_of(deps.config))
-            recipients = kudos.resolve_recipients(deps, session, team_id, args)
-            given = kudos.give(
-                deps,
-                session,
-                team_id=team_id,
-                giver=who.user,
-                recipients=recipients,
-                message=args.message,
-                values=args.values,
-            )
-            labels = [kudos.value_label(deps.config, k, who.locale) for k in args.values]
-            reply = kudos_sent(
-                who.locale,
-                recipients=[r.slack_id for r in recipients],
-                link=given.permalink or "",
-                values=labels,
-            )
+                if first_word(text)[0] in ("help", "帮助"):
+                    labels = [
+                        kudos.value_label(deps.config, v.key, who.locale)
+                        for v in deps.config.values
+                    ]
+                    cfg = deps.config.kudos
+                    respond(
+                        **kudos_help(
+                            who.locale, values=labels, daily_limit=cfg.daily_limit, emoji=cfg.emoji
+                        )
+                    )
+                    return
+                claims.claim(session, team_id, f"trigger:{command['trigger_id']}")
+                args = parse_kudos(text, kudos.values_of(deps.config))
+                recipients = kudos.resolve_recipients(deps, session, team_id, args)
+                given = kudos.give(
+                    deps,
+                    session,
+                    team_id=team_id,
+                    giver=who.user,
+                    recipients=recipients,
+                    message=args.message,
+                    values=args.values,
+                )
+                labels = [kudos.value_label(deps.config, k, who.locale) for k in args.values]
+                reply = kudos_sent(
+                    who.locale,
+                    recipients=[r.slack_id for r in recipients],
+                    link=given.permalink or "",
+                    values=labels,
+                )
+        except claims.AlreadyDone:
+            return  # the same command delivered twice: the first delivery answers
         respond(**reply)
         for user in recipients:
             home.publish(deps, team_id, user.slack_id)
@@ -70,13 +77,12 @@ def register(app: App, deps: Deps) -> None:
         team_id, channel, ts = body["team_id"], item["channel"], item["ts"]
         with deps.db.session() as session:
             who = directory.actor(session, deps.client, deps.config, team_id, event["user"])
-            if who.user.is_bot:
-                return
-            reaction = kudos.Reaction(channel, ts)
-            if kudos.find_by_reaction(session, team_id, who.user, reaction) is not None:
-                return  # the same reaction again: one kudos per giver and message
-            try:
-                recipient = directory.resolve(session, deps.client, team_id, Mention(author))
+        if who.user.is_bot:
+            return
+        try:
+            # A refusal raises out of the unit of work, so it rolls back the flushed kudos.
+            with deps.db.session() as session:
+                recipient = directory.recipient(session, deps.client, team_id, Mention(author))
                 link = deps.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
                 locale = deps.config.workspace.default_locale
                 emoji = deps.config.kudos.emoji
@@ -87,13 +93,15 @@ def register(app: App, deps: Deps) -> None:
                     giver=who.user,
                     recipients=[recipient],
                     message=t("kudos.emoji_message", locale, emoji=emoji, link=link),
-                    reaction=reaction,
+                    reaction=kudos.Reaction(channel, ts),
                 )
-            except UserFacingError as err:
-                # No slash command to answer: tell the giver where they reacted, only them.
-                note = t(err.key, who.locale, **err.params)
-                deps.sender.ephemeral(channel, event["user"], note)
-                return
+        except claims.AlreadyDone:
+            return  # the same reaction again: one live kudos per giver and message
+        except UserFacingError as err:
+            # No slash command to answer: tell the giver where they reacted, only them.
+            note = t(err.key, who.locale, **err.params)
+            deps.sender.ephemeral(channel, event["user"], note)
+            return
         home.publish(deps, team_id, recipient.slack_id)
 
     @app.event("reaction_removed")

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
 
+LIVE_REACTION = text("reaction_ts IS NOT NULL AND withdrawn_at IS NULL")
 KINDS = ("praise", "correction", "suggestion")
 VISIBILITIES = ("private", "manager", "public")
 
@@ -31,6 +32,17 @@ class Kudos(SQLModel, table=True):
     __table_args__ = (
         Index("ix_kudos_giver_created", "team_id", "giver_id", "created_at"),
         Index("ix_kudos_reaction", "team_id", "reaction_channel", "reaction_ts"),
+        # At most one live emoji kudos per giver and message, whatever events race.
+        Index(
+            "ux_kudos_live_reaction",
+            "team_id",
+            "giver_id",
+            "reaction_channel",
+            "reaction_ts",
+            unique=True,
+            sqlite_where=LIVE_REACTION,
+            postgresql_where=LIVE_REACTION,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -45,6 +45,9 @@ class User(SQLModel, table=True):
     locale_override: str | None = Field(default=None, max_length=16)  # /pulse lang
     source: str = Field(default="org", max_length=16)  # "org" import or "slack" lookup
     is_bot: bool = False
+    # Deactivated in Slack (users.info / user_change `deleted`): receives nothing, ranks nowhere;
+    # the row stays so their history does.
+    deactivated: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -57,6 +60,20 @@ class ProcessedEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True, max_length=64)
     team_id: str = Field(max_length=32)
     received_at: datetime = _ts(index=True)
+
+
+class Claim(SQLModel, table=True):
+    """A once-only request already acted on, e.g. "trigger:<trigger_id>" or "view:<view id>".
+    Written in the same transaction as the records it guards: a failed attempt leaves no claim
+    (so it can be retried), and a duplicate loses on the unique constraint."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    key: str = Field(max_length=255)
+    created_at: datetime = _ts()
 
 
 class Delivery(SQLModel, table=True):

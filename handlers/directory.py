@@ -1,0 +1,22 @@
+"""Slack's user_change event: keep the directory's deactivated flag in step with Slack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot import directory
+from bot.deps import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("user_change")
+    def user_change(event: dict[str, Any], body: dict[str, Any]) -> None:
+        user = event.get("user") or {}
+        if not isinstance(user, dict) or not user.get("id"):
+            return
+        with deps.db.session() as session:
+            directory.set_deactivated(
+                session, body["team_id"], user["id"], bool(user.get("deleted"))
+            )
