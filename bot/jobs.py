@@ -14,7 +14,7 @@ from bot import feedback
 from bot.config import AppConfig
 from bot.deps import Deps
 from bot.digest import queue_due, weekly_digest
-from storage.models import ProcessedEvent
+from storage.models import Claim, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +36,13 @@ def deliver_outbox(deps: Deps, as_of: datetime) -> str:
 
 
 def housekeeping(deps: Deps, as_of: datetime) -> str:
-    """Forget processed event ids after a week (Slack retries within minutes)."""
+    """Forget processed event ids and once-only claims after a week: Slack retries events
+    within minutes, a trigger_id dies in seconds, and a modal is not kept open for days."""
+    week_ago = as_of - timedelta(days=7)
     with deps.db.session() as session:
-        result = session.exec(
-            delete(ProcessedEvent).where(ProcessedEvent.received_at < as_of - timedelta(days=7))  # type: ignore[arg-type]
-        )
-        return f"forgot {result.rowcount} processed event ids"
+        events = session.exec(delete(ProcessedEvent).where(ProcessedEvent.received_at < week_ago))  # type: ignore[arg-type]
+        claims = session.exec(delete(Claim).where(Claim.created_at < week_ago))  # type: ignore[arg-type]
+        return f"forgot {events.rowcount} processed event ids and {claims.rowcount} claims"
 
 
 JOBS: tuple[Job, ...] = (

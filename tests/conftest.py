@@ -148,6 +148,9 @@ def server(deps: Deps, bolt_app: App, inflight: InFlight) -> Iterator[str]:
         thread.join(0.01)
     port = srv.servers[0].sockets[0].getsockname()[1]
     yield f"http://127.0.0.1:{port}"
+    # Work a test did not wait for (e.g. a Home published after a reply) must not run into
+    # the next test's data or the database's teardown.
+    inflight.wait_idle()
     srv.should_exit = True
     thread.join(5)
 

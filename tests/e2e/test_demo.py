@@ -69,7 +69,7 @@ def test_walkthrough_runs_green_and_starts_fast(tmp_path):
         "  :clap: @小王 表扬了 @alice",
         "  › :white_check_mark: You thanked @alice for this.",
         "  == Feedback you received ==",
-        "housekeeping: forgot 0 processed event ids",
+        "housekeeping: forgot 0 processed event ids and 0 claims",
     ]:
         assert line in out.splitlines(), line
     # the digest's charts were saved as files and their paths printed

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import text
+from sqlmodel import select
 
 from bot.jobs import JOBS, housekeeping
 from bot.scheduler import LeasedScheduler, add_jobs, make_scheduler
-from storage.models import ProcessedEvent, SchedulerLease
+from storage.models import Claim, ProcessedEvent, SchedulerLease
 from storage.types import utcnow
 
 
@@ -47,10 +48,14 @@ def test_jobs_are_persisted_with_explicit_ids_and_replaced_not_duplicated(deps):
     )
 
 
-def test_housekeeping_forgets_old_event_ids_and_is_idempotent(deps):
+def test_housekeeping_forgets_old_event_ids_and_claims_and_is_idempotent(deps):
     now = utcnow()
     with deps.db.session() as s:
         s.add(ProcessedEvent(event_id="old", team_id="T0001", received_at=now - timedelta(days=8)))
         s.add(ProcessedEvent(event_id="new", team_id="T0001", received_at=now - timedelta(days=1)))
-    assert housekeeping(deps, now) == "forgot 1 processed event ids"
-    assert housekeeping(deps, now) == "forgot 0 processed event ids"
+        s.add(Claim(team_id="T0001", key="trigger:old", created_at=now - timedelta(days=8)))
+        s.add(Claim(team_id="T0001", key="view:new", created_at=now - timedelta(hours=1)))
+    assert housekeeping(deps, now) == "forgot 1 processed event ids and 1 claims"
+    assert housekeeping(deps, now) == "forgot 0 processed event ids and 0 claims"
+    with deps.db.session() as s:
+        assert [c.key for c in s.exec(select(Claim))] == ["view:new"]
