@@ -6,6 +6,7 @@ written (or replaced) fact falls in are rebuilt from the facts themselves."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -201,6 +202,22 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def lock_fact_writes(conn: Connection, team_id: str, *, shared: bool = False) -> None:
+    """Fact writes of a workspace run one at a time, until the transaction ends. Taken before
+    anything is read, so a writer reads the old fact of a ref, rebuilds rollups and re-ranks
+    from what the previous writer committed (two at once replaced each other's rows, rebuilt
+    rollups from facts they couldn't see yet and, on PostgreSQL, collided on the ref).
+    `shared`: storing a ranking waits for a writer in progress, not for other readers."""
+    if conn.dialect.name == "postgresql":
+        # an advisory lock: READ COMMITTED statements after it see the last writer's commit
+        lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        key = int.from_bytes(hashlib.sha256(f"kpi_facts:{team_id}".encode()).digest()[:8])
+        conn.execute(text(f"SELECT {lock}(:key)"), {"key": key - 2**63})
+    elif not shared:
+        # SQLite has one writer at a time: an empty write takes that lock now
+        conn.exec_driver_sql("DELETE FROM kpi_facts WHERE 0")
+
+
 def write_facts(
     session: Session,
     team_id: str,
@@ -221,6 +238,7 @@ def write_facts(
         for kind, key in zip(KINDS, keys, strict=True):
             touched[kind].add(key)
 
+    lock_fact_writes(conn, team_id)
     replaced = 0
     refs = [r.ref for r in rows if r.ref is not None]
     has_refs = (
@@ -231,23 +249,18 @@ def write_facts(
     )
     if has_refs:
         for chunk in _chunks(refs, 500):
+            # by ref, under the lock, returning the periods the old facts counted in
             old = conn.execute(
-                select(
-                    facts.c.id,
-                    facts.c.user_id,
-                    facts.c.week,
-                    facts.c.month,
-                    facts.c.quarter,
-                    facts.c.year,
-                ).where(facts.c.team_id == team_id, facts.c.ref.in_(chunk))
+                delete(facts)
+                .where(facts.c.team_id == team_id, facts.c.ref.in_(chunk))
+                .returning(
+                    facts.c.user_id, facts.c.week, facts.c.month, facts.c.quarter, facts.c.year
+                )
             ).all()
-            if not old:
-                continue
-            for _, user_id, *keys in old:
+            for user_id, *keys in old:
                 touched_users.add(user_id)
                 for kind, key in zip(KINDS, keys, strict=True):
                     touched[kind].add(key)
-            conn.execute(delete(facts).where(facts.c.id.in_([o[0] for o in old])))
             replaced += len(old)
 
     big_sqlite = conn.dialect.name == "sqlite" and len(rows) >= _ANALYZE_AFTER
