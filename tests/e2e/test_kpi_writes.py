@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlmodel import Session
 
 from bot import scorecard
 from bot.kpi_facts import import_file, invalidate_scores, rollup_mismatches
@@ -135,3 +136,56 @@ def test_parallel_batches_and_imports_reusing_a_ref_leave_everything_exact(
         for key in periods:
             scorecard.ranked(s, deps.config, TEAM, parse_key(key))
     assert _stored_rankings(deps) == stored
+
+
+def _waiting_for_the_write_lock(deps) -> bool:
+    with deps.db.engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                    "WHERE d.datname = current_database() AND l.locktype = 'advisory' "
+                    "AND NOT l.granted"
+                )
+            ).first()
+        )
+
+
+def test_a_ranking_computed_during_a_write_is_not_stored_stale(org, deps):
+    """A /kpi read ranks a period while an API write is in flight: it must rank what the
+    write commits, not what was there before (on PostgreSQL it stored the old ranking, and
+    the writer's in-place re-scoring never saw it)."""
+    from bot.kpi_facts import FactRow, write_facts
+    from bot.periods import keys_of
+
+    people = org.standard()
+    _targets(deps, people)
+    period = parse_key("2026-11")
+    day = date(2026, 11, 20)
+    writer = deps.db.engine.connect()
+    session = Session(bind=writer)
+    row = FactRow(2, people["bob"].id, "revenue", day, 9_000 * 10**6, None, keys_of(day))
+    write_facts(session, TEAM, [row], config=deps.config)  # holds the write, uncommitted
+    done: dict[str, object] = {}
+
+    def read() -> None:
+        with deps.db.session() as s:
+            done["board"] = scorecard.leaderboard(s, deps.config, TEAM, period)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    if deps.db.url.startswith("postgresql"):  # until the reader waits for the writer (or is done)
+        while reader.is_alive() and not _waiting_for_the_write_lock(deps):
+            reader.join(0.01)
+    else:  # SQLite: the reader's INSERT waits on the write lock; give it time to get there
+        reader.join(0.5)
+    session.commit()
+    session.close()
+    writer.close()
+    reader.join(30)
+    stored = _stored_rankings(deps)
+    with deps.db.session() as s:
+        invalidate_scores(s.connection(), TEAM, None)
+        scorecard.ranked(s, deps.config, TEAM, period)
+    assert _stored_rankings(deps) == stored
+    assert done["board"][0].slack_id == "UBOB"  # type: ignore[index]
