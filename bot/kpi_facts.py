@@ -508,21 +508,17 @@ def count_duplicates(conn: Connection, team_id: str, rows: list[FactRow]) -> int
     """How many rows without a ref equal a stored fact (same day, person, metric and value;
     each stored fact matched once): what importing them again would count twice."""
     plain = [r for r in rows if r.ref is None]
-    if not plain:
-        return 0
-    found = conn.execute(
-        text(
-            "SELECT user_id, metric, day_ord, value, COUNT(*) FROM kpi_facts "
-            "WHERE team_id = :team AND day_ord BETWEEN :first AND :last "
-            "GROUP BY user_id, metric, day_ord, value"
-        ),
-        {
-            "team": team_id,
-            "first": min(r.day for r in plain).toordinal(),
-            "last": max(r.day for r in plain).toordinal(),
-        },
-    )
-    stored = {tuple(key): n for *key, n in found}
+    stored: dict[tuple[Any, ...], int] = {}
+    for days in _chunks(sorted({r.day.toordinal() for r in plain}), 500):
+        found = conn.execute(
+            text(
+                "SELECT user_id, metric, day_ord, value, COUNT(*) FROM kpi_facts "
+                "WHERE team_id = :team AND day_ord IN :days "
+                "GROUP BY user_id, metric, day_ord, value"
+            ).bindparams(bindparam("days", expanding=True)),
+            {"team": team_id, "days": days},
+        )
+        stored.update((tuple(key), n) for *key, n in found)
     if not stored:
         return 0
     wanted = Counter((r.user_id, r.metric, r.day.toordinal(), r.value) for r in plain)
