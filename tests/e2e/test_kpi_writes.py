@@ -173,15 +173,17 @@ def test_a_ranking_computed_during_a_write_is_not_stored_stale(org, deps):
             done["board"] = scorecard.leaderboard(s, deps.config, TEAM, period)
 
     reader = threading.Thread(target=read)
-    reader.start()
-    if deps.db.url.startswith("postgresql"):  # until the reader waits for the writer (or is done)
-        while reader.is_alive() and not _waiting_for_the_write_lock(deps):
-            reader.join(0.01)
-    else:  # SQLite: the reader's INSERT waits on the write lock; give it time to get there
-        reader.join(0.5)
-    session.commit()
-    session.close()
-    writer.close()
+    try:
+        reader.start()
+        if deps.db.url.startswith("postgresql"):  # until the reader waits for the writer
+            while reader.is_alive() and not _waiting_for_the_write_lock(deps):
+                reader.join(0.01)
+        else:  # SQLite: the reader's INSERT waits on the write lock; let it get there
+            reader.join(0.5)
+        session.commit()
+    finally:
+        session.close()
+        writer.close()
     reader.join(30)
     stored = _stored_rankings(deps)
     with deps.db.session() as s:
