@@ -239,10 +239,17 @@ def kpi() -> None:
 @kpi.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows and report the rest.")
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Import rows without a ref even when equal facts are already stored.",
+)
 @workspace_option
-def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
+def kpi_import(file: Path, skip_invalid: bool, allow_duplicates: bool, team_id: str | None) -> None:
     """Import facts from FILE (CSV or XLSX): date,user,metric,value[,ref]. A row whose ref was
-    imported before replaces it. Any bad row rejects the file unless --skip-invalid."""
+    imported before replaces it; rows without a ref are added, so a file whose ref-less rows
+    equal stored facts is refused unless --allow-duplicates. Any bad row rejects the file
+    unless --skip-invalid."""
     from bot import scorecard
     from bot.kpi_facts import import_file
     from bot.scorecard import today_in
@@ -257,13 +264,14 @@ def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
             file,
             today,
             skip_invalid=skip_invalid,
+            allow_duplicates=allow_duplicates,
             read_progress=lambda rows: tqdm(
                 rows, unit=" rows", desc="checking", leave=False, disable=None
             ),
             write_progress=writing.update,
         )
         writing.close()
-        if result.errors and not skip_invalid:
+        if (result.errors and not skip_invalid) or result.duplicates:
             session.rollback()
         else:
             scorecard.warm_up(session, deps.config, team, today)
@@ -272,6 +280,12 @@ def kpi_import(file: Path, skip_invalid: bool, team_id: str | None) -> None:
         raise click.ClickException(
             f"{len(result.errors)} problem(s); nothing was imported "
             "(fix them, or use --skip-invalid to import the good rows)"
+        )
+    if result.duplicates:
+        raise click.ClickException(
+            f"{file}: {result.duplicates} row(s) without a ref equal facts already stored "
+            "(same date, user, metric and value; imported before?); nothing was imported "
+            "(use --allow-duplicates to add them anyway)"
         )
     skipped = f", {len(result.errors)} problem(s) skipped" if result.errors else ""
     click.echo(

@@ -153,7 +153,10 @@ def openapi_schema(deps: Deps) -> dict[str, Any]:
             "ref": {
                 "type": "string",
                 "maxLength": 255,
-                "description": "Your system's id: a fact with a known ref replaces the earlier one",
+                "description": (
+                    "Your system's id: a fact with a known ref replaces the earlier one; "
+                    "a fact without a ref is added every time"
+                ),
             },
         },
     }

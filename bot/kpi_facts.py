@@ -6,7 +6,9 @@ written (or replaced) fact falls in are rebuilt from the facts themselves."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,6 +52,7 @@ class IngestResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
     imported: int = 0
     replaced: int = 0
+    duplicates: int = 0  # rows without a ref equal to stored facts (the import was refused)
 
     @property
     def ok(self) -> bool:
@@ -206,6 +209,30 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def lock_fact_writes(conn: Connection, team_id: str, *, shared: bool = False) -> None:
+    """Fact writes of a workspace run one at a time, until the transaction ends. Taken before
+    anything is read, so a writer reads the old fact of a ref, rebuilds rollups and re-ranks
+    from what the previous writer committed (two at once replaced each other's rows, rebuilt
+    rollups from facts they couldn't see yet and, on PostgreSQL, collided on the ref).
+    `shared`: storing a ranking waits for a writer in progress, not for other readers."""
+    if conn.dialect.name == "postgresql":
+        # an advisory lock: READ COMMITTED statements after it see the last writer's commit
+        lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        key = int.from_bytes(hashlib.sha256(f"kpi_facts:{team_id}".encode()).digest()[:8])
+        conn.execute(text(f"SELECT {lock}(:key)"), {"key": key - 2**63})
+    elif not shared:
+        # SQLite has one writer at a time: an empty write takes that lock now
+        conn.exec_driver_sql("DELETE FROM kpi_facts WHERE 0")
+
+
+class DuplicateFacts(Exception):
+    """Rows without a ref equal facts already stored (imported before?); nothing written."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} row(s) without a ref equal facts already stored")
+        self.count = count
+
+
 def write_facts(
     session: Session,
     team_id: str,
@@ -213,55 +240,33 @@ def write_facts(
     *,
     progress: Callable[[int], None] = lambda n: None,
     config: AppConfig | None = None,
+    allow_duplicates: bool = True,
 ) -> tuple[int, int]:
     """Insert the facts (replacing earlier facts with the same ref), rebuild the affected
     rollups and bring stored rankings up to date (re-scored in place for a few people when
-    `config` is given, else forgotten), all in the caller's transaction.
+    `config` is given, else forgotten), all in the caller's transaction, one writer of the
+    workspace at a time. Rows without a ref are added; unless allow_duplicates, DuplicateFacts
+    is raised before anything is written when some equal stored facts.
     Returns (imported, replaced)."""
     conn = session.connection()
-    facts = KpiFact.__table__  # type: ignore[attr-defined]
     touched_users: set[int] = {r.user_id for r in rows}
     touched: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for keys in {r.keys for r in rows}:
         for kind, key in zip(KINDS, keys, strict=True):
             touched[kind].add(key)
 
-    replaced = 0
-    refs = [r.ref for r in rows if r.ref is not None]
-    has_refs = (
-        refs
-        and conn.execute(
-            select(facts.c.id).where(facts.c.team_id == team_id, facts.c.ref.is_not(None)).limit(1)
-        ).first()
-    )
-    if has_refs:
-        for chunk in _chunks(refs, 500):
-            old = conn.execute(
-                select(
-                    facts.c.id,
-                    facts.c.user_id,
-                    facts.c.week,
-                    facts.c.month,
-                    facts.c.quarter,
-                    facts.c.year,
-                ).where(facts.c.team_id == team_id, facts.c.ref.in_(chunk))
-            ).all()
-            if not old:
-                continue
-            for _, user_id, *keys in old:
-                touched_users.add(user_id)
-                for kind, key in zip(KINDS, keys, strict=True):
-                    touched[kind].add(key)
-            conn.execute(delete(facts).where(facts.c.id.in_([o[0] for o in old])))
-            replaced += len(old)
-
     big_sqlite = conn.dialect.name == "sqlite" and len(rows) >= _ANALYZE_AFTER
     if big_sqlite:
         # A bigger page cache and in-memory sorts for this connection while it writes a
         # large batch: index inserts and the rollup GROUP BYs run about a quarter faster.
+        # Before the lock: temp_store can't change inside a transaction.
         conn.exec_driver_sql("PRAGMA cache_size=-262144")
         conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
     try:
+        lock_fact_writes(conn, team_id)
+        if not allow_duplicates and (duplicates := count_duplicates(conn, team_id, rows)):
+            raise DuplicateFacts(duplicates)
+        replaced = _delete_replaced(conn, team_id, rows, touched, touched_users)
         _insert(conn, team_id, rows, progress)
         refresh_rollups(conn, team_id, touched, touched_users)
     finally:
@@ -281,6 +286,40 @@ def write_facts(
         conn.execute(text("ANALYZE kpi_facts"))
         conn.execute(text("ANALYZE kpi_rollups"))
     return len(rows) - replaced, replaced
+
+
+def _delete_replaced(
+    conn: Connection,
+    team_id: str,
+    rows: list[FactRow],
+    touched: dict[str, set[str]],
+    touched_users: set[int],
+) -> int:
+    """Delete the stored facts the rows' refs replace (by ref, under the write lock) and add
+    the periods and people they counted in to `touched`; returns how many."""
+    facts = KpiFact.__table__  # type: ignore[attr-defined]
+    refs = [r.ref for r in rows if r.ref is not None]
+    has_refs = (
+        refs
+        and conn.execute(
+            select(facts.c.id).where(facts.c.team_id == team_id, facts.c.ref.is_not(None)).limit(1)
+        ).first()
+    )
+    if not has_refs:
+        return 0
+    replaced = 0
+    for chunk in _chunks(refs, 500):
+        old = conn.execute(
+            delete(facts)
+            .where(facts.c.team_id == team_id, facts.c.ref.in_(chunk))
+            .returning(facts.c.user_id, facts.c.week, facts.c.month, facts.c.quarter, facts.c.year)
+        ).all()
+        for user_id, *keys in old:
+            touched_users.add(user_id)
+            for kind, key in zip(KINDS, keys, strict=True):
+                touched[kind].add(key)
+        replaced += len(old)
+    return replaced
 
 
 _COLUMNS = "team_id, user_id, metric, day, day_ord, value, ref, week, month, quarter, year"
@@ -470,6 +509,27 @@ def rollup_mismatches(conn: Connection, team_id: str) -> list[tuple[Any, ...]]:
     return sorted(stored ^ fresh, key=repr)
 
 
+def count_duplicates(conn: Connection, team_id: str, rows: list[FactRow]) -> int:
+    """How many rows without a ref equal a stored fact (same day, person, metric and value;
+    each stored fact matched once): what importing them again would count twice."""
+    plain = [r for r in rows if r.ref is None]
+    stored: dict[tuple[Any, ...], int] = {}
+    for days in _chunks(sorted({r.day.toordinal() for r in plain}), 500):
+        found = conn.execute(
+            text(
+                "SELECT user_id, metric, day_ord, value, COUNT(*) FROM kpi_facts "
+                "WHERE team_id = :team AND day_ord IN :days "
+                "GROUP BY user_id, metric, day_ord, value"
+            ).bindparams(bindparam("days", expanding=True)),
+            {"team": team_id, "days": days},
+        )
+        stored.update((tuple(key), n) for *key, n in found)
+    if not stored:
+        return 0
+    wanted = Counter((r.user_id, r.metric, r.day.toordinal(), r.value) for r in plain)
+    return sum(min(n, stored.get(key, 0)) for key, n in wanted.items())
+
+
 def import_file(
     session: Session,
     team_id: str,
@@ -478,11 +538,14 @@ def import_file(
     today: date,
     *,
     skip_invalid: bool = False,
+    allow_duplicates: bool = False,
     read_progress: Callable[[Iterable], Iterable] = lambda rows: rows,
     write_progress: Callable[[int], None] = lambda n: None,
 ) -> IngestResult:
     """`salespulse kpi import`: validate the whole file; write it only when every row is good,
-    or (skip_invalid) write the good rows and report the rest. Raises FileFormatError when
+    or (skip_invalid) write the good rows and report the rest. Rows without a ref are added
+    to what is stored, so a file whose ref-less rows equal stored facts (imported before?)
+    is refused with `result.duplicates` unless allow_duplicates. Raises FileFormatError when
     the file itself can't be read."""
     from bot.tabular import read_table, require_columns
 
@@ -493,7 +556,14 @@ def import_file(
         result.errors.sort()
         if not skip_invalid:
             return result
-    result.imported, result.replaced = write_facts(
-        session, team_id, result.rows, progress=write_progress
-    )
+    try:
+        result.imported, result.replaced = write_facts(
+            session,
+            team_id,
+            result.rows,
+            progress=write_progress,
+            allow_duplicates=allow_duplicates,
+        )
+    except DuplicateFacts as exc:
+        result.duplicates = exc.count
     return result

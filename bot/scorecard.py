@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.config import AppConfig, MetricConfig
-from bot.kpi_facts import invalidate_scores, to_decimal
+from bot.kpi_facts import invalidate_scores, lock_fact_writes, to_decimal
 from bot.periods import Period, containing, parse_key, week_month_shares
 from storage.kpi_models import KpiConfigVersion
 from storage.models import User
@@ -303,6 +303,9 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
             # block: a connection fetched before it runs outside the savepoint, and on
             # PostgreSQL a lost race then left the whole transaction aborted.
             conn = session.connection()
+            # rank what a fact write in progress commits, or that write's in-place
+            # re-scoring misses this ranking and it stays stale (PostgreSQL)
+            lock_fact_writes(conn, team_id, shared=True)
             invalidate_scores(conn, team_id, [period.key])
             conn.execute(
                 text(
