@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from bot.config import AppConfig
-from bot.kpi_facts import invalidate_scores, parse_value
+from bot.kpi_facts import invalidate_scores, lock_fact_writes, parse_value
 from bot.periods import OutOfRange, parse_key
 from bot.tabular import read_table, require_columns, shown
 from storage.kpi_models import KpiTarget
@@ -120,6 +120,8 @@ def import_targets(
         return result
     table = KpiTarget.__table__  # type: ignore[attr-defined]
     conn = session.connection()
+    # targets feed the same stored rankings as facts: one writer at a time, the same lock
+    lock_fact_writes(conn, team_id)
     for row in rows:
         conn.execute(
             delete(table).where(
