@@ -16,6 +16,7 @@ COPY --chown=salespulse requirements.lock pyproject.toml README.md ./
 COPY --chown=salespulse bot bot
 COPY --chown=salespulse handlers handlers
 COPY --chown=salespulse storage storage
+COPY --chown=salespulse demo demo
 COPY --chown=salespulse bin bin
 COPY --chown=salespulse manifest.yml salespulse.example.toml alembic.ini ./
 USER salespulse

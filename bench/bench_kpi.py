@@ -26,13 +26,13 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import scorecard
-from bot.config import AppConfig
-from bot.kpi_facts import import_file
-from bot.periods import containing, parse_key
+from bot.core.config import AppConfig
+from bot.core.periods import containing, parse_key
+from bot.kpi import scorecard
+from bot.kpi.facts import import_file
 from storage.db import Database
-from storage.kpi_models import KpiTarget
-from storage.models import User
+from storage.models.core import User
+from storage.models.kpi import KpiTarget
 
 TEAM = "TBENCH"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_kpi"

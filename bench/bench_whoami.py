@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot.slack_emulator import FakeSlack
-from bot.slack_requests import SlackRequests
+from demo.slack_emulator import FakeSlack
+from demo.slack_requests import SlackRequests
 
 SECRET = "bench-signing-secret"
 TEAM = "T0BENCH"
@@ -41,7 +41,7 @@ def seed(workdir: Path, env: dict[str, str], users: int) -> None:
     rows += [f"UREP{i:04d},Rep {i},rep{i}@example.com,east,UBOSS0,rep" for i in range(users)]
     (workdir / "org.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     subprocess.run(
-        [sys.executable, "-m", "bot.cli", "org", "import", "org.csv", "--team-id", TEAM],
+        [sys.executable, "-m", "handlers.cli", "org", "import", "org.csv", "--team-id", TEAM],
         cwd=workdir,
         env=env,
         check=True,
@@ -142,7 +142,7 @@ def main() -> None:
             "salespulse serve (thread pool)": [
                 sys.executable,
                 "-m",
-                "bot.cli",
+                "handlers.cli",
                 "serve",
                 "--host",
                 "127.0.0.1",

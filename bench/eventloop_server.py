@@ -11,9 +11,9 @@ from slack_bolt.adapter.starlette import SlackRequestHandler
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot.app import build_app
-from bot.config import Settings
-from bot.deps import Deps
+from bot.core.config import Settings
+from bot.core.deps import Deps
+from handlers.app import build_app
 
 
 def main(port: int) -> None:

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import delete
 
-from bot import feedback
-from bot.config import AppConfig
-from bot.deps import Deps
-from bot.digest import queue_due, weekly_digest
-from storage.models import Claim, ProcessedEvent
+from bot.core.config import AppConfig
+from bot.core.deps import Deps
+from bot.feedback import service as feedback
+from bot.kpi.digest import queue_due, weekly_digest
+from storage.models.core import Claim, ProcessedEvent
 
 log = logging.getLogger(__name__)
 

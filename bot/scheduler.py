@@ -15,10 +15,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot.deps import Deps
+from bot.core.deps import Deps
+from bot.core.sender import PROCESS_ID
 from bot.jobs import JOBS, find_job
-from bot.sender import PROCESS_ID
-from storage.models import SchedulerLease
+from storage.models.core import SchedulerLease
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)

@@ -8,14 +8,18 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import claims, directory, feedback, feedback_overview, home
-from bot.deps import Deps
-from bot.errors import UserFacingError
-from bot.feedback_parsing import parse_quick_feedback, parse_request
+from bot.core import claims
+from bot.core.blocks import message
+from bot.core.deps import Deps
+from bot.core.errors import UserFacingError
+from bot.core.mentions import Handle, Mention, first_word, tokenize
+from bot.feedback import queries as feedback_overview
+from bot.feedback import service as feedback
+from bot.feedback import views
+from bot.feedback.parsing import parse_quick_feedback, parse_request
+from bot.home import page as home
 from bot.i18n import t
-from bot.mentions import Handle, Mention, first_word, tokenize
-from bot.views import feedback as views
-from bot.views.blocks import message
+from bot.org import directory
 
 
 def _metrics(deps: Deps, locale: str) -> list[tuple[str, str]]:

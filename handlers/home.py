@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot import home
-from bot.deps import Deps
+from bot.core.deps import Deps
+from bot.home import page as home
 
 
 def register(app: App, deps: Deps) -> None:

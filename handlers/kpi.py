@@ -7,8 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import directory, kpi_chat, scorecard
-from bot.deps import Deps
+from bot.core.deps import Deps
+from bot.kpi import chat as kpi_chat
+from bot.kpi import scorecard
+from bot.org import directory
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,13 +6,16 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import claims, directory, home, kudos
-from bot.deps import Deps
-from bot.errors import UserFacingError
-from bot.feedback_parsing import parse_kudos
+from bot.core import claims
+from bot.core.deps import Deps
+from bot.core.errors import UserFacingError
+from bot.core.mentions import Mention, first_word
+from bot.feedback.parsing import parse_kudos
+from bot.feedback.views import kudos_help, kudos_sent
+from bot.home import page as home
 from bot.i18n import t
-from bot.mentions import Mention, first_word
-from bot.views.feedback import kudos_help, kudos_sent
+from bot.kudos import service as kudos
+from bot.org import directory
 
 
 def _emoji(name: str) -> str:

@@ -7,14 +7,14 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
-from bot import directory
-from bot.deps import Deps
-from bot.directory import Who
-from bot.errors import UserFacingError
+from bot.core.blocks import message
+from bot.core.deps import Deps
+from bot.core.errors import UserFacingError
+from bot.core.mentions import first_word
 from bot.i18n import t
-from bot.mentions import first_word
-from bot.views.blocks import message
-from bot.views.pulse import help_message, whoami_message
+from bot.org import directory
+from bot.org.directory import Who
+from bot.pulse.views import help_message, whoami_message
 
 LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-US", "auto": None}
 

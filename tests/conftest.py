@@ -19,16 +19,16 @@ from slack_bolt import App
 from sqlalchemy import make_url, text
 from sqlmodel import SQLModel
 
-from bot.app import build_app
-from bot.config import AppConfig, Settings
-from bot.deps import Deps
-from bot.kpi_api import routes as kpi_routes
-from bot.slack_emulator import FakeSlack
-from bot.slack_requests import InFlight, SlackRequests, track_listeners
-from bot.web import create_web_app
+from bot.core.config import AppConfig, Settings
+from bot.core.deps import Deps
+from bot.kpi.api import routes as kpi_routes
+from demo.slack_emulator import FakeSlack
+from demo.slack_requests import InFlight, SlackRequests, track_listeners
+from handlers.app import build_app
+from handlers.web import create_web_app
 from storage.db import Database
-from tests.builders import Org
-from tests.databases import create_test_database, drop_test_database
+from tests.support.builders import Org
+from tests.support.databases import create_test_database, drop_test_database
 
 SIGNING_SECRET = "test-signing-secret"
 API_TOKEN = "test-api-token"

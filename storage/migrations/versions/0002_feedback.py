@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Reviewed by hand: matches storage/feedback_models.py (FKs, indexes, nullability).
+    # Reviewed by hand: matches storage/models/feedback.py (FKs, indexes, nullability).
     op.create_table(
         "feedback_requests",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -140,7 +140,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Reviewed by hand: matches storage/feedback_models.py (FKs, indexes, nullability).
+    # Reviewed by hand: matches storage/models/feedback.py (FKs, indexes, nullability).
     with op.batch_alter_table("feedback", schema=None) as batch_op:
         batch_op.drop_index("ix_feedback_recipient_created")
         batch_op.drop_index("ix_feedback_giver")

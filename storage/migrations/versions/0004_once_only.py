@@ -22,8 +22,8 @@ LIVE_REACTION = sa.text("reaction_ts IS NOT NULL AND withdrawn_at IS NULL")
 
 
 def upgrade() -> None:
-    # Reviewed by hand: matches storage/models.py (Claim, User.deactivated) and the partial
-    # unique index in storage/feedback_models.py.
+    # Reviewed by hand: matches storage/models/core.py (Claim, User.deactivated) and the partial
+    # unique index in storage/models/feedback.py.
     op.create_table(
         "claims",
         sa.Column("id", sa.Integer(), nullable=False),

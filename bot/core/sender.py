@@ -1,0 +1,208 @@
+"""Delivering messages. Interactive replies go straight out; anything a job or flow must
+send exactly once (messages, and files such as the digest's charts) goes through the outbox
+(`deliveries`), keyed by purpose, so a second run sends nothing twice and a failed recipient
+is retried later without stopping others."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import case, exists, update
+from sqlmodel import Session, select
+
+from storage.db import Database
+from storage.models.core import Delivery, SchedulerLease
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+CLAIM_LEASE = timedelta(minutes=5)  # a claimed delivery not settled by then is retried
+# This process, in claims and the scheduler lease; the token tells a restart (same pid in a
+# container) from the process that died.
+PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Sender:
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        channel_interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.channel_interval = channel_interval  # Slack allows about 1 message/s per channel
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._last_post: dict[str, float] = {}
+        self._dm_channels: dict[str, str] = {}
+        self.owner = PROCESS_ID
+
+    # --- direct sends (interactive flows) -------------------------------------------------
+    def dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dm_channels:
+            self._dm_channels[user_id] = self.client.conversations_open(users=user_id)["channel"][
+                "id"
+            ]
+        return self._dm_channels[user_id]
+
+    def post(self, channel: str, text: str, blocks: list[dict] | None = None, **extra: Any) -> str:
+        """Post to a channel id, or DM a user id (U…/W…). Returns the message ts."""
+        if channel[:1] in ("U", "W"):
+            channel = self.dm_channel(channel)
+        self._pace(channel)
+        resp = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, **extra)
+        return str(resp["ts"])
+
+    def upload(self, channel: str, file: bytes, file_name: str, title: str) -> None:
+        self._pace(channel)
+        self.client.files_upload_v2(channel=channel, file=file, filename=file_name, title=title)
+
+    def ephemeral(
+        self, channel: str, user: str, text: str, blocks: list[dict] | None = None
+    ) -> None:
+        self.client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict] | None = None) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+    def publish_home(self, user_id: str, view: dict) -> None:
+        self.client.views_publish(user_id=user_id, view=view)
+
+    def _pace(self, channel: str) -> None:
+        with self._lock:
+            now = self._clock()
+            ready = self._last_post.get(channel, float("-inf")) + self.channel_interval
+            wait = max(0.0, ready - now)
+            self._last_post[channel] = now + wait
+        if wait:
+            self._sleep(wait)
+
+    # --- outbox (exactly-once deliveries) -------------------------------------------------
+    def enqueue(
+        self,
+        session: Session,
+        team_id: str,
+        key: str,
+        channel: str,
+        text: str,
+        blocks: list | None,
+        *,
+        file: bytes | None = None,
+        file_name: str | None = None,
+    ) -> Delivery | None:
+        """Record a delivery unless one with this key exists; returns the new row or None.
+        With `file`, the delivery uploads it to `channel` titled `text` (files_upload_v2)."""
+        found = session.exec(
+            select(Delivery.id).where(Delivery.team_id == team_id, Delivery.key == key)
+        ).first()
+        if found is not None:
+            return None
+        row = Delivery(
+            team_id=team_id,
+            key=key,
+            channel=channel,
+            text=text,
+            blocks=blocks,
+            file=file,
+            file_name=file_name,
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+    def flush(self, db: Database, *, team_id: str | None = None) -> tuple[int, int]:
+        """Send every due delivery; returns (sent, failed). One failure never stops the others:
+        it is retried later with backoff, up to MAX_ATTEMPTS."""
+        sent = failed = 0
+        with db.session() as session:
+            query = select(Delivery.id).where(_due(utcnow()))
+            if team_id:
+                query = query.where(Delivery.team_id == team_id)
+            ids = list(session.exec(query.order_by(Delivery.id)))  # type: ignore[arg-type]
+        for delivery_id in ids:
+            row = _claim(db, delivery_id, self.owner)
+            if row is None:
+                continue  # another flush (a double click, the job, another process) has it
+            try:  # no database transaction is held open while Slack answers
+                if row.file is not None:
+                    self.upload(row.channel, row.file, row.file_name or row.key, row.text)
+                    ts = None
+                else:
+                    ts = self.post(row.channel, row.text, row.blocks)
+            except (SlackApiError, OSError) as exc:  # OSError: Slack unreachable
+                _settle(db, delivery_id, error=_reason(exc))
+                log.warning("delivery %s to %s failed: %s", row.key, row.channel, _reason(exc))
+                failed += 1
+            else:
+                _settle(db, delivery_id, ts=ts)
+                sent += 1
+        return sent, failed
+
+
+def _holds_lease(owner: Any, now: datetime) -> Any:
+    return exists().where(SchedulerLease.owner == owner, SchedulerLease.expires_at > now)
+
+
+def _due(now: datetime) -> Any:
+    pending = (Delivery.status == "pending") & (Delivery.next_attempt_at <= now)  # type: ignore[operator]
+    # "sending" past its claim's lease means the process that claimed it died mid-send; so
+    # does a claim by a scheduler that no longer holds its lease (it died, or lost the lease
+    # to a new holder): retry both at once.
+    abandoned = (Delivery.status == "sending") & (
+        (Delivery.next_attempt_at <= now)  # type: ignore[operator]
+        | (Delivery.claimed_by.is_not(None) & ~_holds_lease(Delivery.claimed_by, now))  # type: ignore[union-attr]
+    )
+    return pending | abandoned
+
+
+def _claim(db: Database, delivery_id: int, owner: str) -> Delivery | None:
+    """Mark one delivery as being sent, atomically, so exactly one flush sends it. The claim
+    names this process only while it holds the scheduler lease (checked in the same statement):
+    other processes' claims, e.g. a web replica's, are trusted for CLAIM_LEASE."""
+    now = utcnow()
+    with db.session() as session:
+        claimed = session.exec(
+            update(Delivery)  # type: ignore[arg-type]
+            .where(Delivery.id == delivery_id, _due(now))
+            .values(
+                status="sending",
+                attempts=Delivery.attempts + 1,
+                next_attempt_at=now + CLAIM_LEASE,
+                claimed_by=case((_holds_lease(owner, now), owner), else_=None),
+            )
+        ).rowcount
+        return session.get(Delivery, delivery_id) if claimed else None
+
+
+def _settle(
+    db: Database, delivery_id: int, *, ts: str | None = None, error: str | None = None
+) -> None:
+    with db.session() as session:
+        row = session.get(Delivery, delivery_id)
+        assert row is not None
+        if error is None:
+            row.status, row.ts, row.sent_at, row.last_error = "sent", ts, utcnow(), None
+        else:
+            row.last_error = error
+            row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
+            row.next_attempt_at = utcnow() + timedelta(minutes=2**row.attempts)
+        session.add(row)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,43 @@
+"""The App Home page: who you are, then one section per feature, then help.
+
+A feature adds itself by appending its `(deps, session, who) -> blocks` function to SECTIONS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from bot.core.blocks import Block
+from bot.core.deps import Deps
+from bot.feedback import queries as feedback_overview
+from bot.kpi.chat import home_section as kpi_section
+from bot.org import directory
+from bot.org.directory import Who
+from bot.pulse.views import home_view
+
+HomeSection = Callable[[Deps, Session, Who], list[Block]]
+SECTIONS: tuple[HomeSection, ...] = (kpi_section, feedback_overview.home_section)
+
+
+def build(deps: Deps, session: Session, who: Who) -> dict:
+    manager = directory.by_id(session, who.user.manager_id)
+    sections: list[Block] = []
+    for section in SECTIONS:
+        sections.extend(section(deps, session, who))
+    return home_view(
+        locale=who.locale,
+        name=who.user.name,
+        team=who.user.team,
+        manager_slack_id=manager.slack_id if manager else None,
+        role=who.user.role,
+        sections=sections,
+    )
+
+
+def publish(deps: Deps, team_id: str, slack_id: str) -> None:
+    """Re-render and publish a user's Home (after anything on it changed)."""
+    with deps.db.session() as session:
+        who = directory.actor(session, deps.client, deps.config, team_id, slack_id)
+        view = build(deps, session, who)
+    deps.sender.publish_home(slack_id, view)

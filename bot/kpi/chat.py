@@ -1,0 +1,153 @@
+"""`/kpi` as a service: parse the arguments, check who may see what, compute, render.
+Knows nothing of Slack payloads; the handler passes plain text and the acting user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from bot.core.blocks import header, message, section
+from bot.core.config import AppConfig
+from bot.core.deps import Deps
+from bot.core.errors import NotAllowed, UserFacingError
+from bot.core.mentions import Handle, Mention, Word, tokenize
+from bot.core.periods import FIRST_YEAR, LAST_YEAR, OutOfRange, Period, containing, parse
+from bot.i18n import t
+from bot.kpi import scorecard
+from bot.kpi.views import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
+from bot.org import directory
+from bot.org.directory import Who
+from bot.permissions import rules as permissions
+
+TEAM_WORDS = ("team", "团队")
+HELP_WORDS = ("help", "帮助")
+
+
+@dataclass(frozen=True)
+class KpiRequest:
+    kind: str  # own | person | team | help
+    period: Period
+    person: Mention | Handle | None = None
+    team: str | None = None
+
+
+def parse_request(text: str, today: date) -> KpiRequest:
+    """`/kpi [period]`, `/kpi @user [period]`, `/kpi team [name] [period]`, `/kpi help`.
+    Raises UserFacingError("kpi.usage"/"kpi.bad_period"/"kpi.period_out_of_range")."""
+    tokens = tokenize(text)
+    default = containing("month", today)
+    if not tokens:
+        return KpiRequest("own", default)
+    first = tokens[0]
+    if isinstance(first, Word) and first.text.lower() in HELP_WORDS:
+        return KpiRequest("help", default)
+    if isinstance(first, Mention | Handle):
+        return KpiRequest("person", _period(tokens[1:], today, default), person=first)
+    if isinstance(first, Word) and first.text.lower() in TEAM_WORDS:
+        rest = tokens[1:]
+        team = None
+        if rest and isinstance(rest[0], Word) and _parse(rest[0].text, today) is None:
+            team, rest = rest[0].text, rest[1:]
+        return KpiRequest("team", _period(rest, today, default), team=team)
+    return KpiRequest("own", _period(tokens, today, default))
+
+
+def _period(tokens: list, today: date, default: Period) -> Period:  # type: ignore[type-arg]
+    if not tokens:
+        return default
+    if len(tokens) > 1 or not isinstance(tokens[0], Word):
+        raise UserFacingError("kpi.usage")
+    period = _parse(tokens[0].text, today)
+    if period is None:
+        raise UserFacingError("kpi.bad_period", text=tokens[0].text)
+    return period
+
+
+def _parse(text: str, today: date) -> Period | None:
+    try:
+        return parse(text, today)
+    except OutOfRange:
+        raise UserFacingError(
+            "kpi.period_out_of_range", text=text, first=FIRST_YEAR, last=LAST_YEAR
+        ) from None
+
+
+def help_message(locale: str) -> dict:
+    body = t("kpi.help", locale)
+    return message(body, [header(t("kpi.help_title", locale)), section(body)])
+
+
+def reply(deps: Deps, session: Session, team_id: str, who: Who, text: str) -> dict:
+    config = deps.config
+    today = scorecard.today_in(config, deps.clock())
+    request = parse_request(text, today)
+    if request.kind == "help":
+        return help_message(who.locale)
+    if request.kind == "own":
+        card = scorecard.scorecard(session, config, team_id, who.user, request.period)
+        return scorecard_message(card, who.locale, own=True)
+    if request.kind == "person":
+        assert request.person is not None
+        subject = directory.resolve(session, deps.client, team_id, request.person)
+        if not permissions.can_view_kpis(session, who.user, subject):
+            raise NotAllowed("kpi.not_allowed_person")
+        card = scorecard.scorecard(session, config, team_id, subject, request.period)
+        return scorecard_message(card, who.locale, own=subject.id == who.user.id)
+    return team_reply(session, config, team_id, who, request.team, request.period)
+
+
+def team_reply(
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    who: Who,
+    team: str | None,
+    period: Period,
+) -> dict:
+    view = permissions.kpi_team_view(session, who.user, team)
+    if view is None:
+        if who.user.team is None and team is None:
+            raise NotAllowed("kpi.no_team")
+        raise NotAllowed("kpi.not_allowed_team")
+    rows = scorecard.leaderboard(
+        session, config, team_id, period, team=view.team, members=view.members
+    )
+    if view.members is not None and view.team is not None:
+        rows = [r for r in rows if r.team == view.team]
+    total = len(rows)
+    rows = rows[:MAX_LIST_LINES]
+    details = None
+    if view.detailed:
+        values = scorecard.metric_values(
+            session, config, team_id, period, [r.user_id for r in rows]
+        )
+        details = {
+            uid: detail_line(vals, config.metrics, who.locale) for uid, vals in values.items()
+        }
+    if view.team is not None:
+        title, rank_of = view.team, ("team" if view.members is None else "list")
+    elif view.members is not None:
+        title, rank_of = t("kpi.your_reports", who.locale), "list"
+    else:
+        title, rank_of = t("kpi.company", who.locale), "company"
+    return team_message(
+        title=title,
+        period=period,
+        rows=rows,
+        locale=who.locale,
+        rank_of=rank_of,
+        details=details,
+        total=total,
+    )
+
+
+def home_section(deps: Deps, session: Session, who: Who) -> list:  # type: ignore[type-arg]
+    """App Home: this month's scorecard and the composite of the last 6 months."""
+    config = deps.config
+    month = containing("month", scorecard.today_in(config, deps.clock()))
+    team_id = who.user.team_id
+    card = scorecard.scorecard(session, config, team_id, who.user, month)
+    trend = scorecard.trend(session, config, team_id, who.user, month, 6)
+    return home_blocks(card, trend, who.locale)

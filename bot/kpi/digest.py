@@ -1,0 +1,290 @@
+"""The weekly KPI digest (job `weekly-digest`): each configured team channel gets its
+leaderboard month to date, team attainment per metric, the week's biggest movers and a bar
+chart; each rep gets their own scorecard by DM in their language with one next step.
+
+It reports the last complete week (Monday to Sunday, workspace time) before the run. Whether
+a week is done is decided by the database, not by the scheduler's next run time: one
+transaction writes the week's `digest_runs` row with all its outbox rows (messages keyed
+`digest:<week>:<recipient>`, charts `digest-chart:<week>:<channel>`), so a crash before the
+commit queues it again and a second run queues nothing. The deliver-outbox tick queues a due
+digest that is not queued yet (`queue_due`), so a crash or downtime at the scheduled time
+only delays it; the outbox retries failed messages and uploads alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.core.config import WEEKDAYS, AppConfig
+from bot.core.deps import Deps
+from bot.core.periods import Period, containing, working_days
+from bot.feedback import service as feedback
+from bot.kpi import scorecard
+from bot.kpi.digest_views import rep_digest, team_digest
+from bot.kudos import service as kudos
+from bot.org.directory import locale_of
+from storage.models.core import DigestRun, User
+
+MOVERS = 3
+TOP_VALUES = 3
+
+
+@dataclass(frozen=True)
+class Mover:
+    user: User
+    delta: float  # change in the weekly composite, week before -> last week
+
+
+@dataclass(frozen=True)
+class Tip:
+    key: str  # kpi.tip.*
+    params: dict[str, object]
+
+
+def report_week(config: AppConfig, as_of: datetime) -> tuple[date, Period, Period]:
+    """(last day covered, the last complete week before `as_of`, its month): on any day of a
+    week, the week before it, so a manual run never uses up the coming scheduled one."""
+    local = as_of.astimezone(ZoneInfo(config.workspace.timezone)).date()
+    last_day = local - timedelta(days=local.weekday() + 1)  # the Sunday before this week
+    return last_day, containing("week", last_day), containing("month", last_day)
+
+
+def scheduled_at(config: AppConfig, now: datetime) -> datetime:
+    """When the digest runs in the week of `now`: `[digest]` weekday and time, workspace time."""
+    tz = ZoneInfo(config.workspace.timezone)
+    local = now.astimezone(tz).date()
+    day = local + timedelta(days=WEEKDAYS.index(config.digest.weekday) - local.weekday())
+    hour, minute = config.digest.time.split(":")
+    return datetime.combine(day, time(int(hour), int(minute)), tz)
+
+
+@dataclass(frozen=True)
+class WeekKudos:
+    """Kudos that praised anyone in a team this week (each counted once), top values first."""
+
+    count: int
+    top_values: list[tuple[str, int]]  # (value label in the channel's language, count)
+
+
+@dataclass(frozen=True)
+class WeekFeedback:
+    """What a rep received this week: kudos, and feedback they may read, counted by kind."""
+
+    kudos: int
+    by_kind: dict[str, int]
+
+
+def kudos_of_week(
+    session: Session, config: AppConfig, members: list[User], week: Period, locale: str
+) -> WeekKudos:
+    since, until = week.bounds(config.workspace.timezone)
+    count, per_value = kudos.received_between(
+        session, [u.id for u in members if u.id is not None], since, until
+    )
+    top = sorted(per_value.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_VALUES]
+    return WeekKudos(count, [(kudos.value_label(config, key, locale), n) for key, n in top])
+
+
+def feedback_of_week(session: Session, config: AppConfig, rep: User, week: Period) -> WeekFeedback:
+    since, until = week.bounds(config.workspace.timezone)
+    assert rep.id is not None
+    given_kudos, _ = kudos.received_between(session, [rep.id], since, until)
+    return WeekFeedback(given_kudos, feedback.received_counts(session, rep, since, until))
+
+
+def next_step(card: scorecard.Scorecard, last_day: date) -> Tip | None:
+    """One suggestion for the metric with the lowest attainment (those with a target)."""
+    scored = [(m.attainment, m) for m in card.metrics if m.attainment is not None and m.target]
+    if not scored:
+        return None
+    worst_ratio, worst = min(scored, key=lambda pair: pair[0])
+    if worst_ratio >= 1:
+        return Tip("kpi.tip.all_good", {})
+    metric = worst.metric
+    if not metric.higher_is_better:
+        return Tip(
+            "kpi.tip.lower", {"metric": metric, "actual": worst.actual, "target": worst.target}
+        )
+    if metric.aggregate == "sum":
+        assert worst.target is not None
+        gap = worst.target - (worst.actual or Decimal(0))
+        days_left = max(1, working_days(last_day + timedelta(days=1), card.period.end))
+        return Tip(
+            "kpi.tip.sum",
+            {
+                "metric": metric,
+                "attainment": worst_ratio,
+                "gap": gap,
+                "per_day": gap / days_left,
+                "end": card.period.end,
+            },
+        )
+    return Tip("kpi.tip.level", {"metric": metric, "actual": worst.actual, "target": worst.target})
+
+
+@cache
+def _workspace_of(client: WebClient) -> str:
+    return str(client.auth_test()["team_id"])
+
+
+def _workspace(deps: Deps) -> str:
+    return _workspace_of(deps.client)
+
+
+def weekly_digest(deps: Deps, as_of: datetime) -> str:
+    """The job: queue the digest of the last complete week before `as_of`, then send."""
+    team_id = _workspace(deps)
+    _, week, _ = report_week(deps.config, as_of)
+    queued = queue_digest(deps, team_id, as_of)
+    sent, failed = deps.sender.flush(deps.db, team_id=team_id)
+    done = (
+        "already queued"
+        if queued is None
+        else f"{queued[0]} digest(s) and {queued[1]} chart(s) queued"
+    )
+    return f"week {week.key}: {done}, {sent} sent, {failed} failed (retried later)"
+
+
+def queue_due(deps: Deps, now: datetime) -> str | None:
+    """Queue this week's digest if its scheduled time has passed and it is not queued yet
+    (after a crash or downtime at that time); what it queued, or None."""
+    when = scheduled_at(deps.config, now)
+    if now < when:
+        return None
+    _, week, _ = report_week(deps.config, when)
+    queued = queue_digest(deps, _workspace(deps), when)  # usually None at once: queued before
+    if queued is None:
+        return None
+    return f"digest of week {week.key} caught up: {queued[0]} digest(s), {queued[1]} chart(s)"
+
+
+def queue_digest(deps: Deps, team_id: str, as_of: datetime) -> tuple[int, int] | None:
+    """Queue the week's team posts, charts and rep DMs in one transaction with its
+    `digest_runs` row; (messages, charts) queued, or None when the week was queued before."""
+    config = deps.config
+    last_day, week, month = report_week(config, as_of)
+    queued = charts = 0
+    with deps.db.session() as session:
+        if not _claim_week(session, team_id, week):
+            return None
+        for name in config.teams:
+            posts, pictures = _queue_team(deps, session, team_id, name, week, month)
+            queued, charts = queued + posts, charts + pictures
+        # every rep with numbers, whether or not their team has a channel configured
+        reps = session.exec(
+            select(User).where(
+                User.team_id == team_id,
+                User.role == "rep",
+                User.is_bot == False,  # noqa: E712
+                User.deactivated == False,  # noqa: E712
+            )
+        ).all()
+        for rep in reps:
+            card = scorecard.scorecard(session, config, team_id, rep, month)
+            if not card.has_data:
+                continue
+            week_card = scorecard.scorecard(session, config, team_id, rep, week)
+            text, blocks = rep_digest(
+                card=card,
+                week_card=week_card,
+                tip=next_step(card, last_day),
+                feedback=feedback_of_week(session, config, rep, week),
+                locale=locale_of(rep, config),
+            )
+            key = f"digest:{week.key}:{rep.slack_id}"
+            if deps.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
+                queued += 1
+    return queued, charts
+
+
+def _queue_team(
+    deps: Deps, session: Session, team_id: str, name: str, week: Period, month: Period
+) -> tuple[int, int]:
+    """The team channel's post and, when anyone is ranked, its chart: (posts, charts) queued."""
+    config, channel = deps.config, deps.config.teams[name].channel
+    members = session.exec(
+        select(User).where(
+            User.team_id == team_id,
+            User.team == name,
+            User.is_bot == False,  # noqa: E712
+            User.deactivated == False,  # noqa: E712
+        )
+    ).all()
+    if not members or not channel:
+        return 0, 0
+    ids = [u.id for u in members if u.id is not None]
+    board = scorecard.leaderboard(session, config, team_id, month, team=name)
+    movers = _movers(session, config, team_id, week, members)
+    locale = config.workspace.default_locale
+    text, blocks = team_digest(
+        team=name,
+        month=month,
+        week=week,
+        board=board,
+        attainment=scorecard.team_attainment(session, config, team_id, month, ids),
+        metrics=config.metrics,
+        movers=[(m.user.slack_id, m.delta) for m in movers],
+        kudos=kudos_of_week(session, config, members, week, locale),
+        locale=locale,
+    )
+    posts = deps.sender.enqueue(
+        session, team_id, f"digest:{week.key}:{channel}", channel, text, blocks
+    )
+    if not board:
+        return int(posts is not None), 0
+    from bot.kpi.charts import attainment_chart
+
+    title = f"{name} · {month.key} · composite"
+    by_id = {u.id: u for u in members}
+    png = attainment_chart(
+        [(by_id[s.user_id], s.composite) for s in board if s.user_id in by_id], title
+    )
+    key = f"digest-chart:{week.key}:{channel}"  # after the post, so it follows it in the channel
+    chart = deps.sender.enqueue(
+        session,
+        team_id,
+        key,
+        channel,
+        title,
+        None,
+        file=png,
+        file_name=f"{key.replace(':', '-')}.png",
+    )
+    return int(posts is not None), int(chart is not None)
+
+
+def _claim_week(session: Session, team_id: str, week: Period) -> bool:
+    """Record the week as queued; False if it was (its primary key decides, so two runs at
+    once queue it once: the second waits for the first's commit, then finds the row)."""
+    if session.get(DigestRun, (team_id, week.key)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(DigestRun(team_id=team_id, week=week.key))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _movers(
+    session: Session, config: AppConfig, team_id: str, week: Period, members: list[User]
+) -> list[Mover]:
+    """Biggest rises in the weekly composite, the week before -> the week just ended."""
+    ids = [u.id for u in members if u.id is not None]
+    now = scorecard.composites(session, config, team_id, week, ids)
+    before = scorecard.composites(session, config, team_id, week.previous(), ids)
+    by_id = {u.id: u for u in members}
+    deltas = [
+        Mover(by_id[uid], score - before.get(uid, 0.0))
+        for uid, score in now.items()
+        if score - before.get(uid, 0.0) > 0.0005
+    ]
+    deltas.sort(key=lambda m: (-m.delta, m.user.name))
+    return deltas[:MOVERS]

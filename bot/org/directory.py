@@ -1,0 +1,193 @@
+"""The org directory: who people are, their manager, language and time zone.
+
+Users from the org import are authoritative; anyone else who talks to the bot is looked
+up once with users.info and cached as a rep with no manager."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.core.config import AppConfig, normalize_locale
+from bot.core.errors import UserFacingError
+from bot.core.mentions import Handle, Mention
+from storage.models.core import User
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Who:
+    """The acting user with what every reply needs."""
+
+    user: User
+    locale: str
+    timezone: str
+
+
+def locale_of(user: User | None, config: AppConfig) -> str:
+    if user is not None:
+        chosen = normalize_locale(user.locale_override) or normalize_locale(user.locale)
+        if chosen:
+            return chosen
+    return config.workspace.default_locale
+
+
+def timezone_of(user: User | None, config: AppConfig) -> str:
+    return (user.timezone if user else None) or config.workspace.timezone
+
+
+def find(session: Session, team_id: str, slack_id: str) -> User | None:
+    return session.exec(
+        select(User).where(User.team_id == team_id, User.slack_id == slack_id)
+    ).first()
+
+
+def by_id(session: Session, user_id: int | None) -> User | None:
+    return session.get(User, user_id) if user_id is not None else None
+
+
+def lookup(session: Session, client: WebClient, team_id: str, slack_id: str) -> User | None:
+    """The directory row, creating it from users.info on first contact; None if Slack
+    doesn't know the id."""
+    user = find(session, team_id, slack_id)
+    if user is not None:
+        return user
+    try:
+        info = client.users_info(user=slack_id, include_locale=True)["user"]
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("user_not_found", "users_not_found"):
+            return None
+        raise
+    profile = info.get("profile") or {}
+    user = User(
+        team_id=team_id,
+        slack_id=slack_id,
+        name=info.get("real_name") or profile.get("real_name") or info.get("name") or slack_id,
+        handle=profile.get("display_name") or info.get("name"),
+        email=(profile.get("email") or "").lower() or None,
+        timezone=info.get("tz"),
+        locale=normalize_locale(info.get("locale")),
+        is_bot=bool(info.get("is_bot")) or slack_id == "USLACKBOT",
+        deactivated=bool(info.get("deleted")),
+        role="rep",
+        source="slack",
+    )
+    try:
+        with session.begin_nested():  # a concurrent first request may insert the same person
+            session.add(user)
+    except IntegrityError:
+        return find(session, team_id, slack_id)
+    log.info("cached Slack user %s (not in the org import)", slack_id)
+    return user
+
+
+def actor(
+    session: Session, client: WebClient, config: AppConfig, team_id: str, slack_id: str
+) -> Who:
+    user = lookup(session, client, team_id, slack_id)
+    if user is None:  # Slack sent us this id, so this only happens with a broken workspace
+        raise UserFacingError("error.unknown_user", who=f"<@{slack_id}>")
+    return who_of(user, config)
+
+
+def who_of(user: User, config: AppConfig) -> Who:
+    return Who(user, locale_of(user, config), timezone_of(user, config))
+
+
+def _shown(person: Mention | Handle) -> str:
+    return f"<@{person.user_id}>" if isinstance(person, Mention) else f"@{person.name}"
+
+
+def resolve(
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    person: Mention | Handle,
+    *,
+    allow_bots: bool = False,
+) -> User:
+    """A mentioned person as a directory row, or a UserFacingError saying who was not found."""
+    if isinstance(person, Mention):
+        user = lookup(session, client, team_id, person.user_id)
+    else:
+        name = person.name.lower()
+        matches = session.exec(
+            select(User).where(
+                User.team_id == team_id,
+                (func.lower(User.handle) == name) | (func.lower(User.name) == name),
+            )
+        ).all()
+        user = matches[0] if len(matches) == 1 else None
+    if user is None:
+        raise UserFacingError("error.unknown_user", who=_shown(person))
+    if user.is_bot and not allow_bots:
+        raise UserFacingError("error.is_bot", who=_shown(person))
+    return user
+
+
+def recipient(session: Session, client: WebClient, team_id: str, person: Mention | Handle) -> User:
+    """A mentioned person who may receive kudos, feedback or a request: not a bot, not
+    deactivated in Slack (whose history stays readable, e.g. with /kpi)."""
+    user = resolve(session, client, team_id, person)
+    if user.deactivated:
+        raise UserFacingError("error.deactivated", who=_shown(person))
+    return user
+
+
+def set_deactivated(session: Session, team_id: str, slack_id: str, deactivated: bool) -> None:
+    """Slack says the person was deactivated or reactivated (user_change). Only people already
+    in the directory: anyone else is looked up with users.info on first contact."""
+    user = find(session, team_id, slack_id)
+    if user is None or user.deactivated == deactivated:
+        return
+    user.deactivated = deactivated
+    user.updated_at = utcnow()  # stored rankings depend on the directory (scorecard._digest)
+    session.add(user)
+    log.info("user %s %s", slack_id, "deactivated" if deactivated else "reactivated")
+
+
+def resolve_all(
+    session: Session, client: WebClient, team_id: str, people: list[Mention | Handle]
+) -> list[User]:
+    """Each mentioned recipient once, in order of mention (`@bob @bob` is one Bob)."""
+    found = [recipient(session, client, team_id, person) for person in people]
+    return list({user.id: user for user in found}.values())
+
+
+def set_language(session: Session, user: User, choice: str | None) -> None:
+    user.locale_override = choice
+    user.updated_at = utcnow()
+    session.add(user)
+
+
+def manager_chain(session: Session, user: User) -> list[User]:
+    """The user's manager, their manager, and so on up; stops on a cycle."""
+    chain: list[User] = []
+    seen = {user.id}
+    current = by_id(session, user.manager_id)
+    while current is not None and current.id not in seen:
+        chain.append(current)
+        seen.add(current.id)
+        current = by_id(session, current.manager_id)
+    return chain
+
+
+def reporting_tree(session: Session, manager: User) -> list[User]:
+    """Everyone below a manager, breadth first."""
+    found: list[User] = []
+    frontier = [manager.id]
+    seen = {manager.id}
+    while frontier:
+        rows = session.exec(select(User).where(User.manager_id.in_(frontier))).all()  # type: ignore[union-attr]
+        frontier = [u.id for u in rows if u.id not in seen]
+        seen.update(frontier)
+        found.extend(u for u in rows if u.id in frontier)
+    return found

@@ -1,0 +1,99 @@
+"""/pulse replies and the App Home page."""
+
+from __future__ import annotations
+
+from bot.core.blocks import (
+    MAX_VIEW_BLOCKS,
+    Block,
+    context,
+    divider,
+    fields,
+    fit,
+    header,
+    message,
+    section,
+)
+from bot.core.commands import COMMANDS
+from bot.i18n import t
+
+
+def _or_none(value: str | None, locale: str) -> str:
+    return value or t("value.none", locale)
+
+
+def help_lines(locale: str) -> list[str]:
+    return [f"• {t(c.help_key, locale)}" for c in COMMANDS]
+
+
+def help_message(locale: str) -> dict:
+    lines = "\n".join(help_lines(locale))
+    return message(
+        f"{t('help.header', locale)}\n{lines}",
+        [header(t("help.header", locale)), section(lines), context(t("help.intro", locale))],
+    )
+
+
+def whoami_message(
+    *,
+    locale: str,
+    name: str,
+    team: str | None,
+    manager_slack_id: str | None,
+    role: str,
+    timezone: str,
+    language_overridden: bool,
+    in_org: bool,
+) -> dict:
+    lang_key = "whoami.language_override" if language_overridden else "whoami.language_auto"
+    pairs = [
+        (t("whoami.name", locale), name),
+        (t("whoami.team", locale), _or_none(team, locale)),
+        (
+            t("whoami.manager", locale),
+            f"<@{manager_slack_id}>" if manager_slack_id else t("value.none", locale),
+        ),
+        (t("whoami.role", locale), t(f"role.{role}", locale)),
+        (t("whoami.timezone", locale), timezone),
+        (
+            t("whoami.language", locale),
+            t(lang_key, locale, language=t(f"language.{locale}", locale)),
+        ),
+    ]
+    blocks: list[Block] = [header(t("whoami.title", locale)), *fields(pairs)]
+    if not in_org:
+        blocks.append(context(t("whoami.not_in_org", locale)))
+    text = "\n".join(f"{k}: {v}" for k, v in pairs)
+    return message(f"{t('whoami.title', locale)}\n{text}", blocks)
+
+
+def home_view(
+    *,
+    locale: str,
+    name: str,
+    team: str | None,
+    manager_slack_id: str | None,
+    role: str,
+    sections: list[Block],
+) -> dict:
+    """The App Home tab: greeting, who you are, feature sections, then the command list."""
+    manager = f"<@{manager_slack_id}>" if manager_slack_id else t("value.none", locale)
+    top = [
+        header(t("home.greeting", locale, name=name)),
+        context(
+            t(
+                "home.team_line",
+                locale,
+                team=_or_none(team, locale),
+                manager=manager,
+                role=t(f"role.{role}", locale),
+            )
+        ),
+        divider(),
+    ]
+    bottom = [
+        divider(),
+        header(t("home.help_header", locale)),
+        section("\n".join(help_lines(locale))),
+    ]
+    middle = fit(sections, MAX_VIEW_BLOCKS - len(top) - len(bottom))
+    return {"type": "home", "blocks": top + middle + bottom}

@@ -1,0 +1,472 @@
+"""Demo data: the people, the config and one seed function per feature.
+
+A feature adds its demo data by appending a function to SEEDS: `(ctx) -> summary line`.
+Seeds run in order after the schema is migrated and before the app starts, with the real
+services (`ctx.deps`), so the data is exactly what the bot would have stored itself."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import random
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from bot.core.config import AppConfig
+from bot.core.deps import Deps
+from bot.org.importer import import_org
+from demo.slack_emulator import FakeSlack
+from storage.models.core import User
+
+TEAM_ID = "T0DEMO"
+SHANGHAI, LOS_ANGELES = "Asia/Shanghai", "America/Los_Angeles"
+
+# Channel ids are what the bot posts to; names are what the console shows (`channel #east`).
+GENERAL = "C0GENERAL"
+CHANNELS = {"recognition": "C0RECOG", "announcements": "C0ANNOUNCE"}
+TEAMS = {  # team key (org import `team` column) -> (display name, channel id)
+    "east": ("华东", "C0EAST"),
+    "south": ("华南", "C0SOUTH"),
+    "west": ("West", "C0WEST"),
+}
+# Extra config for features, deep-merged over the example config's sections (see demo_config).
+CONFIG_OVERRIDES: dict[str, Any] = {}
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "salespulse.example.toml"
+
+
+@dataclass(frozen=True)
+class Person:
+    slack_id: str
+    name: str
+    handle: str  # Slack display name: what `@handle` and `as handle` use
+    email: str
+    team: str | None
+    manager: str | None  # the manager's slack_id
+    role: str
+    title: str
+    locale: str
+    timezone: str
+    hire_date: str = "2023-03-01"
+    level: str = ""
+
+
+def _p(
+    slack_id: str,
+    name: str,
+    handle: str,
+    team: str | None,
+    manager: str | None,
+    role: str,
+    title: str,
+    locale: str,
+    tz: str = SHANGHAI,
+    hired: str = "2023-03-01",
+    level: str = "",
+) -> Person:
+    email = f"{slack_id.removeprefix('U').lower()}@salespulse-demo.example"
+    return Person(
+        slack_id, name, handle, email, team, manager, role, title, locale, tz, hired, level
+    )
+
+
+AE_ZH, AE_EN = "客户经理", "Account Executive"
+PEOPLE: tuple[Person, ...] = (
+    _p(
+        "UZHAOMIN",
+        "赵敏",
+        "zhaomin",
+        None,
+        None,
+        "manager",
+        "销售总监",
+        "zh-CN",
+        hired="2018-06-01",
+    ),
+    _p("UHELEN", "Helen Xu", "helen", None, None, "hr", "HR Business Partner", "en-US"),
+    _p("ULIQIANG", "李强", "liqiang", None, None, "admin", "IT 管理员", "zh-CN"),
+    # 华东 east: Shanghai
+    _p("UCHENJING", "陈静", "chenjing", "east", "UZHAOMIN", "manager", "华东区经理", "zh-CN"),
+    _p("UXIAOWANG", "王小明", "小王", "east", "UCHENJING", "rep", AE_ZH, "zh-CN", level="L2"),
+    _p("ULINA", "李娜", "lina", "east", "UCHENJING", "rep", AE_ZH, "zh-CN", level="L3"),
+    _p("UZHANGWEI", "张伟", "zhangwei", "east", "UCHENJING", "rep", AE_ZH, "zh-CN", level="L1"),
+    _p("UALICE", "Alice Wong", "alice", "east", "UCHENJING", "rep", AE_EN, "en-US", level="L3"),
+    _p("UKEVIN", "Kevin Liu", "kevin", "east", "UCHENJING", "rep", AE_EN, "en-US", level="L2"),
+    # 华南 south: Shenzhen / Guangzhou, Shanghai time
+    _p("UHUANGLEI", "黄磊", "huanglei", "south", "UZHAOMIN", "manager", "华南区经理", "zh-CN"),
+    _p("UZHOUJIE", "周杰", "zhoujie", "south", "UHUANGLEI", "rep", AE_ZH, "zh-CN", level="L2"),
+    _p("UWUFANG", "吴芳", "wufang", "south", "UHUANGLEI", "rep", AE_ZH, "zh-CN", level="L3"),
+    _p("UZHENGKAI", "郑凯", "zhengkai", "south", "UHUANGLEI", "rep", AE_ZH, "zh-CN", level="L1"),
+    _p("UBOB", "Bob Chen", "bob", "south", "UHUANGLEI", "rep", AE_EN, "en-US", level="L2"),
+    _p("ULINTING", "林婷", "linting", "south", "UHUANGLEI", "rep", AE_ZH, "zh-CN", level="L1"),
+    # West: Los Angeles
+    _p(
+        "UWENDY",
+        "Wendy Park",
+        "wendy",
+        "west",
+        "UZHAOMIN",
+        "manager",
+        "West Region Manager",
+        "en-US",
+        LOS_ANGELES,
+    ),
+    _p(
+        "UCAROL",
+        "Carol Diaz",
+        "carol",
+        "west",
+        "UWENDY",
+        "rep",
+        AE_EN,
+        "en-US",
+        LOS_ANGELES,
+        level="L3",
+    ),
+    _p(
+        "UDAVID",
+        "David Kim",
+        "david",
+        "west",
+        "UWENDY",
+        "rep",
+        AE_EN,
+        "en-US",
+        LOS_ANGELES,
+        level="L2",
+    ),
+    _p(
+        "UEMILY",
+        "Emily Johnson",
+        "emily",
+        "west",
+        "UWENDY",
+        "rep",
+        AE_EN,
+        "en-US",
+        LOS_ANGELES,
+        level="L1",
+    ),
+    _p("USUNLI", "孙丽", "sunli", "west", "UWENDY", "rep", AE_ZH, "zh-CN", LOS_ANGELES, level="L2"),
+    _p(
+        "UFRANK",
+        "Frank Miller",
+        "frank",
+        "west",
+        "UWENDY",
+        "rep",
+        AE_EN,
+        "en-US",
+        LOS_ANGELES,
+        level="L2",
+    ),
+)
+DEFAULT_ACTOR = "UALICE"
+
+
+def channel_names(config: AppConfig) -> dict[str, str]:
+    """Channel id -> the name the console shows: config keys (`recognition`) and team names."""
+    names = {GENERAL: "general"}
+    for key, channel_id in config.channels.model_dump().items():
+        if isinstance(channel_id, str) and channel_id:
+            names[channel_id] = key
+    for team, team_config in config.teams.items():
+        if team_config.channel:
+            names[team_config.channel] = team
+    return names
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def demo_config(example: Path | None = EXAMPLE_CONFIG) -> AppConfig:
+    """Workspace, channels and teams are the demo's own; every other (feature) section comes
+    from salespulse.example.toml when it ships next to the code, so features that document
+    their config there show up in the demo with no change here."""
+    data: dict[str, Any] = {}
+    if example is not None and example.exists():
+        data = tomllib.loads(example.read_text(encoding="utf-8"))
+    data |= {
+        "workspace": {"timezone": SHANGHAI, "default_locale": "zh-CN"},
+        "channels": dict(CHANNELS),
+        "teams": {team: {"channel": channel} for team, (_, channel) in TEAMS.items()},
+    }
+    return AppConfig.model_validate(_deep_merge(data, CONFIG_OVERRIDES))
+
+
+@dataclass
+class SeedContext:
+    deps: Deps
+    fake: FakeSlack
+    team_id: str
+    dir: Path  # the demo workspace directory (files written here are kept with --keep)
+    today: date
+    rng: random.Random = field(default_factory=lambda: random.Random(20261126))
+    people: tuple[Person, ...] = PEOPLE
+
+    def user(self, session: Session, slack_id: str) -> User:
+        return session.exec(
+            select(User).where(User.team_id == self.team_id, User.slack_id == slack_id)
+        ).one()
+
+    def reps(self) -> list[Person]:
+        return [p for p in self.people if p.role == "rep"]
+
+
+Seed = Callable[[SeedContext], str]
+
+
+def seed_people(ctx: SeedContext) -> str:
+    """Everyone in the emulator (users.info answers) and in the directory, through the real
+    org import from a CSV file."""
+    for p in ctx.people:
+        ctx.fake.add_user(
+            p.slack_id,
+            name=p.handle,
+            real_name=p.name,
+            email=p.email,
+            locale=p.locale,
+            tz=p.timezone,
+        )
+    path = ctx.dir / "org.csv"
+    columns = ["slack_id", "name", "email", "team", "manager", "role", "title", "level"]
+    columns += ["hire_date", "timezone", "locale"]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, columns)
+        writer.writeheader()
+        for p in ctx.people:
+            row = {c: getattr(p, c) for c in columns}
+            writer.writerow(row | {"team": p.team or "", "manager": p.manager or ""})
+    with ctx.deps.db.session() as session:
+        result = import_org(session, ctx.team_id, path)
+        if not result.ok:
+            raise RuntimeError(f"demo org.csv rejected: {result.errors}")
+    teams = len({p.team for p in ctx.people if p.team})
+    return f"org: {result.created} people in {teams} teams (imported from {path.name})"
+
+
+SEEDS: list[Seed] = [seed_people]
+
+
+# -- KPIs -----------------------------------------------------------------------------------
+
+KPI_MONTHS = 4  # daily facts from the 1st of the month three months back to yesterday
+# How each rep performs against the team target (1.0 = on target). Far enough apart that
+# the rankings come out the same on any day; the lowest are below target on every metric.
+SKILL = {
+    "UALICE": 1.26, "ULINA": 1.16, "UXIAOWANG": 1.06, "UKEVIN": 0.96, "UZHANGWEI": 0.78,
+    "UWUFANG": 1.22, "UBOB": 1.10, "UZHOUJIE": 1.00, "ULINTING": 0.90, "UZHENGKAI": 0.74,
+    "UCAROL": 1.30, "UFRANK": 1.14, "UDAVID": 1.02, "USUNLI": 0.92, "UEMILY": 0.84,
+}  # fmt: skip
+# Monthly targets per team and metric (team targets apply to each rep of the team).
+TEAM_TARGETS = {
+    "east": {"revenue": 300_000, "csat": 4.5, "new_customers": 12, "conversion_rate": 20},
+    "south": {"revenue": 260_000, "csat": 4.5, "new_customers": 10, "conversion_rate": 18},
+    "west": {"revenue": 280_000, "csat": 4.4, "new_customers": 11, "conversion_rate": 22},
+}
+# A few people with their own (higher) revenue target this month.
+PERSONAL_REVENUE = {"UALICE": 360_000, "UCAROL": 340_000, "UWUFANG": 300_000}
+
+
+def kpi_last_day(today: date) -> date:
+    """Facts end yesterday; on the 1st of a month, today, so this month is never empty."""
+    yesterday = today - timedelta(days=1)
+    return today if yesterday.month != today.month else yesterday
+
+
+def _months_back(day: date, months: int) -> date:
+    """The 1st of the month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months(first: date, last: date) -> list[str]:
+    keys, day = [], first.replace(day=1)
+    while day <= last:
+        keys.append(f"{day.year}-{day.month:02d}")
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return keys
+
+
+def _fact_rows(ctx: SeedContext, first: date, last: date) -> list[dict[str, str]]:
+    """Daily facts per rep and metric: the team target spread over the month, times the
+    rep's skill, with a little day-to-day noise (fixed seed: the same data every run)."""
+    rng = random.Random(ctx.rng.random())
+    rows = []
+    for p in ctx.reps():
+        assert p.team is not None
+        skill, target = SKILL.get(p.slack_id, 1.0), TEAM_TARGETS[p.team]
+        won = 0.0  # new customers: a running total, so whole customers arrive evenly
+        day = first
+        while day <= last:
+            month_days = calendar.monthrange(day.year, day.month)[1]
+            weekday = 1.2 if day.weekday() < 5 else 0.5  # averages 1.0 over a week
+            noise = 1 + rng.uniform(-0.04, 0.04)
+            revenue = target["revenue"] / month_days * skill * weekday * noise
+            before = int(won)
+            won += target["new_customers"] / month_days * skill * noise
+            csat = min(5.0, target["csat"] * (0.9 + 0.1 * skill) + rng.uniform(-0.08, 0.08))
+            conversion = target["conversion_rate"] * skill * (1 + rng.uniform(-0.05, 0.05))
+            values = {
+                "revenue": f"{revenue:.2f}",
+                "csat": f"{csat:.2f}",
+                "new_customers": str(int(won) - before),
+                "conversion_rate": f"{conversion:.1f}",
+            }
+            for metric, value in values.items():
+                rows.append(
+                    {"date": day.isoformat(), "user": p.slack_id, "metric": metric, "value": value}
+                )
+            day += timedelta(days=1)
+    return rows
+
+
+def _target_rows(months: list[str]) -> list[dict[str, str]]:
+    quarters: dict[str, list[str]] = {}
+    for month in months:
+        year, number = month.split("-")
+        quarters.setdefault(f"{year}-Q{(int(number) + 2) // 3}", []).append(month)
+    sums = {"revenue", "new_customers"}  # quarter target = 3 months; averages stay the same
+    rows = []
+    for team, targets in TEAM_TARGETS.items():
+        for metric, value in targets.items():
+            for month in months:
+                rows.append(
+                    {"period": month, "scope": f"team:{team}", "metric": metric, "target": value}
+                )
+            for quarter in quarters:
+                quarter_value = value * 3 if metric in sums else value
+                rows.append(
+                    {"period": quarter, "scope": f"team:{team}", "metric": metric,
+                     "target": quarter_value}
+                )  # fmt: skip
+    for slack_id, revenue in PERSONAL_REVENUE.items():
+        rows.append({"period": months[-1], "scope": slack_id, "metric": "revenue",
+                     "target": revenue})  # fmt: skip
+    return [{k: str(v) for k, v in row.items()} for row in rows]
+
+
+def seed_kpis(ctx: SeedContext) -> str:
+    """Monthly and quarterly targets through the targets import (a CSV file), then about four
+    months of daily facts through the same validator and writer as `salespulse kpi import`,
+    then the current periods ranked (as the CLI import does)."""
+    from bot.kpi import facts as kpi_facts
+    from bot.kpi import scorecard
+    from bot.kpi.targets import COLUMNS, import_targets
+
+    last = kpi_last_day(ctx.today)
+    first = _months_back(last, KPI_MONTHS - 1)
+    config = ctx.deps.config
+    path = ctx.dir / "targets.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, COLUMNS)
+        writer.writeheader()
+        writer.writerows(_target_rows(_months(first, ctx.today)))
+    facts = _fact_rows(ctx, first, last)
+    with ctx.deps.db.session() as session:
+        targets = import_targets(session, ctx.team_id, config, path)
+        if not targets.ok:
+            raise RuntimeError(f"demo targets.csv rejected: {targets.errors}")
+        result = kpi_facts.validate(
+            session, ctx.team_id, config, ctx.today, enumerate(facts, start=2)
+        )
+        if not result.ok:
+            raise RuntimeError(f"demo KPI facts rejected: {result.errors[:5]}")
+        kpi_facts.write_facts(session, ctx.team_id, result.rows)
+        scorecard.warm_up(session, config, ctx.team_id, ctx.today)
+    return (
+        f"kpi: {len(result.rows)} daily facts {first.isoformat()}..{last.isoformat()}, "
+        f"{targets.written} targets"
+    )
+
+
+# -- kudos and feedback -----------------------------------------------------------------------
+
+# (days ago, giver, recipients, message, values); on a Monday, days 1-7 are the digest's week
+KUDOS = (
+    (1, "UCHENJING", ("UXIAOWANG",), "拿下了浦东的大单,客户连夜签约 #客户第一", ("customer",)),
+    (1, "UALICE", ("ULINA", "UKEVIN"), "Great teamwork on the Acme renewal #teamwork", ("teamwork",)),
+    (2, "UHUANGLEI", ("UBOB",), "Turned an angry customer into a reference #customer", ("customer",)),
+    (3, "UWENDY", ("UCAROL", "UDAVID"), "Best pipeline review this quarter #teamwork #customer",
+     ("teamwork", "customer")),
+    (9, "ULINA", ("UALICE",), "帮我准备了整套投标材料 #团队合作", ("teamwork",)),
+    (16, "UZHAOMIN", ("UWUFANG",), "华南本月冠军,服务口碑一流 #客户第一", ("customer",)),
+)  # fmt: skip
+# (days ago, giver, recipient, kind, visibility, message)
+FEEDBACK = (
+    (2, "UCHENJING", "UALICE", "praise", "private",
+     "Your demo for Acme was crisp and well prepared. Keep doing exactly that."),
+    (4, "ULINA", "UALICE", "suggestion", "private",
+     "Send the meeting notes the same day; customers notice."),
+    (3, "UHUANGLEI", "UBOB", "correction", "manager",
+     "The Globex quote went out with last year's prices. Check the price list before sending."),
+    (5, "UWENDY", "UCAROL", "praise", "private", "Thanks for coaching Emily on discovery calls."),
+    (6, "UCHENJING", "UXIAOWANG", "suggestion", "private", "报价可以更快一些,最好当天给到客户。"),
+)  # fmt: skip
+
+
+def seed_kudos_and_feedback(ctx: SeedContext) -> str:
+    """Kudos with company values, private feedback and one open feedback request, through
+    the real services at past times (a clock of that moment), then delivered; the emulator
+    is cleared afterwards so the console starts with empty channels and DMs."""
+    from bot.feedback import service as feedback
+    from bot.kudos import service as kudos
+
+    tz = ZoneInfo(ctx.deps.config.workspace.timezone)
+    now = ctx.deps.clock()
+
+    def at(days_ago: int, hour: int = 11) -> Deps:
+        day = ctx.today - timedelta(days=days_ago)
+        moment = datetime.combine(day, time(hour, 0), tz).astimezone(UTC)
+        return replace(ctx.deps, clock=lambda: min(moment, now))
+
+    with ctx.deps.db.session() as session:
+        for days_ago, giver, recipients, message, values in KUDOS:
+            kudos.give(
+                at(days_ago),
+                session,
+                team_id=ctx.team_id,
+                giver=ctx.user(session, giver),
+                recipients=[ctx.user(session, r) for r in recipients],
+                message=message,
+                values=values,
+            )
+        for days_ago, giver, recipient, kind, visibility, message in FEEDBACK:
+            feedback.give(
+                at(days_ago),
+                session,
+                team_id=ctx.team_id,
+                giver=ctx.user(session, giver),
+                recipients=[ctx.user(session, recipient)],
+                kind=kind,
+                visibility=visibility,
+                message=message,
+            )
+        feedback.create_request(
+            at(1, 16),
+            session,
+            team_id=ctx.team_id,
+            requester=ctx.user(session, "UKEVIN"),
+            peers=[ctx.user(session, "UALICE"), ctx.user(session, "ULINA")],
+            subject=None,
+            topic="my pitch for the Q1 kickoff",
+        )
+    ctx.deps.sender.flush(ctx.deps.db)
+    ctx.fake.reset()
+    return f"{len(KUDOS)} kudos, {len(FEEDBACK)} feedback, 1 open request"
+
+
+SEEDS.extend([seed_kpis, seed_kudos_and_feedback])

@@ -1,0 +1,153 @@
+"""The demo's throwaway workspace: a SQLite file, the Slack emulator, the seeded data and the
+real app (the same build_app + create_web_app as `serve`) on 127.0.0.1, driven by signed
+requests exactly like Slack's. Real Slack settings in the environment are ignored."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import uvicorn
+from slack_bolt import App
+
+from bot.core.config import Settings
+from bot.core.deps import Deps
+from demo.seed import SEEDS, TEAM_ID, Person, SeedContext, channel_names, demo_config
+from demo.slack_emulator import FakeSlack
+from demo.slack_requests import InFlight, SlackRequests, track_listeners
+from handlers.app import build_app
+from handlers.web import create_web_app
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+DB_FILE = "salespulse.db"
+
+
+@dataclass
+class Workspace:
+    dir: Path
+    keep: bool
+    deps: Deps
+    fake: FakeSlack
+    app: App
+    slack: SlackRequests
+    inflight: InFlight
+    channels: dict[str, str]  # channel id -> name
+    people: tuple[Person, ...]
+    seeded: list[str] = field(default_factory=list)  # one summary line per seed
+    startup_seconds: float = 0.0
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
+
+    @property
+    def team_id(self) -> str:
+        return TEAM_ID
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(5)
+        self.slack.close()
+        self.inflight.wait_idle(5)
+        self.fake.stop()
+        self.deps.db.dispose()  # checkpoints the WAL into the kept database file
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _serve(web: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
+    config = uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="demo-web", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the demo web server did not start")
+        thread.join(0.01)
+    return server, thread, server.servers[0].sockets[0].getsockname()[1]
+
+
+def open_workspace(
+    keep: Path | None = None,
+    *,
+    customize: Callable[[App, Deps], None] | None = None,
+    today: date | None = None,
+) -> Workspace:
+    """Create, migrate, seed and start everything; `customize` lets tests add listeners.
+    The bot runs on the real clock; `today` moves it by whole days to that date (workspace
+    time zone), so a demo (or a test) can be replayed as of any day."""
+    started = time.monotonic()
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        if (keep / DB_FILE).exists():
+            raise FileExistsError(f"{keep / DB_FILE} exists; pick an empty directory for --keep")
+        root = keep
+    else:
+        root = Path(tempfile.mkdtemp(prefix="salespulse-demo-"))
+    token = "xoxb-demo-" + secrets.token_hex(8)
+    secret = secrets.token_hex(16)
+    fake = FakeSlack(team_id=TEAM_ID, bot_token=token).start()
+    try:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            slack_bot_token=token,
+            slack_signing_secret=secret,
+            slack_app_token=None,
+            slack_api_url=fake.url,
+            database_url=f"sqlite:///{root / DB_FILE}",
+            salespulse_config=None,
+        )
+        config = demo_config()
+        deps = Deps.build(settings, config)
+        deps.sender.channel_interval = 0.0  # one reader at a terminal: no need to pace posts
+        deps.db.migrate()
+        real_today = datetime.now(ZoneInfo(config.workspace.timezone)).date()
+        if today is not None and today != real_today:
+            shift = timedelta(days=(today - real_today).days)
+            deps.clock = lambda: utcnow() + shift
+        today = today or real_today
+        ctx = SeedContext(deps=deps, fake=fake, team_id=TEAM_ID, dir=root, today=today)
+        seeded = [seed(ctx) for seed in SEEDS]
+        app = build_app(deps)
+        if customize is not None:
+            customize(app, deps)
+        inflight = track_listeners(app)
+        server, thread, port = _serve(create_web_app(app, deps))
+    except BaseException:
+        fake.stop()
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+    slack = SlackRequests(
+        f"http://127.0.0.1:{port}/slack/events",
+        secret,
+        team_id=TEAM_ID,
+        response_url=fake.response_url,
+    )
+    return Workspace(
+        dir=root,
+        keep=keep is not None,
+        deps=deps,
+        fake=fake,
+        app=app,
+        slack=slack,
+        inflight=inflight,
+        channels=channel_names(config),
+        people=ctx.people,
+        seeded=seeded,
+        startup_seconds=time.monotonic() - started,
+        _server=server,
+        _thread=thread,
+    )

@@ -1,0 +1,158 @@
+"""build_app(deps): the Bolt app every entry point uses (serve, socket, demo, tests)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import Ack, App, BoltResponse
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.blocks import message
+from bot.core.deps import Deps
+from bot.core.errors import UserFacingError
+from bot.core.slack_client import response_url_allowed
+from bot.i18n import t
+from bot.org import directory
+from handlers import register_all
+from storage.models.core import ProcessedEvent
+
+log = logging.getLogger("salespulse")
+LISTENER_THREADS = 32  # Bolt's default of 5 queues requests under load
+
+
+def ids_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(team_id, user_id) from a command, interaction or event payload."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    event = body.get("event") or {}
+    if not user and isinstance(event, dict):
+        user = event.get("user") if isinstance(event.get("user"), str) else None
+    return team, user
+
+
+def _from_installed_workspace(context: Any) -> bool:
+    """Verified, authorised (auth.test told the bot its workspace) and from that workspace."""
+    installed = context.authorize_result
+    return installed is not None and context.team_id == installed.team_id
+
+
+class _StickyAck(Ack):
+    """ack() that stays acknowledged. When a listener raises after ack(), Bolt's thread runner
+    sets ack.response back to None; if that happens before its 10 ms poll saw the ack (a quick
+    refusal does), the request waits out the 3 s ack timeout and answers 404, and Slack shows
+    the user an error on top of our reply. The demo's refusal lines exposed this."""
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self.__dict__.get("_response")
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self.__dict__.get("_response") is None:
+            self.__dict__["_response"] = value
+
+
+def build_app(deps: Deps) -> App:
+    app = App(
+        client=deps.client,
+        signing_secret=deps.settings.slack_signing_secret,
+        token_verification_enabled=False,  # startup checks the token itself with one clear line
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+        raise_error_for_unhandled_request=False,
+    )
+    api_url = deps.settings.slack_api_url
+
+    @app.middleware
+    def sticky_ack(context: Any, next: Any) -> BoltResponse | None:
+        if context.get("ack") is None or context["ack"].response is None:
+            context["ack"] = _StickyAck()
+        return next()
+
+    @app.middleware
+    def installed_workspace_only(context: Any, next: Any) -> BoltResponse | None:
+        # Another workspace's payload would create "shadow" users and publish empty Homes.
+        if not _from_installed_workspace(context):
+            log.info("refused a request from another workspace (%s)", context.team_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.middleware
+    def slack_response_urls_only(context: Any, body: dict, next: Any) -> BoltResponse | None:
+        # respond() posts wherever the payload says: drop a response_url outside Slack first.
+        url = context.get("response_url")
+        if url is not None and not response_url_allowed(url, api_url):
+            log.info("dropped a response_url outside Slack's hosts")
+            for key in ("response_url", "respond"):
+                context.pop(key, None)
+            for key in ("response_url", "response_urls"):
+                body.pop(key, None)
+        return next()
+
+    @app.middleware
+    def dedupe_event_retries(body: dict, next: Any) -> BoltResponse | None:
+        # Slack retries an event up to 3 times with the same event_id: handle it once.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            try:
+                with deps.db.session() as session:
+                    session.add(ProcessedEvent(event_id=event_id, team_id=body.get("team_id", "")))
+            except IntegrityError:
+                log.info("event %s already handled (retry %s)", event_id, body.get("retry_num"))
+                return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def on_error(
+        error: Exception,
+        body: dict,
+        context: Any,
+        respond: Any,
+        client: Any,
+        response: BoltResponse | None,
+    ) -> BoltResponse | None:
+        if not _from_installed_workspace(context):
+            # Failed before it was verified (e.g. a timestamp that is not a number): the body
+            # can't be trusted, so neither read nor logged, and nobody is told anything.
+            log.warning("refused a request that failed its checks (%s)", type(error).__name__)
+            return BoltResponse(status=401, body="")
+        team_id, user_id = ids_of(body)
+        locale = deps.config.workspace.default_locale
+        if team_id and user_id:
+            with deps.db.session() as session:
+                locale = directory.locale_of(directory.find(session, team_id, user_id), deps.config)
+        if isinstance(error, UserFacingError):
+            log.info("refused: %s", error.key)
+            text = t(error.key, locale, **error.params)
+        else:
+            error_id = uuid.uuid4().hex[:8]
+            log.error("unhandled error %s", error_id, exc_info=error)
+            text = t("error.unexpected", locale, error_id=error_id)
+        if response is not None and body.get("command"):
+            # Not acknowledged yet (Bolt passes a response then): answer in the ack itself.
+            return BoltResponse(status=200, body=message(text))  # dict: sent as JSON
+        url = context.response_url
+        allowed = url is not None and response_url_allowed(url, api_url)
+        _tell(respond if allowed else None, body, client, user_id, text)
+        return BoltResponse(status=200, body="") if response is not None else None
+
+    register_all(app, deps)
+    return app
+
+
+def _tell(respond: Any, body: dict, client: Any, user_id: str | None, text: str) -> None:
+    """Show a short ephemeral note wherever the user just acted (`respond` is None when the
+    payload's response_url is not one the bot may post to)."""
+    try:
+        if respond is not None:
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        elif user_id and (
+            channel := (body.get("channel") or {}).get("id") or body.get("channel_id")
+        ):
+            client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+        elif user_id:
+            client.chat_postMessage(channel=user_id, text=text)
+    except Exception:
+        log.exception("could not tell %s about an error", user_id)

@@ -1,0 +1,382 @@
+"""`salespulse ...`: the operator's commands. Each fails with one clear line, not a traceback,
+when a setting is missing or malformed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from time import monotonic as time_monotonic
+from zoneinfo import ZoneInfo
+
+import click
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+from tqdm import tqdm
+
+from bot.core.config import ConfigError, Settings
+from bot.core.deps import Deps
+
+log = logging.getLogger("salespulse")
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _deps(*required: str) -> Deps:
+    settings = Settings.from_env()
+    settings.require(*required)
+    return Deps.build(settings)
+
+
+def _check_token(deps: Deps) -> str:
+    """auth.test once at start: a wrong token fails now, with one line, not on first use."""
+    try:
+        return str(deps.client.auth_test()["team_id"])
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"SLACK_API_URL: cannot reach {deps.settings.slack_api_url} ({exc})"
+        ) from None
+
+
+def _prepare_database(deps: Deps) -> None:
+    # SQLite is the embedded default: upgrade it on start. PostgreSQL is upgraded explicitly
+    # with `salespulse migrate` (the Docker entrypoint does), so app replicas never race.
+    if deps.db.url.startswith("sqlite"):
+        deps.db.migrate()
+    elif deps.db.current_revision() is None:
+        raise ConfigError("DATABASE_URL: the database has no schema; run `salespulse migrate`")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """SalesPulse: continuous feedback and sales performance in Slack."""
+    _setup_logging()
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=3000, show_default=True, type=int, help="TCP port.")
+def serve(host: str, port: int) -> None:
+    """Run the HTTP server (Slack Events API, interactivity, commands at /slack/events)."""
+    import uvicorn
+
+    from bot.scheduler import LeasedScheduler
+    from handlers.app import build_app
+    from handlers.web import create_web_app
+
+    deps = _deps("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _check_token(deps)
+    _prepare_database(deps)
+    from bot.kpi.api import routes as kpi_routes
+
+    web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
+    scheduler = LeasedScheduler(deps)
+    scheduler.start()
+    try:
+        uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+    finally:
+        scheduler.shutdown()
+
+
+@cli.command()
+def socket() -> None:
+    """Run over Socket Mode (SLACK_APP_TOKEN): no public URL needed."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.scheduler import LeasedScheduler
+    from handlers.app import build_app
+
+    deps = _deps("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    _check_token(deps)
+    _prepare_database(deps)
+    scheduler = LeasedScheduler(deps)
+    scheduler.start()
+    try:
+        SocketModeHandler(build_app(deps), deps.settings.slack_app_token).start()
+    finally:
+        scheduler.shutdown()
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux /proc), so the demo's startup time includes
+    Python's own start and imports; 0 where /proc is not available."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+@cli.command()
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo database, log and files in this directory (default: a temp dir, deleted).",
+)
+@click.option(
+    "--script",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Run console commands from FILE (- for stdin); exit 1 at the first failing line.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Run the demo as if today were this day (default: the real date).",
+)
+def demo(keep: Path | None, script: Path | None, today: datetime | None) -> None:
+    """Try the whole bot in a terminal: a throwaway workspace, demo data and a Slack
+    emulator. No Slack app or credentials needed (Slack settings in the environment are ignored)."""
+    started = time_monotonic() - _process_age()
+    if script is not None and str(script) != "-" and not script.is_file():
+        raise click.ClickException(f"{script}: no such file")
+    from demo import run_demo
+
+    try:
+        status = run_demo(
+            keep=keep, script=script, started=started, today=today.date() if today else None
+        )
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(status)
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database schema to the newest version."""
+    deps = _deps()
+    deps.db.migrate()
+    click.echo(f"database at revision {deps.db.current_revision()}")
+
+
+@cli.group()
+def org() -> None:
+    """The org directory (people, teams, managers, roles)."""
+
+
+def workspace_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--team-id",
+        envvar="SALESPULSE_TEAM_ID",
+        help="Slack workspace id (T…); default: asked from Slack with SLACK_BOT_TOKEN.",
+    )(func)
+
+
+def _team_id(deps: Deps, given: str | None) -> str:
+    if given:
+        return given
+    if not deps.settings.slack_bot_token:
+        raise ConfigError(
+            "--team-id (or SALESPULSE_TEAM_ID) is needed when SLACK_BOT_TOKEN is not set"
+        )
+    return _check_token(deps)
+
+
+@contextmanager
+def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Deps, str, Session]]:
+    """What every import needs: settings, a migrated database, the workspace id and one
+    transaction; an unreadable file becomes one clear line."""
+    from bot.core.tabular import FileFormatError
+
+    deps = _deps()
+    _prepare_database(deps)
+    team = _team_id(deps, team_id)
+    try:
+        with deps.db.session() as session:
+            yield deps, team, session
+    except FileFormatError as exc:
+        where = f"{file}:{exc.line}" if exc.line else str(file)
+        raise click.ClickException(f"{where}: {exc}") from None
+
+
+def _print_problems(file: Path, errors: list[tuple[int, str]], limit: int = 1000) -> None:
+    """Every bad row as `file:line: problem` (the first `limit`; a huge bad file stays readable)."""
+    for line, problem in errors[:limit]:
+        click.echo(f"{file}:{line}: {problem}", err=True)
+    if len(errors) > limit:
+        click.echo(f"... and {len(errors) - limit} more problem(s)", err=True)
+
+
+@org.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@workspace_option
+def org_import(file: Path, team_id: str | None) -> None:
+    """Import people from FILE (CSV or XLSX): slack_id,name,email,team,manager,role
+    [,title,level,hire_date,timezone,locale]. All rows or none."""
+    from bot.org.importer import import_org
+
+    with _importing(file, team_id) as (_, team, session):
+        result = import_org(
+            session, team, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
+        )
+        if not result.ok:
+            session.rollback()
+    _print_problems(file, result.errors)
+    if not result.ok:
+        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")
+    click.echo(
+        f"imported {file}: {result.created} new, {result.updated} updated, {result.unchanged} unchanged"
+    )
+
+
+@cli.group()
+def kpi() -> None:
+    """KPI facts (daily values per person and metric)."""
+
+
+@kpi.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Import the good rows and report the rest.")
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Import rows without a ref even when equal facts are already stored.",
+)
+@workspace_option
+def kpi_import(file: Path, skip_invalid: bool, allow_duplicates: bool, team_id: str | None) -> None:
+    """Import facts from FILE (CSV or XLSX): date,user,metric,value[,ref]. A row whose ref was
+    imported before replaces it; rows without a ref are added, so a file whose ref-less rows
+    equal stored facts is refused unless --allow-duplicates. Any bad row rejects the file
+    unless --skip-invalid."""
+    from bot.kpi import scorecard
+    from bot.kpi.facts import import_file
+    from bot.kpi.scorecard import today_in
+
+    with _importing(file, team_id) as (deps, team, session):
+        today = today_in(deps.config, deps.clock())
+        writing = tqdm(unit=" rows", desc="writing", leave=False, disable=None)
+        result = import_file(
+            session,
+            team,
+            deps.config,
+            file,
+            today,
+            skip_invalid=skip_invalid,
+            allow_duplicates=allow_duplicates,
+            read_progress=lambda rows: tqdm(
+                rows, unit=" rows", desc="checking", leave=False, disable=None
+            ),
+            write_progress=writing.update,
+        )
+        writing.close()
+        if (result.errors and not skip_invalid) or result.duplicates:
+            session.rollback()
+        else:
+            scorecard.warm_up(session, deps.config, team, today)
+    _print_problems(file, result.errors)
+    if result.errors and not skip_invalid:
+        raise click.ClickException(
+            f"{len(result.errors)} problem(s); nothing was imported "
+            "(fix them, or use --skip-invalid to import the good rows)"
+        )
+    if result.duplicates:
+        raise click.ClickException(
+            f"{file}: {result.duplicates} row(s) without a ref equal facts already stored "
+            "(same date, user, metric and value; imported before?); nothing was imported "
+            "(use --allow-duplicates to add them anyway)"
+        )
+    skipped = f", {len(result.errors)} problem(s) skipped" if result.errors else ""
+    click.echo(
+        f"imported {file}: {result.imported} new, {result.replaced} replaced (same ref){skipped}"
+    )
+
+
+@cli.group()
+def targets() -> None:
+    """KPI targets per period, for people or sales teams."""
+
+
+@targets.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@workspace_option
+def targets_import(file: Path, team_id: str | None) -> None:
+    """Import targets from FILE (CSV or XLSX): period,scope,metric,target. period: 2026-11,
+    2026-Q4, 2026 or 2026-W48; scope: a slack_id or email, or team:<name>. All or nothing."""
+    from bot.kpi.targets import import_targets
+
+    with _importing(file, team_id) as (deps, team, session):
+        result = import_targets(
+            session,
+            team,
+            deps.config,
+            file,
+            progress=lambda rows: tqdm(rows, unit=" rows", leave=False),
+        )
+        if not result.ok:
+            session.rollback()
+    _print_problems(file, result.errors)
+    if not result.ok:
+        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported")
+    click.echo(f"imported {file}: {result.written} target(s)")
+
+
+@cli.group()
+def jobs() -> None:
+    """Scheduled jobs."""
+
+
+@jobs.command("list")
+def jobs_list() -> None:
+    """Show the scheduled jobs and their next run times."""
+    from bot.scheduler import add_jobs, make_scheduler
+
+    deps = _deps()
+    _prepare_database(deps)
+    scheduler = make_scheduler(deps)
+    scheduler.start(paused=True)  # paused: only reads and registers, never runs a job here
+    try:
+        add_jobs(scheduler, deps)
+        for job in scheduler.get_jobs():
+            when = job.next_run_time.isoformat() if job.next_run_time else "paused"
+            click.echo(f"{job.id:<20} next {when:<28} {job.name}")
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def job_time(deps: Deps, day: date | None) -> datetime:
+    """The as_of a job runs with: now, or 09:00 workspace time on `day` (--as-of)."""
+    if day is None:
+        return deps.clock()
+    tz = ZoneInfo(deps.config.workspace.timezone)
+    return datetime.combine(day, time(9, 0), tz).astimezone(UTC)
+
+
+@jobs.command("run")
+@click.argument("name")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this day.")
+def jobs_run(name: str, as_of: datetime | None) -> None:
+    """Run job NAME now (same code and records as the scheduled run)."""
+    from bot.jobs import JOBS, find_job
+
+    job = find_job(name)
+    if job is None:
+        names = ", ".join(j.id for j in JOBS)
+        raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
+    deps = _deps()
+    _prepare_database(deps)
+    when = job_time(deps, as_of.date() if as_of else None)
+    click.echo(f"{name}: {job.func(deps, when)}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as exc:
+        click.echo(f"salespulse: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
