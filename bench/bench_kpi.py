@@ -100,7 +100,6 @@ def setup_db(url: str, reps: int, config: AppConfig) -> Database:
                         {
                             "team_id": TEAM,
                             "period": key,
-                            "scope": f"team:team{team}",
                             "user_id": None,
                             "sales_team": f"team{team}",
                             "metric": metric,
@@ -113,7 +112,6 @@ def setup_db(url: str, reps: int, config: AppConfig) -> Database:
                     {
                         "team_id": TEAM,
                         "period": key,
-                        "scope": f"user:{user_id}",
                         "user_id": user_id,
                         "sales_team": None,
                         "metric": "revenue",

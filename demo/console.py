@@ -19,8 +19,8 @@ from unicodedata import east_asian_width
 import httpx
 
 from bot.core.commands import COMMANDS
+from bot.core.periods import local_date
 from bot.jobs import JOBS, find_job
-from bot.kpi.scorecard import today_in
 from demo import modal
 from demo.checks import Failure, LogWatch, error_patterns
 from demo.people import Directory
@@ -520,7 +520,8 @@ class Console:
             at = words.index("--as-of")
             try:
                 day = relative_day(
-                    words[at + 1], today_in(self.ws.deps.config, self.ws.deps.clock())
+                    words[at + 1],
+                    local_date(self.ws.deps.clock(), self.ws.deps.config.workspace.timezone),
                 )
             except (IndexError, ValueError):
                 raise Failure("--as-of needs a date like 2026-12-28 or today+4") from None

@@ -8,10 +8,9 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from time import monotonic as time_monotonic
-from zoneinfo import ZoneInfo
 
 import click
 from slack_sdk.errors import SlackApiError
@@ -20,6 +19,7 @@ from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
 from bot.core.deps import Deps
+from bot.core.periods import local_date, local_time
 
 log = logging.getLogger("salespulse")
 
@@ -252,10 +252,9 @@ def kpi_import(file: Path, skip_invalid: bool, allow_duplicates: bool, team_id: 
     unless --skip-invalid."""
     from bot.kpi import scorecard
     from bot.kpi.facts import import_file
-    from bot.kpi.scorecard import today_in
 
     with _importing(file, team_id) as (deps, team, session):
-        today = today_in(deps.config, deps.clock())
+        today = local_date(deps.clock(), deps.config.workspace.timezone)
         writing = tqdm(unit=" rows", desc="writing", leave=False, disable=None)
         result = import_file(
             session,
@@ -349,8 +348,7 @@ def job_time(deps: Deps, day: date | None) -> datetime:
     """The as_of a job runs with: now, or 09:00 workspace time on `day` (--as-of)."""
     if day is None:
         return deps.clock()
-    tz = ZoneInfo(deps.config.workspace.timezone)
-    return datetime.combine(day, time(9, 0), tz).astimezone(UTC)
+    return local_time(day, 9, 0, deps.config.workspace.timezone).astimezone(UTC)
 
 
 @jobs.command("run")

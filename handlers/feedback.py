@@ -18,14 +18,12 @@ from bot.feedback import service as feedback
 from bot.feedback import views
 from bot.feedback.parsing import parse_quick_feedback, parse_request
 from bot.home import page as home
-from bot.i18n import t
+from bot.i18n import label, t
 from bot.org import directory
 
 
 def _metrics(deps: Deps, locale: str) -> list[tuple[str, str]]:
-    return [
-        (k, zh if locale == "zh-CN" else en) for k, en, zh in feedback.metric_options(deps.config)
-    ]
+    return [(k, label(en, zh, locale)) for k, en, zh in feedback.metric_options(deps.config)]
 
 
 def _selected(values: dict[str, Any], block: str) -> str | None:

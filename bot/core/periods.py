@@ -155,3 +155,27 @@ def week_month_shares(week: Period) -> list[tuple[str, int, int]]:
         lo, hi = max(week.start, month.start), min(week.end, month.end)
         shares.append((month.key, working_days(lo, hi), working_days(month.start, month.end)))
     return shares
+
+
+# --- time zones: the one place local days and times are computed (zoneinfo, so DST holds) ---
+
+
+def local_date(now: datetime, timezone: str) -> date:
+    """The calendar day `now` falls on in `timezone`."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_day_start(now: datetime, timezone: str) -> datetime:
+    """Midnight of `now`'s day in `timezone`, as an aware datetime (compares with UTC)."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def local_month_start(now: datetime, timezone: str) -> datetime:
+    """Midnight of the first day of `now`'s month in `timezone`."""
+    return local_day_start(now, timezone).replace(day=1)
+
+
+def local_time(day: date, hour: int, minute: int, timezone: str) -> datetime:
+    """`hour:minute` on `day` in `timezone`, as an aware datetime."""
+    return datetime.combine(day, time(hour, minute), ZoneInfo(timezone))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +24,18 @@ class FileFormatError(Exception):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
+
+
+@dataclass
+class ImportResult:
+    """What every importer reports: each problem as (line, problem), and whether there were
+    none. Importers subclass it with their own counts."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def clip(text: str) -> str:

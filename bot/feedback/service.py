@@ -16,9 +16,10 @@ from sqlmodel import Session, col, select
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.errors import NotAllowed, UserFacingError
+from bot.core.periods import local_month_start
 from bot.core.safe_text import is_visibly_empty
 from bot.feedback import views
-from bot.kudos.service import local_month_start
+from bot.i18n import label
 from bot.org import directory
 from bot.permissions import rules as permissions
 from storage.models.core import User
@@ -186,7 +187,7 @@ def _queue_recipient_dm(
 def _metric_label(config: AppConfig, key: str | None, locale: str) -> str | None:
     for k, en, zh in metric_options(config):
         if k == key:
-            return zh if locale == "zh-CN" else en
+            return label(en, zh, locale)
     return key
 
 

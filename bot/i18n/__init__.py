@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -44,6 +45,21 @@ def t(key: str, locale: str, **params: object) -> str:
 
 def is_zh(locale: str) -> bool:
     return locale == "zh-CN"
+
+
+def label(en: str, zh: str, locale: str) -> str:
+    """The one choice between a config item's English and Chinese label."""
+    return zh if is_zh(locale) else en
+
+
+class Labelled(Protocol):
+    label_en: str
+    label_zh: str
+
+
+def localized(item: Labelled, locale: str) -> str:
+    """The label of a config item (metric, company value) in `locale`."""
+    return label(item.label_en, item.label_zh, locale)
 
 
 def _babel(locale: str) -> str:

@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.core.deps import Deps
+from bot.core.periods import local_date
 from bot.core.tabular import clip
 from bot.kpi import facts as kpi_facts
-from bot.kpi import scorecard
 
 MAX_BODY = 2_000_000  # bytes: about 20,000 facts; send more in several requests
 MAX_ROWS = 10_000
@@ -64,7 +64,7 @@ class _Workspace:
 def ingest(deps: Deps, team_id: str, rows: list[Any]) -> tuple[int, dict[str, Any]]:
     """(status, body): 200 with counts, or 422 with every problem by row index."""
     with deps.db.session() as session:
-        today = scorecard.today_in(deps.config, deps.clock())
+        today = local_date(deps.clock(), deps.config.workspace.timezone)
         problems: list[tuple[int, str]] = []
         objects: list[tuple[int, dict[str, Any]]] = []
         for index, row in enumerate(rows):

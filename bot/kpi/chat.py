@@ -13,7 +13,15 @@ from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.mentions import Handle, Mention, Word, tokenize
-from bot.core.periods import FIRST_YEAR, LAST_YEAR, OutOfRange, Period, containing, parse
+from bot.core.periods import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    OutOfRange,
+    Period,
+    containing,
+    local_date,
+    parse,
+)
 from bot.i18n import t
 from bot.kpi import scorecard
 from bot.kpi.views import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
@@ -81,7 +89,7 @@ def help_message(locale: str) -> dict:
 
 def reply(deps: Deps, session: Session, team_id: str, who: Who, text: str) -> dict:
     config = deps.config
-    today = scorecard.today_in(config, deps.clock())
+    today = local_date(deps.clock(), config.workspace.timezone)
     request = parse_request(text, today)
     if request.kind == "help":
         return help_message(who.locale)
@@ -146,7 +154,7 @@ def team_reply(
 def home_section(deps: Deps, session: Session, who: Who) -> list:  # type: ignore[type-arg]
     """App Home: this month's scorecard and the composite of the last 6 months."""
     config = deps.config
-    month = containing("month", scorecard.today_in(config, deps.clock()))
+    month = containing("month", local_date(deps.clock(), config.workspace.timezone))
     team_id = who.user.team_id
     card = scorecard.scorecard(session, config, team_id, who.user, month)
     trend = scorecard.trend(session, config, team_id, who.user, month, 6)

@@ -13,10 +13,9 @@ only delays it; the outbox retries failed messages and uploads alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
@@ -24,10 +23,10 @@ from sqlmodel import Session, select
 
 from bot.core.config import WEEKDAYS, AppConfig
 from bot.core.deps import Deps
-from bot.core.periods import Period, containing, working_days
+from bot.core.periods import Period, containing, local_date, local_time, working_days
 from bot.feedback import service as feedback
 from bot.kpi import scorecard
-from bot.kpi.digest_views import rep_digest, team_digest
+from bot.kpi.digest_views import Tip, WeekFeedback, WeekKudos, rep_digest, team_digest
 from bot.kudos import service as kudos
 from bot.org.directory import locale_of
 from storage.models.core import DigestRun, User
@@ -42,43 +41,20 @@ class Mover:
     delta: float  # change in the weekly composite, week before -> last week
 
 
-@dataclass(frozen=True)
-class Tip:
-    key: str  # kpi.tip.*
-    params: dict[str, object]
-
-
 def report_week(config: AppConfig, as_of: datetime) -> tuple[date, Period, Period]:
     """(last day covered, the last complete week before `as_of`, its month): on any day of a
     week, the week before it, so a manual run never uses up the coming scheduled one."""
-    local = as_of.astimezone(ZoneInfo(config.workspace.timezone)).date()
+    local = local_date(as_of, config.workspace.timezone)
     last_day = local - timedelta(days=local.weekday() + 1)  # the Sunday before this week
     return last_day, containing("week", last_day), containing("month", last_day)
 
 
 def scheduled_at(config: AppConfig, now: datetime) -> datetime:
     """When the digest runs in the week of `now`: `[digest]` weekday and time, workspace time."""
-    tz = ZoneInfo(config.workspace.timezone)
-    local = now.astimezone(tz).date()
+    local = local_date(now, config.workspace.timezone)
     day = local + timedelta(days=WEEKDAYS.index(config.digest.weekday) - local.weekday())
     hour, minute = config.digest.time.split(":")
-    return datetime.combine(day, time(int(hour), int(minute)), tz)
-
-
-@dataclass(frozen=True)
-class WeekKudos:
-    """Kudos that praised anyone in a team this week (each counted once), top values first."""
-
-    count: int
-    top_values: list[tuple[str, int]]  # (value label in the channel's language, count)
-
-
-@dataclass(frozen=True)
-class WeekFeedback:
-    """What a rep received this week: kudos, and feedback they may read, counted by kind."""
-
-    kudos: int
-    by_kind: dict[str, int]
+    return local_time(day, int(hour), int(minute), config.workspace.timezone)
 
 
 def kudos_of_week(

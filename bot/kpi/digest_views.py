@@ -3,11 +3,12 @@ block limits whatever the team size (long lists end with '…and N more')."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from bot.core.blocks import (
     MAX_MESSAGE_BLOCKS,
+    MAX_SECTION_TEXT,
     Block,
     context,
     divider,
@@ -18,12 +19,11 @@ from bot.core.blocks import (
 )
 from bot.core.config import MetricConfig
 from bot.core.periods import Period
-from bot.i18n import fmt_date, t
+from bot.i18n import fmt_date, localized, t
 from bot.kpi.scorecard import Scorecard, Standing
 from bot.kpi.views import (
     bar,
     fmt_value,
-    label,
     list_blocks,
     pct,
     period_label,
@@ -32,10 +32,32 @@ from bot.kpi.views import (
     scorecard_blocks,
 )
 
-if TYPE_CHECKING:  # bot.kpi.digest builds these and imports this module
-    from bot.kpi.digest import WeekFeedback, WeekKudos
-
 LEADERBOARD_LINES = 15  # in a channel, the top of the list; the rest is "…and N more"
+
+
+# What the digest computes and these views render: plain values (bot.kpi.digest builds them).
+@dataclass(frozen=True)
+class WeekKudos:
+    """Kudos that praised anyone in a team this week (each counted once), top values first."""
+
+    count: int
+    top_values: list[tuple[str, int]]  # (value label in the channel's language, count)
+
+
+@dataclass(frozen=True)
+class WeekFeedback:
+    """What a rep received this week: kudos, and feedback they may read, counted by kind."""
+
+    kudos: int
+    by_kind: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Tip:
+    """One next step for a rep: a kpi.tip.* key and its parameters (a metric, numbers)."""
+
+    key: str
+    params: dict[str, object]
 
 
 def team_digest(
@@ -60,7 +82,10 @@ def team_digest(
     else:
         blocks.append(section(t("kpi.team_empty", locale, team=team, period=month_text)))
     pairs = [
-        (label(m, locale), f"`{bar(attainment.get(m.key))}` {pct(attainment.get(m.key), locale)}")
+        (
+            localized(m, locale),
+            f"`{bar(attainment.get(m.key))}` {pct(attainment.get(m.key), locale)}",
+        )
         for m in metrics
         if attainment.get(m.key) is not None
     ]
@@ -73,16 +98,16 @@ def team_digest(
     blocks.append(section(kudos_line(kudos, locale)))
     blocks.append(context(t("digest.team_footer", locale)))
     text = f"{title}\n" + "\n".join(lines[:LEADERBOARD_LINES])
-    return text[:3000], fit(blocks, MAX_MESSAGE_BLOCKS)
+    return text[:MAX_SECTION_TEXT], fit(blocks, MAX_MESSAGE_BLOCKS)
 
 
-def tip_text(tip: Any, locale: str) -> str:
+def tip_text(tip: Tip | None, locale: str) -> str:
     if tip is None:
         return ""
     p = dict(tip.params)
     metric: MetricConfig | None = p.get("metric")  # type: ignore[assignment]
     if metric is not None:
-        p["metric"] = label(metric, locale)
+        p["metric"] = localized(metric, locale)
         for key in ("actual", "target", "gap", "per_day"):
             if key in p:
                 value = p[key]
@@ -97,7 +122,7 @@ def tip_text(tip: Any, locale: str) -> str:
 
 
 def rep_digest(
-    *, card: Scorecard, week_card: Scorecard, tip: Any, feedback: WeekFeedback, locale: str
+    *, card: Scorecard, week_card: Scorecard, tip: Tip | None, feedback: WeekFeedback, locale: str
 ) -> tuple[str, list[Block]]:
     week_text = period_label(week_card.period, locale)
     title = t("digest.rep_title", locale, week=week_text)

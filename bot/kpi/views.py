@@ -19,17 +19,13 @@ from bot.core.blocks import (
 )
 from bot.core.config import MetricConfig
 from bot.core.periods import Period
-from bot.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, is_zh, t
+from bot.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, is_zh, localized, t
 from bot.kpi.scorecard import MetricResult, Scorecard, Standing
 
 BAR_WIDTH = 10
 SPARKS = "▁▂▃▄▅▆▇█"
 SECTION_BUDGET = 2900  # characters per section text (Slack's limit is 3000)
 MAX_LIST_LINES = 100  # people listed in one reply; the rest are "…and N more"
-
-
-def label(metric: MetricConfig, locale: str) -> str:
-    return metric.label_zh if is_zh(locale) else metric.label_en
 
 
 def _round(value: Decimal, places: int) -> Decimal:
@@ -98,7 +94,7 @@ def period_label(period: Period, locale: str) -> str:
 
 
 def _metric_block(m: MetricResult, locale: str, previous_label: str) -> Block:
-    name = label(m.metric, locale)
+    name = localized(m.metric, locale)
     direction = "" if m.metric.higher_is_better else f" {t('kpi.lower_is_better', locale)}"
     att = m.attainment
     first = f"*{name}*{direction}  `{bar(att)}` {pct(att, locale)}"
@@ -158,7 +154,7 @@ def scorecard_message(card: Scorecard, locale: str, *, own: bool) -> dict:
         return message(text, [blocks[0], section(text)])
     lines = [standing_text(card, locale, period_label(card.period.previous(), locale))]
     for m in card.metrics:
-        lines.append(f"{label(m.metric, locale)}: {fmt_value(m.metric, m.actual, locale)}")
+        lines.append(f"{localized(m.metric, locale)}: {fmt_value(m.metric, m.actual, locale)}")
     return message("\n".join(lines), blocks)
 
 
@@ -247,7 +243,9 @@ def detail_line(
         actual, target = values.get(metric.key, (None, None))
         if target is None and actual is None:
             continue
-        parts.append(f"{label(metric, locale)} {pct(attainment(metric, actual, target), locale)}")
+        parts.append(
+            f"{localized(metric, locale)} {pct(attainment(metric, actual, target), locale)}"
+        )
     return " · ".join(parts)
 
 
@@ -275,7 +273,7 @@ def home_blocks(
         if m.actual is None and m.target is None:
             continue
         lines.append(
-            f"`{bar(m.attainment)}` {pct(m.attainment, locale)}  *{label(m.metric, locale)}* "
+            f"`{bar(m.attainment)}` {pct(m.attainment, locale)}  *{localized(m.metric, locale)}* "
             f"{fmt_value(m.metric, m.actual, locale)}"
         )
     blocks.append(section(standing_text(card, locale, previous)))

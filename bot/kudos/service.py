@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -18,8 +17,10 @@ from bot.core.claims import AlreadyDone
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
+from bot.core.periods import local_day_start, local_month_start
 from bot.feedback import views
 from bot.feedback.parsing import KudosArgs, value_lookup
+from bot.i18n import localized
 from bot.org import directory
 from storage.models.core import User
 from storage.models.feedback import Kudos, KudosRecipient, KudosValue
@@ -41,18 +42,8 @@ def values_of(config: AppConfig) -> dict[str, str]:
 def value_label(config: AppConfig, key: str, locale: str) -> str:
     for value in config.values:
         if value.key == key:
-            return value.label_zh if locale == "zh-CN" else value.label_en
+            return localized(value, locale)
     return key
-
-
-def local_day_start(now: datetime, timezone: str) -> datetime:
-    """Midnight of `now`'s day in `timezone`, as an aware datetime (compares with UTC)."""
-    local = now.astimezone(ZoneInfo(timezone))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def local_month_start(now: datetime, timezone: str) -> datetime:
-    return local_day_start(now, timezone).replace(day=1)
 
 
 def given_today(session: Session, giver: User, now: datetime, timezone: str) -> int:

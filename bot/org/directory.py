@@ -50,6 +50,34 @@ def find(session: Session, team_id: str, slack_id: str) -> User | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class People:
+    """A workspace's people (not bots) as importers name them: by Slack id or by email."""
+
+    by_slack: dict[str, int]  # upper-cased Slack id -> users.id
+    by_email: dict[str, int]  # lower-cased email -> users.id
+    teams: frozenset[str]  # the sales teams someone is in
+
+    def find(self, who: str) -> int | None:
+        """The id of the person `who` names (an email when it has an @), or None."""
+        who = who.strip()
+        return self.by_email.get(who.lower()) if "@" in who else self.by_slack.get(who.upper())
+
+
+def people_index(session: Session, team_id: str) -> People:
+    rows = session.exec(
+        select(User.id, User.slack_id, User.email, User.team).where(  # type: ignore[call-overload]
+            User.team_id == team_id,
+            User.is_bot == False,  # noqa: E712
+        )
+    ).all()
+    return People(
+        by_slack={slack_id.upper(): user_id for user_id, slack_id, _, _ in rows},
+        by_email={email.lower(): user_id for user_id, _, email, _ in rows if email},
+        teams=frozenset(team for *_, team in rows if team),
+    )
+
+
 def by_id(session: Session, user_id: int | None) -> User | None:
     return session.get(User, user_id) if user_id is not None else None
 

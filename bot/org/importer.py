@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from bot.core.config import normalize_locale
-from bot.core.tabular import clip, read_table, require_columns, shown
+from bot.core.tabular import ImportResult, clip, read_table, require_columns, shown
 from storage.models.core import ROLES, User
 from storage.types import utcnow
 
@@ -31,15 +31,10 @@ MAX_LENGTHS = {
 
 
 @dataclass
-class ImportResult:
+class OrgImportResult(ImportResult):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -105,12 +100,12 @@ def import_org(
     path: Path,
     *,
     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
-) -> ImportResult:
+) -> OrgImportResult:
     """Validate the whole file, then upsert it in the caller's transaction. On errors nothing
     is written and `result.errors` lists (line, problem)."""
     header, raw_rows = read_table(path)
     require_columns(header, REQUIRED)
-    result = ImportResult()
+    result = OrgImportResult()
     rows: list[_Row] = []
     seen_ids: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
@@ -187,7 +182,7 @@ def _write(
     rows: list[_Row],
     existing: dict[str, User],
     manager_of: dict[str, str | None],
-    result: ImportResult,
+    result: OrgImportResult,
 ) -> None:
     now = utcnow()
     users = dict(existing)

@@ -49,7 +49,8 @@ class User(SQLModel, table=True):
     # the row stays so their history does.
     deactivated: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    # onupdate: any change to a person moves it, and stored rankings key on MAX(updated_at)
+    updated_at: datetime = _ts(onupdate=utcnow)
 
 
 class ProcessedEvent(SQLModel, table=True):

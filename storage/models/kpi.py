@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -67,20 +67,44 @@ class KpiRollup(SQLModel, table=True):
     last_value: int = _big(nullable=False)
 
 
+_FOR_PERSON = text("user_id IS NOT NULL")
+_FOR_TEAM = text("sales_team IS NOT NULL")
+
+
 class KpiTarget(SQLModel, table=True):
-    """A target for a period; scope is a person (user_id) or a sales team (sales_team)."""
+    """A target for a period, for a person (user_id) or a sales team (sales_team): exactly
+    one of the two. One target per period, person or team, and metric."""
 
     __tablename__ = "kpi_targets"
     __table_args__ = (
-        UniqueConstraint("team_id", "period", "scope", "metric"),
-        Index("ix_kpi_targets_user", "team_id", "period", "user_id"),
-        Index("ix_kpi_targets_scope", "team_id", "scope", "period"),
+        CheckConstraint(
+            "(user_id IS NULL) <> (sales_team IS NULL)", name="ck_kpi_targets_one_scope"
+        ),
+        Index(
+            "ux_kpi_targets_user",
+            "team_id",
+            "period",
+            "user_id",
+            "metric",
+            unique=True,
+            sqlite_where=_FOR_PERSON,
+            postgresql_where=_FOR_PERSON,
+        ),
+        Index(
+            "ux_kpi_targets_team",
+            "team_id",
+            "sales_team",
+            "period",
+            "metric",
+            unique=True,
+            sqlite_where=_FOR_TEAM,
+            postgresql_where=_FOR_TEAM,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     period: str = Field(max_length=8)
-    scope: str = Field(max_length=120)  # "user:<id>" or "team:<name>"
     user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
     sales_team: str | None = Field(default=None, max_length=100)
     metric: str = Field(max_length=64)

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from bot.core.errors import UserFacingError
 from bot.core.periods import FIRST_YEAR, KINDS, LAST_YEAR, WORDS, OutOfRange, containing, parse_key
 from bot.kpi.chat import parse_request
-from bot.kpi.facts import MAX_ABS_VALUE, parse_day, parse_value, to_decimal
+from bot.kpi.store import to_decimal
+from bot.kpi.validation import MAX_ABS_VALUE, parse_day, parse_value
 
 TODAY = date(2026, 11, 26)
 KEY = re.compile(r"^\d{4}(-W\d{2}|-Q[1-4]|-\d{2})?$")

@@ -19,7 +19,8 @@ from sqlmodel import select
 
 from bot.core.config import WEEKDAYS
 from bot.core.periods import containing, keys_of
-from bot.kpi.facts import FactRow, write_facts
+from bot.kpi.validation import FactRow
+from bot.kpi.writer import write_facts
 from storage.models.core import Delivery, DigestRun, SchedulerLease
 from storage.models.kpi import KpiTarget
 from storage.types import utcnow
@@ -52,7 +53,6 @@ def seed(deps, org, tmp_path: Path) -> Path:
                 KpiTarget(
                     team_id=org.team_id,
                     period=month,
-                    scope=f"team:{team}",
                     sales_team=team,
                     metric="revenue",
                     target=10**11,

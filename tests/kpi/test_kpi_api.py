@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.core.periods import parse_key
 from bot.kpi import scorecard
-from bot.kpi.facts import rollup_mismatches
+from bot.kpi.rollups import rollup_mismatches
 from storage.models.kpi import KpiFact
 from tests.conftest import API_TOKEN, TEAM
 

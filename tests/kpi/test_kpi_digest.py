@@ -12,7 +12,8 @@ from sqlmodel import select
 from bot.core.config import ValueConfig
 from bot.core.periods import keys_of
 from bot.jobs import find_job
-from bot.kpi.facts import FactRow, write_facts
+from bot.kpi.validation import FactRow
+from bot.kpi.writer import write_facts
 from storage.models.core import Delivery, DigestRun
 from storage.models.feedback import Feedback, Kudos, KudosRecipient, KudosValue
 from storage.models.kpi import KpiTarget
@@ -119,7 +120,6 @@ def test_large_team_stays_within_block_limits(deps, fake, org):
             KpiTarget(
                 team_id=org.team_id,
                 period="2026-11",
-                scope="team:east",
                 sales_team="east",
                 metric="revenue",
                 target=1000 * 10**6,
@@ -160,7 +160,6 @@ def test_jobs_cli_runs_the_digest_as_of_a_day(deps, fake, org, tmp_path, monkeyp
             KpiTarget(
                 team_id=org.team_id,
                 period="2026-11",
-                scope="team:east",
                 sales_team="east",
                 metric="revenue",
                 target=1000 * 10**6,

@@ -13,7 +13,8 @@ from sqlmodel import func, select
 
 from bot.core.periods import parse_key
 from bot.kpi import scorecard
-from bot.kpi.facts import import_file, rollup_mismatches
+from bot.kpi.facts import import_file
+from bot.kpi.rollups import rollup_mismatches
 from handlers.cli import cli
 from storage.models.kpi import KpiFact
 

@@ -15,8 +15,11 @@ from sqlmodel import func, select
 
 from bot.core.periods import parse_key
 from bot.kpi import scorecard
-from bot.kpi.facts import import_file, parse_value, rollup_mismatches, to_decimal
+from bot.kpi.facts import import_file
+from bot.kpi.rollups import rollup_mismatches
+from bot.kpi.store import to_decimal
 from bot.kpi.targets import import_targets
+from bot.kpi.validation import parse_value
 from handlers.cli import cli
 from storage.models.kpi import KpiFact, KpiTarget
 

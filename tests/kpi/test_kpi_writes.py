@@ -15,7 +15,9 @@ from sqlmodel import Session
 
 from bot.core.periods import containing, parse_key
 from bot.kpi import scorecard
-from bot.kpi.facts import import_file, invalidate_scores, rollup_mismatches
+from bot.kpi.facts import import_file
+from bot.kpi.rollups import rollup_mismatches
+from bot.kpi.store import invalidate_scores
 from storage.models.kpi import KpiTarget
 from tests.conftest import API_TOKEN, TEAM
 
@@ -34,12 +36,12 @@ def _targets(deps, people):
     with deps.db.session() as s:
         for period in ("2026-10", "2026-11", "2026-Q4", "2026"):
             s.add(
-                KpiTarget(team_id=TEAM, period=period, scope="team:east", sales_team="east",
+                KpiTarget(team_id=TEAM, period=period, sales_team="east",
                           metric="revenue", target=10_000 * 10**6)
             )  # fmt: skip
         s.add(
-            KpiTarget(team_id=TEAM, period="2026-11", scope=f"user:{people['carol'].id}",
-                      user_id=people["carol"].id, metric="revenue", target=5_000 * 10**6)
+            KpiTarget(team_id=TEAM, period="2026-11", user_id=people["carol"].id,
+                      metric="revenue", target=5_000 * 10**6)
         )  # fmt: skip
 
 
@@ -156,7 +158,8 @@ def test_a_ranking_computed_during_a_write_is_not_stored_stale(org, deps):
     write commits, not what was there before (on PostgreSQL it stored the old ranking, and
     the writer's in-place re-scoring never saw it)."""
     from bot.core.periods import keys_of
-    from bot.kpi.facts import FactRow, write_facts
+    from bot.kpi.validation import FactRow
+    from bot.kpi.writer import write_facts
 
     people = org.standard()
     _targets(deps, people)

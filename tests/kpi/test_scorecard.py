@@ -180,7 +180,9 @@ def test_stored_rankings_follow_fact_writes(kpi, deps, with_config):
     from datetime import date
 
     from bot.core.periods import keys_of
-    from bot.kpi.facts import FactRow, invalidate_scores, write_facts
+    from bot.kpi.store import invalidate_scores
+    from bot.kpi.validation import FactRow
+    from bot.kpi.writer import write_facts
 
     people, config = kpi
     keys = ("2026-11", "2026-W47", "2026-Q4", "2026")

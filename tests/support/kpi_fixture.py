@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from bot.core.config import AppConfig
 from bot.core.periods import keys_of
-from bot.kpi.facts import FactRow, write_facts
+from bot.kpi.validation import FactRow
+from bot.kpi.writer import write_facts
 from storage.db import Database
 from storage.models.core import User
 from storage.models.kpi import KpiTarget
@@ -93,14 +94,13 @@ def load(db: Database, team_id: str, people: dict[str, User]) -> None:
         write_facts(session, team_id, rows)
         for period, scope, metric, target in TARGETS:
             if scope.startswith("team:"):
-                user_id, team, key = None, scope[5:], scope
+                user_id, team = None, scope[5:]
             else:
-                user_id, team, key = people[scope].id, None, f"user:{people[scope].id}"
+                user_id, team = people[scope].id, None
             session.add(
                 KpiTarget(
                     team_id=team_id,
                     period=period,
-                    scope=key,
                     user_id=user_id,
                     sales_team=team,
                     metric=metric,
