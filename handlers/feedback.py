@@ -20,6 +20,7 @@ from bot.feedback.parsing import parse_quick_feedback, parse_request
 from bot.home import page as home
 from bot.i18n import label, t
 from bot.org import directory
+from bot.permissions.feedback import feedback_addressee
 
 
 def _metrics(deps: Deps, locale: str) -> list[tuple[str, str]]:
@@ -150,9 +151,7 @@ def register(app: App, deps: Deps) -> None:
                     metric_key=_selected(values, views.B_METRIC),
                     ask=ask,
                 )
-                addressees = [
-                    directory.by_id(session, fb.held_for_id or fb.recipient_id) for fb in created
-                ]
+                addressees = [directory.by_id(session, feedback_addressee(fb)) for fb in created]
                 shown = [u.slack_id for u in addressees if u is not None]
                 subjects = [
                     u.slack_id

@@ -6,7 +6,8 @@ from typing import Any
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
-MAX_SECTION_TEXT = 3000
+MAX_SECTION_TEXT = 3000  # section text; also what a kudos or feedback message may hold
+SECTION_BUDGET = MAX_SECTION_TEXT - 100  # packing lines into sections: room to spare
 MAX_FIELD_TEXT = 2000
 MAX_HEADER_TEXT = 150
 
@@ -76,7 +77,7 @@ def fit(blocks: list[Block], limit: int, more: Block | None = None) -> list[Bloc
 
 def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     """An ephemeral reply: plain `text` always (notifications and screen readers)."""
-    payload: dict[str, Any] = {"text": clip(text, 3000), "response_type": "ephemeral"}
+    payload: dict[str, Any] = {"text": clip(text, MAX_SECTION_TEXT), "response_type": "ephemeral"}
     if blocks:
         payload["blocks"] = fit(blocks, MAX_MESSAGE_BLOCKS)
     return payload

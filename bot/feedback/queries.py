@@ -1,6 +1,6 @@
 """What a person sees of feedback and kudos: their App Home section and `/feedback list`.
 
-Each list is filtered through bot/permissions/rules.py; HR gets counts and trends, never text."""
+Each list is filtered through bot/permissions/feedback.py; HR gets counts and trends, never text."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from bot.feedback.views import Overview, ReceivedItem, overview_blocks
 from bot.kudos import service as kudos
 from bot.org import directory
 from bot.org.directory import Who
-from bot.permissions import rules as permissions
+from bot.permissions import feedback as permissions
+from bot.permissions.roles import is_hr
 from storage.models.feedback import Feedback
 
 
@@ -74,7 +75,7 @@ def build(deps: Deps, session: Session, who: Who) -> Overview:
             _item(session, fb, who.timezone, with_subject=True)
             for fb in feedback.team_visible(session, me)
         ]
-    if permissions.is_hr(me):
+    if is_hr(me):
         ov.trend = feedback.company_trend(session, me.team_id, now, who.timezone)
     return ov
 

@@ -1,7 +1,7 @@
 """Private feedback: praise, corrections and suggestions, acknowledgements, and requests.
 
 Feedback text never goes to a log line or a channel (except praise its giver made public);
-who may read it is decided by bot/permissions/rules.py."""
+who may read it is decided by bot/permissions/feedback.py."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from bot.core.blocks import MAX_SECTION_TEXT
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.errors import NotAllowed, UserFacingError
@@ -21,12 +22,12 @@ from bot.core.safe_text import is_visibly_empty
 from bot.feedback import views
 from bot.i18n import label
 from bot.org import directory
-from bot.permissions import rules as permissions
+from bot.permissions import feedback as permissions
 from storage.models.core import User
 from storage.models.feedback import KINDS, Feedback, FeedbackAsk, FeedbackRequest
 
 log = logging.getLogger(__name__)
-MAX_MESSAGE = 3000
+MAX_MESSAGE = MAX_SECTION_TEXT
 
 
 class InvalidInput(UserFacingError):

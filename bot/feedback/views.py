@@ -11,6 +11,8 @@ from typing import Any
 
 from bot.core.blocks import (
     MAX_FIELD_TEXT,
+    MAX_SECTION_TEXT,
+    SECTION_BUDGET,
     Block,
     actions,
     button,
@@ -22,6 +24,7 @@ from bot.core.blocks import (
 )
 from bot.core.safe_text import safe_text
 from bot.i18n import fmt_date, t
+from storage.models.feedback import KINDS, VISIBILITIES
 
 MODAL = "feedback_modal"
 SHORTCUT = "give_feedback"
@@ -316,17 +319,14 @@ def feedback_modal(
         if recipients:
             element["initial_users"] = list(recipients)
         blocks.append(_input(B_RECIPIENTS, t("feedback.modal_recipients", locale), element))
-    kinds = [_option(kind_label(k, locale), k) for k in ("praise", "correction", "suggestion")]
+    kinds = [_option(kind_label(k, locale), k) for k in KINDS]
     blocks.append(
         _input(
             B_KIND, t("feedback.modal_kind", locale), _select(kinds, kind, kind_label(kind, locale))
         )
     )
     if not held:
-        vis = [
-            _option(t(f"feedback.visibility.{v}", locale), v)
-            for v in ("private", "manager", "public")
-        ]
+        vis = [_option(t(f"feedback.visibility.{v}", locale), v) for v in VISIBILITIES]
         placeholder = t("feedback.visibility.private", locale)
         blocks.append(
             _input(
@@ -349,7 +349,7 @@ def feedback_modal(
         "type": "plain_text_input",
         "action_id": "value",
         "multiline": True,
-        "max_length": 3000,
+        "max_length": MAX_SECTION_TEXT,
     }
     if text:
         text_input["initial_value"] = text
@@ -405,12 +405,12 @@ def _item_line(item: ReceivedItem, locale: str) -> str:
 
 
 def _list_section(lines: list[str], empty: str) -> list[Block]:
-    """Lines packed into as few sections as the 3000-char limit allows."""
+    """Lines packed into as few sections as the section text limit allows."""
     if not lines:
         return [context(empty)]
     blocks, chunk = [], ""
     for line in lines:
-        if chunk and len(chunk) + len(line) + 2 > 2900:
+        if chunk and len(chunk) + len(line) + 2 > SECTION_BUDGET:
             blocks.append(section(chunk))
             chunk = ""
         chunk = f"{chunk}\n\n{line}" if chunk else line
@@ -419,10 +419,7 @@ def _list_section(lines: list[str], empty: str) -> list[Block]:
 
 
 def _counts(counts: dict[str, int], locale: str) -> str:
-    return " · ".join(
-        f"{kind_label(k, locale)} {counts.get(k, 0)}"
-        for k in ("praise", "correction", "suggestion")
-    )
+    return " · ".join(f"{kind_label(k, locale)} {counts.get(k, 0)}" for k in KINDS)
 
 
 def overview_blocks(locale: str, ov: Overview) -> list[Block]:
@@ -490,7 +487,7 @@ def overview_blocks(locale: str, ov: Overview) -> list[Block]:
                 this=this.get(k, 0),
                 last=last.get(k, 0),
             )
-            for k in ("praise", "correction", "suggestion")
+            for k in KINDS
         )
         blocks.append(section(text))
         blocks.append(context(t("feedback.trend_note", locale)))

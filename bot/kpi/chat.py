@@ -27,7 +27,7 @@ from bot.kpi import scorecard
 from bot.kpi.views import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
 from bot.org import directory
 from bot.org.directory import Who
-from bot.permissions import rules as permissions
+from bot.permissions import kpi as permissions
 
 TEAM_WORDS = ("team", "团队")
 HELP_WORDS = ("help", "帮助")

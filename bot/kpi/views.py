@@ -9,6 +9,7 @@ from babel import dates as babel_dates
 
 from bot.core.blocks import (
     MAX_MESSAGE_BLOCKS,
+    SECTION_BUDGET,
     Block,
     context,
     divider,
@@ -24,7 +25,6 @@ from bot.kpi.scorecard import MetricResult, Scorecard, Standing
 
 BAR_WIDTH = 10
 SPARKS = "▁▂▃▄▅▆▇█"
-SECTION_BUDGET = 2900  # characters per section text (Slack's limit is 3000)
 MAX_LIST_LINES = 100  # people listed in one reply; the rest are "…and N more"
 
 
@@ -179,8 +179,8 @@ def ranking_lines(
 def list_blocks(
     lines: list[str], locale: str, room: int, *, total: int | None = None
 ) -> list[Block]:
-    """Lines packed into at most `room` sections of under 3000 characters; what doesn't fit
-    (and anything beyond the `total` already cut off) becomes a last '…and N more' line."""
+    """Lines packed into at most `room` sections of under SECTION_BUDGET characters; what
+    doesn't fit (and anything beyond the `total` already cut off) becomes a last '…and N more' line."""
     total = max(total or 0, len(lines))
     sections: list[list[str]] = [[]]
     size = 0

@@ -13,6 +13,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.core.blocks import MAX_SECTION_TEXT
 from bot.core.claims import AlreadyDone
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
@@ -26,7 +27,7 @@ from storage.models.core import User
 from storage.models.feedback import Kudos, KudosRecipient, KudosValue
 
 log = logging.getLogger(__name__)
-MAX_MESSAGE = 3000  # fits one Block Kit section with the card's title
+MAX_MESSAGE = MAX_SECTION_TEXT  # fits one Block Kit section with the card's title
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Tables for kudos (public praise) and feedback (private praise, corrections, suggestions,
 requests). Feedback text is sensitive HR data: who may read it is decided in
-bot/permissions/rules.py, never here."""
+bot/permissions/feedback.py, never here."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from bot.core.config import AppConfig
 from bot.core.errors import UserFacingError
 from bot.feedback import service as feedback
 from bot.kudos import service as kudos
-from bot.permissions import rules as permissions
+from bot.permissions import feedback as permissions
 from storage.models.feedback import Feedback, FeedbackAsk
 
 EVERYONE = ("hr", "director", "east_mgr", "west_mgr", "alice", "bob", "xiaowang", "carol")

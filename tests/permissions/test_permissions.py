@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.org import directory
-from bot.permissions.rules import can_view_performance
+from bot.permissions.roles import can_view_performance
 
 
 def test_performance_visibility(deps, org):
