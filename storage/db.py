@@ -14,6 +14,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+EXTERNAL_TABLES = {"apscheduler_jobs"}  # created in a migration, owned by APScheduler
+
+
+def in_models(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Alembic's include_object: what the models own (not the tables of other libraries)."""
+    return not (type_ == "table" and name in EXTERNAL_TABLES)
 
 
 def make_engine(url: str) -> Engine:

@@ -10,14 +10,10 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import storage.models.core  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.db import in_models
 
 config = context.config
 target_metadata = SQLModel.metadata
-EXTERNAL_TABLES = {"apscheduler_jobs"}  # created in a migration, owned by APScheduler
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    return not (type_ == "table" and name in EXTERNAL_TABLES)
 
 
 def run(connection) -> None:  # type: ignore[no-untyped-def]
@@ -26,7 +22,7 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs table rebuilds
-        include_object=include_object,
+        include_object=in_models,
     )
     with context.begin_transaction():
         context.run_migrations()

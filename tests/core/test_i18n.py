@@ -39,3 +39,15 @@ def test_numbers_are_never_abbreviated():
     assert fmt_number(Decimal("1234567"), "zh-CN") == "1,234,567"
     assert fmt_number(Decimal("1234567.5"), "en-US", 2) == "1,234,567.50"
     assert fmt_percent(Decimal("0.85"), "zh-CN") == "85.0%"
+
+
+def test_one_choice_of_a_config_items_label():
+    from bot.core.config import MetricConfig
+    from bot.i18n import label, localized
+
+    assert label("Revenue", "销售额", "zh-CN") == "销售额"
+    assert label("Revenue", "销售额", "en-US") == "Revenue"
+    assert label("Revenue", "销售额", "fr-FR") == "Revenue"  # anything else: English
+    metric = MetricConfig(key="revenue", label_en="Revenue", label_zh="销售额")
+    assert localized(metric, "zh-CN") == "销售额"
+    assert localized(metric, "en-US") == "Revenue"

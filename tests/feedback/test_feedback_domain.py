@@ -103,17 +103,6 @@ def test_only_managers_in_the_chain_may_ask_about_a_rep(db, people):
         assert not permissions.can_request_feedback_about(s, people["bob"], people["bob"])
 
 
-def test_local_day_start_uses_the_givers_time_zone():
-    now = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
-    la = kudos.local_day_start(now, "America/Los_Angeles")
-    assert la.astimezone(UTC) == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
-    sh = kudos.local_day_start(now, "Asia/Shanghai")
-    assert sh.astimezone(UTC) == datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
-    assert kudos.local_month_start(now, "Asia/Shanghai").astimezone(UTC) == datetime(
-        2026, 10, 31, 16, 0, tzinfo=UTC
-    )
-
-
 def test_given_today_ignores_withdrawn_and_yesterday(db, people):
     from storage.models.feedback import Kudos
 

@@ -251,3 +251,43 @@ def test_losing_the_race_to_store_a_ranking_leaves_the_transaction_usable(kpi, d
     thread.join(30)
     assert "error" not in result, result.get("error")
     assert result["rows"]
+
+
+def test_a_directory_change_alone_moves_the_stored_ranking(kpi, deps):
+    """Stored rankings key on the directory's MAX(updated_at): any change to a person moves
+    it (onupdate), so a plain ORM edit of a team can't leave a stale ranking behind."""
+    from storage.models.core import User
+
+    people, config = kpi
+    period = parse_key("2026-11")
+    with deps.db.session() as s:
+        before = {b.slack_id: b.team for b in scorecard.leaderboard(s, config, T, period)}
+    assert before["UBOB"] == "east"
+    with deps.db.session() as s:
+        bob = s.get(User, people["bob"].id)
+        bob.team = "west"  # updated_at not touched by hand
+        s.add(bob)
+    with deps.db.session() as s:
+        board = {b.slack_id: b for b in scorecard.leaderboard(s, config, T, period)}
+    assert board["UBOB"].team == "west"
+    assert board["UCAROL"].team_size == 2
+
+
+def test_one_metric_config_digest_for_rankings_and_the_config_history(deps):
+    from sqlmodel import select
+
+    from bot.kpi.ranking import metric_config_digest
+    from storage.models.kpi import KpiConfigVersion
+    from tests.support.kpi_fixture import kpi_config
+
+    config = kpi_config(deps.config)
+    reweighted = config.model_copy(
+        update={"metrics": [m.model_copy(update={"weight": m.weight + 1}) for m in config.metrics]}
+    )
+    assert metric_config_digest(config) == metric_config_digest(config.model_copy())
+    assert metric_config_digest(config) != metric_config_digest(reweighted)
+    with deps.db.session() as s:
+        assert scorecard.record_metric_config(s, config)
+    with deps.db.session() as s:
+        stored = s.exec(select(KpiConfigVersion.digest)).all()
+    assert stored == [metric_config_digest(config)]
