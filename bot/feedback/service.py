@@ -103,7 +103,6 @@ def give(
             message=message,
             metric_key=metric_key,
             ask_id=ask.id if ask else None,
-            held_for_id=held_for.id if held_for else None,
             created_at=now,
         )
         session.add(fb)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlalchemy import Column, Index, UniqueConstraint, select, text
+from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -120,8 +121,9 @@ class FeedbackAsk(SQLModel, table=True):
 
 
 class Feedback(SQLModel, table=True):
-    """One piece of feedback to one person. `held_for_id` is the manager who asked for it
-    about `recipient_id`: the recipient sees it only once that manager shares it."""
+    """One piece of feedback to one person. `held_for_id` (derived, below) is the manager who
+    asked for it about `recipient_id`: the recipient sees it only once that manager shares
+    it."""
 
     __tablename__ = "feedback"
     __table_args__ = (
@@ -138,10 +140,25 @@ class Feedback(SQLModel, table=True):
     message: str = Field(max_length=4000)
     metric_key: str | None = Field(default=None, max_length=100)
     ask_id: int | None = Field(default=None, foreign_key="feedback_asks.id", ondelete="SET NULL")
-    held_for_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     shared_at: datetime | None = _optional_ts()
     channel: str | None = Field(default=None, max_length=32)  # public praise card
     ts: str | None = Field(default=None, max_length=32)
     ack: str | None = Field(default=None, max_length=16)  # thanks | discuss
     ack_at: datetime | None = _optional_ts()
     created_at: datetime = _ts()
+
+
+# Derived, not stored: an answer to an ask whose request a manager made about someone else
+# (requester != subject) is held for that requester. Loaded with every Feedback and usable
+# in queries (Feedback.held_for_id == me). Rows go only with their people (ON DELETE
+# CASCADE from users), so this says what a stored copy would have said.
+Feedback.held_for_id = column_property(  # type: ignore[attr-defined]
+    select(FeedbackRequest.requester_id)
+    .join(FeedbackAsk, FeedbackAsk.request_id == FeedbackRequest.id)  # type: ignore[arg-type]
+    .where(
+        FeedbackAsk.id == Feedback.ask_id,
+        FeedbackRequest.requester_id != FeedbackRequest.subject_id,
+    )
+    .correlate_except(FeedbackAsk, FeedbackRequest)
+    .scalar_subquery()
+)

@@ -13,7 +13,7 @@ from bot.core.errors import UserFacingError
 from bot.feedback import service as feedback
 from bot.kudos import service as kudos
 from bot.permissions import feedback as permissions
-from storage.models.feedback import Feedback, FeedbackAsk
+from storage.models.feedback import Feedback, FeedbackAsk, FeedbackRequest
 
 EVERYONE = ("hr", "director", "east_mgr", "west_mgr", "alice", "bob", "xiaowang", "carol")
 
@@ -54,16 +54,38 @@ def test_who_may_read_feedback(db, people, giver, kind, visibility, readers):
             assert permissions.can_read_feedback(s, people[name], fb) == (name in readers), name
 
 
+def _held_answer(db, people) -> Feedback:
+    """Alice's answer to east_mgr's request for feedback about bob: held for the manager."""
+    with db.session() as s:
+        request = FeedbackRequest(
+            team_id="T0001", requester_id=people["east_mgr"].id, subject_id=people["bob"].id
+        )
+        s.add(request)
+        s.flush()
+        ask = FeedbackAsk(team_id="T0001", request_id=request.id, peer_id=people["alice"].id)
+        s.add(ask)
+        s.flush()
+        fb = Feedback(
+            team_id="T0001",
+            giver_id=people["alice"].id,
+            recipient_id=people["bob"].id,
+            kind="correction",
+            visibility="private",
+            message="x",
+            ask_id=ask.id,
+        )
+        s.add(fb)
+        s.flush()
+        fb_id = fb.id
+    with db.session() as s:
+        stored = s.get(Feedback, fb_id)
+        s.expunge(stored)
+        return stored
+
+
 def test_held_answer_readable_by_asking_manager_and_giver_then_rep_once_shared(db, people):
-    fb = Feedback(
-        team_id="T0001",
-        giver_id=people["alice"].id,
-        recipient_id=people["bob"].id,
-        kind="correction",
-        visibility="private",
-        message="x",
-        held_for_id=people["east_mgr"].id,
-    )
+    fb = _held_answer(db, people)
+    assert fb.held_for_id == people["east_mgr"].id  # derived from the request
     with db.session() as s:
         readers = {n for n in EVERYONE if permissions.can_read_feedback(s, people[n], fb)}
         assert readers == {"alice", "east_mgr"}

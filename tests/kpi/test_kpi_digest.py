@@ -15,7 +15,14 @@ from bot.jobs import find_job
 from bot.kpi.validation import FactRow
 from bot.kpi.writer import write_facts
 from storage.models.core import Delivery, DigestRun
-from storage.models.feedback import Feedback, Kudos, KudosRecipient, KudosValue
+from storage.models.feedback import (
+    Feedback,
+    FeedbackAsk,
+    FeedbackRequest,
+    Kudos,
+    KudosRecipient,
+    KudosValue,
+)
 from storage.models.kpi import KpiTarget
 from tests.support.kpi_fixture import kpi_config, load
 from tests.support.slack import all_text
@@ -210,6 +217,17 @@ def add_kudos(s, team_id, giver, recipients, when, values=(), withdrawn=False):
         s.add(KudosValue(kudos_id=k.id, value_key=v))
 
 
+def held_ask(s, team_id, manager, subject, peer) -> int:
+    """An ask of `manager`'s request for feedback about `subject`: its answer is held."""
+    request = FeedbackRequest(team_id=team_id, requester_id=manager.id, subject_id=subject.id)
+    s.add(request)
+    s.flush()
+    ask = FeedbackAsk(team_id=team_id, request_id=request.id, peer_id=peer.id)
+    s.add(ask)
+    s.flush()
+    return ask.id
+
+
 def test_digest_counts_the_weeks_kudos_and_feedback_nothing_else(deps, fake, people, org):
     deps.config.values = [
         ValueConfig(key="customer", label_en="Customer first", label_zh="客户第一"),
@@ -236,7 +254,7 @@ def test_digest_counts_the_weeks_kudos_and_feedback_nothing_else(deps, fake, peo
                     recipient_id=p["alice"].id,
                     kind=kind,
                     message="private words",
-                    held_for_id=held.id if held else None,
+                    ask_id=held_ask(s, t, held, p["alice"], giver) if held else None,
                     created_at=when,
                 )
             )

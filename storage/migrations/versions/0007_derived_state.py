@@ -1,7 +1,10 @@
-"""derived state goes: kpi_targets.scope (it restated user_id / sales_team)
+"""derived state goes: kpi_targets.scope (it restated user_id / sales_team) and
+feedback.held_for_id (the requester of the ask's request, when not its subject)
 
 Targets stay unique per period, person-or-team and metric, now as two partial unique
 indexes, and a check that exactly one of user_id / sales_team names whom a target is for.
+Feedback.held_for_id is now a column_property over feedback_asks / feedback_requests; the
+upgrade refuses to drop a stored value the derivation would not give back.
 
 Revision ID: 0007
 Revises: 0005 (the lead relinks it after 0006 at merge)
@@ -22,9 +25,45 @@ depends_on: str | Sequence[str] | None = None
 FOR_PERSON = sa.text("user_id IS NOT NULL")
 FOR_TEAM = sa.text("sales_team IS NOT NULL")
 ONE_SCOPE = "(user_id IS NULL) <> (sales_team IS NULL)"
+HELD_FOR = (
+    "(SELECT r.requester_id FROM feedback_asks a "
+    "JOIN feedback_requests r ON r.id = a.request_id "
+    "WHERE a.id = feedback.ask_id AND r.requester_id <> r.subject_id)"
+)
+
+
+class HeldForMismatch(RuntimeError):
+    pass
+
+
+def _drop_held_for() -> None:
+    conn = op.get_bind()
+    differs = conn.execute(
+        sa.text(
+            f"SELECT COUNT(*) FROM feedback WHERE COALESCE(held_for_id, -1) <> "
+            f"COALESCE({HELD_FOR}, -1)"
+        )
+    ).scalar_one()
+    if differs:
+        # dropping them could show held answers to the people they are about: stop here
+        raise HeldForMismatch(
+            f"{differs} feedback row(s) hold a held_for_id their ask's request doesn't give"
+        )
+    with op.batch_alter_table("feedback") as batch_op:
+        batch_op.drop_column("held_for_id")
+
+
+def _restore_held_for() -> None:
+    with op.batch_alter_table("feedback") as batch_op:
+        batch_op.add_column(sa.Column("held_for_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "feedback_held_for_id_fkey", "users", ["held_for_id"], ["id"], ondelete="SET NULL"
+        )
+    op.execute(f"UPDATE feedback SET held_for_id = {HELD_FOR}")
 
 
 def upgrade() -> None:
+    _drop_held_for()
     with op.batch_alter_table("kpi_targets", recreate="auto") as batch_op:
         batch_op.drop_index("ix_kpi_targets_scope")
         batch_op.drop_index("ix_kpi_targets_user")
@@ -57,6 +96,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _restore_held_for()
     op.drop_index("ux_kpi_targets_team", "kpi_targets")
     op.drop_index("ux_kpi_targets_user", "kpi_targets")
     with op.batch_alter_table("kpi_targets") as batch_op:
