@@ -62,7 +62,8 @@ def localized(item: Labelled, locale: str) -> str:
     return label(item.label_en, item.label_zh, locale)
 
 
-def _babel(locale: str) -> str:
+def babel_locale(locale: str) -> str:
+    """The Babel locale that formats numbers and dates for `locale`."""
     return "zh_Hans_CN" if is_zh(locale) else "en_US"
 
 
@@ -70,10 +71,10 @@ def fmt_number(value: Decimal | int | float, locale: str, digits: int | None = N
     """Thousands separators, never abbreviated (no 万 / K)."""
     if digits is None:
         return babel_numbers.format_decimal(
-            value, locale=_babel(locale), decimal_quantization=False
+            value, locale=babel_locale(locale), decimal_quantization=False
         )
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=_babel(locale))
+    return babel_numbers.format_decimal(value, format=pattern, locale=babel_locale(locale))
 
 
 # The yuan is written ¥ in China whatever the reader's language (Babel's en_US says CN¥).
@@ -87,20 +88,22 @@ def fmt_money(value: Decimal | int, currency: str, locale: str) -> str:
         value,
         currency,
         format="¤#,##0.######",
-        locale=_babel(locale),
+        locale=babel_locale(locale),
         currency_digits=False,
     )
     symbol = _SYMBOLS.get(currency)
     if symbol:
-        text = text.replace(babel_numbers.get_currency_symbol(currency, _babel(locale)), symbol)
+        text = text.replace(
+            babel_numbers.get_currency_symbol(currency, babel_locale(locale)), symbol
+        )
     return text
 
 
 def fmt_percent(ratio: Decimal | float, locale: str, digits: int = 1) -> str:
     """0.85 -> 85.0%."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return babel_numbers.format_percent(ratio, format=pattern, locale=_babel(locale))
+    return babel_numbers.format_percent(ratio, format=pattern, locale=babel_locale(locale))
 
 
 def fmt_date(value: date | datetime, locale: str) -> str:
-    return babel_dates.format_date(value, format="medium", locale=_babel(locale))
+    return babel_dates.format_date(value, format="medium", locale=babel_locale(locale))

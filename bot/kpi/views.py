@@ -20,7 +20,8 @@ from bot.core.blocks import (
 )
 from bot.core.config import MetricConfig
 from bot.core.periods import Period
-from bot.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, is_zh, localized, t
+from bot.i18n import babel_locale, fmt_date, fmt_money, fmt_number, fmt_percent, localized, t
+from bot.kpi.attainment import attainment
 from bot.kpi.scorecard import MetricResult, Scorecard, Standing
 
 BAR_WIDTH = 10
@@ -76,7 +77,7 @@ def points(delta: float | None, locale: str) -> str:
 
 
 def period_label(period: Period, locale: str) -> str:
-    babel = "zh_Hans_CN" if is_zh(locale) else "en_US"
+    babel = babel_locale(locale)
     if period.kind == "month":
         return babel_dates.format_skeleton("yMMMM", period.start, locale=babel)
     if period.kind == "quarter":
@@ -236,8 +237,6 @@ def detail_line(
     metrics: list[MetricConfig],
     locale: str,
 ) -> str:
-    from bot.kpi.scorecard import attainment
-
     parts = []
     for metric in metrics:
         actual, target = values.get(metric.key, (None, None))
@@ -280,7 +279,7 @@ def home_blocks(
     if lines:
         blocks.append(section("\n".join(lines)))
     months = " · ".join(
-        f"{babel_dates.format_skeleton('MMM', p.start, locale='zh_Hans_CN' if is_zh(locale) else 'en_US')} {pct(v, locale)}"
+        f"{babel_dates.format_skeleton('MMM', p.start, locale=babel_locale(locale))} {pct(v, locale)}"
         for p, v in trend
     )
     spark = sparkline([v for _, v in trend])
