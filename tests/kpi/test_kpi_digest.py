@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.core.config import ValueConfig
 from bot.core.periods import keys_of
-from bot.jobs import find_job
+from bot.features import find_job
 from bot.kpi.facts import FactRow, write_facts
 from storage.models.core import Delivery, DigestRun
 from storage.models.feedback import Feedback, Kudos, KudosRecipient, KudosValue
