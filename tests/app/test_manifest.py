@@ -113,14 +113,14 @@ def test_commands_are_exactly_those_the_bot_handles(manifest, handled):
     assert hints == {c.name: c.usage_hint for c in commands()}
 
 
-def test_each_feature_s_listeners_handle_exactly_the_commands_it_declares(deps, monkeypatch):
+def test_each_feature_s_listeners_handle_exactly_the_commands_it_declares(deps):
     for feature in FEATURES:
         app = App(signing_secret="unused", token_verification_enabled=False, client=deps.client)
-        seen = record_registrations(monkeypatch)
-        if feature.listeners:
-            LISTENERS[feature.key].register(app, deps)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            seen = record_registrations(monkeypatch)
+            if feature.listeners:
+                LISTENERS[feature.key].register(app, deps)
         assert seen["command"] == {c.name for c in feature.commands}, feature.key
-        monkeypatch.undo()
 
 
 def test_shortcuts_are_exactly_those_the_bot_handles(manifest, handled):
