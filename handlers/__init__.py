@@ -1,4 +1,5 @@
-"""Slack listeners only: parse the payload, call a service, render, reply."""
+"""Slack listeners, one module per feature (LISTENERS), wired in the order of the feature
+registry (bot/features.py). Each parses the payload, calls a service, renders and replies."""
 
 from __future__ import annotations
 
