@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,17 @@ def test_the_code_keeps_every_import_contract():
     assert result.returncode == 0, result.stdout + result.stderr
     for name in VIOLATIONS:
         assert f"{name} KEPT" in result.stdout
+
+
+def test_every_feature_package_is_in_the_feature_layer_and_kept_independent():
+    """A feature added to the layer is also kept from reaching into the others."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = {c["name"]: c for c in config["tool"]["importlinter"]["contracts"]}
+    layers = contracts["layers inside bot: composition, features, shared pieces, core"]
+    independent = contracts["a feature reaches another only through its service module"]
+    feature_layer = next(layer for layer in layers["layers"] if "kudos" in layer)
+    packages = {f"bot.{name.strip()}" for name in feature_layer.split(":")}
+    assert packages == set(independent["modules"])
 
 
 @pytest.mark.parametrize("contract", VIOLATIONS)
