@@ -1,30 +1,18 @@
-"""Scheduled jobs. Each is a module-level function taking (deps, as_of) and idempotent by
-its own records, so a double run sends nothing twice. Features add theirs to JOBS."""
+"""The core's scheduled jobs (bot/features.py lists them with their triggers): delivering
+the outbox and pruning old records. Features keep their jobs in their own packages."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import delete
 
-from bot.core.config import AppConfig
 from bot.core.deps import Deps
-from bot.feedback import service as feedback
-from bot.kpi.digest import queue_due, weekly_digest
+from bot.kpi.digest import queue_due
 from storage.models.core import Claim, ProcessedEvent
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str  # the APScheduler job id and the name for `salespulse jobs run`
-    func: Callable[[Deps, datetime], str]  # returns a one-line summary of what it did
-    trigger: Callable[[AppConfig], dict]  # APScheduler add_job trigger kwargs
-    description: str
 
 
 def deliver_outbox(deps: Deps, as_of: datetime) -> str:
@@ -43,41 +31,3 @@ def housekeeping(deps: Deps, as_of: datetime) -> str:
         events = session.exec(delete(ProcessedEvent).where(ProcessedEvent.received_at < week_ago))  # type: ignore[arg-type]
         claims = session.exec(delete(Claim).where(Claim.created_at < week_ago))  # type: ignore[arg-type]
         return f"forgot {events.rowcount} processed event ids and {claims.rowcount} claims"
-
-
-JOBS: tuple[Job, ...] = (
-    Job(
-        "deliver-outbox",
-        deliver_outbox,
-        lambda config: {"trigger": "interval", "minutes": 1},
-        "send due messages and files; queue a due digest not yet queued",
-    ),
-    Job(
-        "weekly-digest",
-        weekly_digest,
-        lambda config: {
-            "trigger": "cron",
-            "day_of_week": config.digest.weekday,
-            "hour": int(config.digest.time[:2]),
-            "minute": int(config.digest.time[3:]),
-            "timezone": config.workspace.timezone,
-        },
-        "weekly KPI digest: team channels and each rep",
-    ),
-    Job(
-        "housekeeping",
-        housekeeping,
-        lambda config: {"trigger": "cron", "hour": 3, "minute": 17},
-        "prune old records",
-    ),
-    Job(
-        "feedback-reminders",
-        feedback.remind_and_expire,
-        lambda config: {"trigger": "cron", "hour": 10, "minute": 5},
-        "remind peers of unanswered feedback requests once, expire old ones",
-    ),
-)
-
-
-def find_job(job_id: str) -> Job | None:
-    return next((job for job in JOBS if job.id == job_id), None)

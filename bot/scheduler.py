@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.deps import Deps
 from bot.core.sender import PROCESS_ID
-from bot.jobs import JOBS, find_job
+from bot.features import find_job, jobs
 from storage.models.core import SchedulerLease
 from storage.types import utcnow
 
@@ -46,7 +46,7 @@ def make_scheduler(deps: Deps) -> BackgroundScheduler:
 
 
 def add_jobs(scheduler: BackgroundScheduler, deps: Deps) -> None:
-    for job in JOBS:
+    for job in jobs():
         scheduler.add_job(
             run_job,
             args=[job.id],

@@ -18,9 +18,8 @@ from unicodedata import east_asian_width
 
 import httpx
 
-from bot.core.commands import COMMANDS
+from bot import features
 from bot.core.periods import local_date
-from bot.jobs import JOBS, find_job
 from demo import modal
 from demo.checks import Failure, LogWatch, error_patterns
 from demo.people import Directory
@@ -87,7 +86,9 @@ class Console:
         self.screen.absorb("", quiet=True)  # whatever seeding sent: known, not shown
         self.actor = self.directory.person(DEFAULT_ACTOR) or self.people[0]
         self.targets: dict[int, Target] = {}
-        self.commands = [c.name for c in COMMANDS]  # slash commands Slack would route to us
+        self.commands = [
+            c.name for c in features.commands()
+        ]  # slash commands Slack would route to us
         self.output: list[str] = []
         self._mark = 0
         self._errors = error_patterns()
@@ -126,7 +127,7 @@ class Console:
             "channel": self.show_channel,
             "dms": lambda _: self.show_dms(),
             "tick": self.tick,
-            "help": lambda _: self.say(HELP.format(jobs=", ".join(j.id for j in JOBS))),
+            "help": lambda _: self.say(HELP.format(jobs=", ".join(j.id for j in features.jobs()))),
         }.get(word.lower())
         if word.lower() in ("exit", "quit"):
             return False
@@ -526,10 +527,10 @@ class Console:
             except (IndexError, ValueError):
                 raise Failure("--as-of needs a date like 2026-12-28 or today+4") from None
             del words[at : at + 2]
-        job = find_job(words[0]) if len(words) == 1 else None
+        job = features.find_job(words[0]) if len(words) == 1 else None
         if job is None:
             raise Failure(
-                f"usage: tick JOB [--as-of YYYY-MM-DD]; jobs: {', '.join(j.id for j in JOBS)}"
+                f"usage: tick JOB [--as-of YYYY-MM-DD]; jobs: {', '.join(j.id for j in features.jobs())}"
             )
         self._mark = len(self._capture.records)
         try:

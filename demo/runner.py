@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from bot.jobs import JOBS
+from bot import features
 from demo import modal
 from demo.checks import Failure
 from demo.console import Console
@@ -30,7 +30,7 @@ def completions(console: Console, before_cursor: str) -> list[tuple[str, str]]:
         options += [(prefix + p.name, p.handle) for p in console.people if " " not in p.name]
         current = current if prefix else current.removeprefix("@")
     elif words[0] == "tick" and len(words) == 2:
-        options = [(j.id, j.description) for j in JOBS]
+        options = [(j.id, j.description) for j in features.jobs()]
     elif words[0] == "tick":
         options = [("--as-of", "YYYY-MM-DD")]
     elif words[0] == "channel" or current.startswith("#"):

@@ -1,8 +1,9 @@
 """Demo data: the people, the config and one seed function per feature.
 
-A feature adds its demo data by appending a function to SEEDS: `(ctx) -> summary line`.
-Seeds run in order after the schema is migrated and before the app starts, with the real
-services (`ctx.deps`), so the data is exactly what the bot would have stored itself."""
+A feature adds its demo data with a function `(ctx) -> summary line` in SEEDS under its key
+in bot/features.py. Seeds run in the registry's order after the schema is migrated and before
+the app starts, with the real services (`ctx.deps`), so the data is exactly what the bot would
+have stored itself."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqlmodel import Session, select
 
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
+from bot.features import FEATURES
 from bot.org.importer import import_org
 from demo.slack_emulator import FakeSlack
 from storage.models.core import User
@@ -258,9 +260,6 @@ def seed_people(ctx: SeedContext) -> str:
     return f"org: {result.created} people in {teams} teams (imported from {path.name})"
 
 
-SEEDS: list[Seed] = [seed_people]
-
-
 # -- KPIs -----------------------------------------------------------------------------------
 
 KPI_MONTHS = 4  # daily facts from the 1st of the month three months back to yesterday
@@ -418,25 +417,31 @@ FEEDBACK = (
 )  # fmt: skip
 
 
-def seed_kudos_and_feedback(ctx: SeedContext) -> str:
-    """Kudos with company values, private feedback and one open feedback request, through
-    the real services at past times (a clock of that moment), then delivered; the emulator
-    is cleared afterwards so the console starts with empty channels and DMs."""
-    from bot.feedback import service as feedback
-    from bot.kudos import service as kudos
-
+def _at(ctx: SeedContext, days_ago: int, hour: int = 11) -> Deps:
+    """The services as they were at that hour, `days_ago` days before the demo's today."""
     tz = ZoneInfo(ctx.deps.config.workspace.timezone)
     now = ctx.deps.clock()
+    day = ctx.today - timedelta(days=days_ago)
+    moment = datetime.combine(day, time(hour, 0), tz).astimezone(UTC)
+    return replace(ctx.deps, clock=lambda: min(moment, now))
 
-    def at(days_ago: int, hour: int = 11) -> Deps:
-        day = ctx.today - timedelta(days=days_ago)
-        moment = datetime.combine(day, time(hour, 0), tz).astimezone(UTC)
-        return replace(ctx.deps, clock=lambda: min(moment, now))
+
+def _delivered(ctx: SeedContext) -> None:
+    """Send what seeding queued, then clear the emulator so the console starts with empty
+    channels and DMs."""
+    ctx.deps.sender.flush(ctx.deps.db)
+    ctx.fake.reset()
+
+
+def seed_kudos(ctx: SeedContext) -> str:
+    """Kudos with company values through the real service at past times (a clock of that
+    moment), then delivered."""
+    from bot.kudos import service as kudos
 
     with ctx.deps.db.session() as session:
         for days_ago, giver, recipients, message, values in KUDOS:
             kudos.give(
-                at(days_ago),
+                _at(ctx, days_ago),
                 session,
                 team_id=ctx.team_id,
                 giver=ctx.user(session, giver),
@@ -444,9 +449,18 @@ def seed_kudos_and_feedback(ctx: SeedContext) -> str:
                 message=message,
                 values=values,
             )
+    _delivered(ctx)
+    return f"{len(KUDOS)} kudos"
+
+
+def seed_feedback(ctx: SeedContext) -> str:
+    """Private feedback and one open feedback request, the same way."""
+    from bot.feedback import service as feedback
+
+    with ctx.deps.db.session() as session:
         for days_ago, giver, recipient, kind, visibility, message in FEEDBACK:
             feedback.give(
-                at(days_ago),
+                _at(ctx, days_ago),
                 session,
                 team_id=ctx.team_id,
                 giver=ctx.user(session, giver),
@@ -456,7 +470,7 @@ def seed_kudos_and_feedback(ctx: SeedContext) -> str:
                 message=message,
             )
         feedback.create_request(
-            at(1, 16),
+            _at(ctx, 1, 16),
             session,
             team_id=ctx.team_id,
             requester=ctx.user(session, "UKEVIN"),
@@ -464,9 +478,18 @@ def seed_kudos_and_feedback(ctx: SeedContext) -> str:
             subject=None,
             topic="my pitch for the Q1 kickoff",
         )
-    ctx.deps.sender.flush(ctx.deps.db)
-    ctx.fake.reset()
-    return f"{len(KUDOS)} kudos, {len(FEEDBACK)} feedback, 1 open request"
+    _delivered(ctx)
+    return f"{len(FEEDBACK)} feedback, 1 open request"
 
 
-SEEDS.extend([seed_kpis, seed_kudos_and_feedback])
+# Feature key (bot/features.py) -> its demo data; run in the registry's order.
+SEEDS: dict[str, Seed] = {
+    "org": seed_people,
+    "kudos": seed_kudos,
+    "feedback": seed_feedback,
+    "kpi": seed_kpis,
+}
+
+
+def seeds() -> list[Seed]:
+    return [SEEDS[f.key] for f in FEATURES if f.key in SEEDS]

@@ -22,7 +22,7 @@ from slack_bolt import App
 
 from bot.core.config import Settings
 from bot.core.deps import Deps
-from demo.seed import SEEDS, TEAM_ID, Person, SeedContext, channel_names, demo_config
+from demo.seed import TEAM_ID, Person, SeedContext, channel_names, demo_config, seeds
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
 from handlers.app import build_app
@@ -119,7 +119,7 @@ def open_workspace(
             deps.clock = lambda: utcnow() + shift
         today = today or real_today
         ctx = SeedContext(deps=deps, fake=fake, team_id=TEAM_ID, dir=root, today=today)
-        seeded = [seed(ctx) for seed in SEEDS]
+        seeded = [seed(ctx) for seed in seeds()]
         app = build_app(deps)
         if customize is not None:
             customize(app, deps)

@@ -1,13 +1,27 @@
-"""Slack listeners only: parse the payload, call a service, render, reply."""
+"""Slack listeners, one module per feature (LISTENERS), wired in the order of the feature
+registry (bot/features.py). Each parses the payload, calls a service, renders and replies."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.core.deps import Deps
+from bot.features import FEATURES
 from handlers import directory, feedback, home, kpi, kudos, pulse
+
+# Each feature's listeners module (bot/ declares the features but never imports handlers/).
+LISTENERS = {
+    "org": directory,
+    "pulse": pulse,
+    "home": home,
+    "kudos": kudos,
+    "feedback": feedback,
+    "kpi": kpi,
+}
 
 
 def register_all(app: App, deps: Deps) -> None:
-    for module in (pulse, home, kudos, feedback, kpi, directory):
-        module.register(app, deps)
+    """Every feature's listeners, in registry order."""
+    for feature in FEATURES:
+        if feature.listeners:
+            LISTENERS[feature.key].register(app, deps)

@@ -356,11 +356,11 @@ def job_time(deps: Deps, day: date | None) -> datetime:
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this day.")
 def jobs_run(name: str, as_of: datetime | None) -> None:
     """Run job NAME now (same code and records as the scheduled run)."""
-    from bot.jobs import JOBS, find_job
+    from bot import features
 
-    job = find_job(name)
+    job = features.find_job(name)
     if job is None:
-        names = ", ".join(j.id for j in JOBS)
+        names = ", ".join(j.id for j in features.jobs())
         raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
     deps = _deps()
     _prepare_database(deps)

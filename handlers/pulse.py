@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
+from bot import features
 from bot.core.blocks import message
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
@@ -43,7 +44,7 @@ def register(app: App, deps: Deps) -> None:
 def _answer(deps: Deps, session: Session, who: Who, text: str) -> dict[str, Any]:
     sub, rest = first_word(text)
     if sub in ("", "help", "帮助"):
-        return help_message(who.locale)
+        return help_message(who.locale, features.help_keys())
     if sub == "whoami":
         manager = directory.by_id(session, who.user.manager_id)
         return whoami_message(

@@ -1,30 +1,23 @@
-"""The App Home page: who you are, then one section per feature, then help.
-
-A feature adds itself by appending its `(deps, session, who) -> blocks` function to SECTIONS."""
+"""The App Home page: who you are, then the sections features register (bot/features.py,
+each a `(deps, session, who) -> blocks` function), then the command list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlmodel import Session
 
+from bot import features
 from bot.core.blocks import Block
 from bot.core.deps import Deps
-from bot.feedback import queries as feedback_overview
-from bot.kpi.chat import home_section as kpi_section
 from bot.org import directory
 from bot.org.directory import Who
 from bot.pulse.views import home_view
-
-HomeSection = Callable[[Deps, Session, Who], list[Block]]
-SECTIONS: tuple[HomeSection, ...] = (kpi_section, feedback_overview.home_section)
 
 
 def build(deps: Deps, session: Session, who: Who) -> dict:
     manager = directory.by_id(session, who.user.manager_id)
     sections: list[Block] = []
-    for section in SECTIONS:
-        sections.extend(section(deps, session, who))
+    for section in features.home_sections():
+        sections.extend(section.build(deps, session, who))
     return home_view(
         locale=who.locale,
         name=who.user.name,
@@ -32,6 +25,7 @@ def build(deps: Deps, session: Session, who: Who) -> dict:
         manager_slack_id=manager.slack_id if manager else None,
         role=who.user.role,
         sections=sections,
+        help_keys=features.help_keys(),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.blocks import (
     MAX_VIEW_BLOCKS,
     Block,
@@ -13,7 +15,6 @@ from bot.core.blocks import (
     message,
     section,
 )
-from bot.core.commands import COMMANDS
 from bot.i18n import t
 
 
@@ -21,12 +22,13 @@ def _or_none(value: str | None, locale: str) -> str:
     return value or t("value.none", locale)
 
 
-def help_lines(locale: str) -> list[str]:
-    return [f"• {t(c.help_key, locale)}" for c in COMMANDS]
+def help_lines(locale: str, help_keys: Sequence[str]) -> list[str]:
+    return [f"• {t(key, locale)}" for key in help_keys]
 
 
-def help_message(locale: str) -> dict:
-    lines = "\n".join(help_lines(locale))
+def help_message(locale: str, help_keys: Sequence[str]) -> dict:
+    """/pulse help: one line per registered command (the help keys of bot/features.py)."""
+    lines = "\n".join(help_lines(locale, help_keys))
     return message(
         f"{t('help.header', locale)}\n{lines}",
         [header(t("help.header", locale)), section(lines), context(t("help.intro", locale))],
@@ -74,6 +76,7 @@ def home_view(
     manager_slack_id: str | None,
     role: str,
     sections: list[Block],
+    help_keys: Sequence[str],
 ) -> dict:
     """The App Home tab: greeting, who you are, feature sections, then the command list."""
     manager = f"<@{manager_slack_id}>" if manager_slack_id else t("value.none", locale)
@@ -93,7 +96,7 @@ def home_view(
     bottom = [
         divider(),
         header(t("home.help_header", locale)),
-        section("\n".join(help_lines(locale))),
+        section("\n".join(help_lines(locale, help_keys))),
     ]
     middle = fit(sections, MAX_VIEW_BLOCKS - len(top) - len(bottom))
     return {"type": "home", "blocks": top + middle + bottom}

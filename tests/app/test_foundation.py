@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlmodel import select
 
+from bot import features
 from storage.models.core import User
 from tests.support.slack import all_text, reply_to
 
@@ -37,15 +38,13 @@ def test_whoami_in_chinese_for_zh_cn_user(slack, fake, org):
 
 
 def test_help_lists_every_command_in_users_language(slack, fake, org):
-    from bot.core.commands import COMMANDS
-
     org.standard()
     slack.command("UXW", "/pulse", "help")
     slack.command("UALICE", "/pulse", "")
     zh = all_text(reply_to(fake, "UXW")[0])
     en = all_text(reply_to(fake, "UALICE")[0])
     assert "SalesPulse 命令" in zh and "SalesPulse commands" in en
-    for command in COMMANDS:
+    for command in features.commands():
         assert command.name in zh and command.name in en
 
 

@@ -1,5 +1,6 @@
 """manifest.yml, parsed as Slack parses it: its structure is valid, it declares exactly the
-commands, shortcuts and events the built app handles, and its bot scopes cover every Web API
+commands (those of the feature registry, each handled by its own feature's listeners),
+shortcuts and events the built app handles, and its bot scopes cover every Web API
 method the code calls (and ask for nothing else)."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import pytest
 import yaml
 from slack_bolt import App
 
-from bot.core.commands import COMMANDS
+from bot.features import FEATURES, commands
+from handlers import LISTENERS
 from handlers.app import build_app
 
 ROOT = Path(__file__).parents[2]
@@ -52,10 +54,9 @@ def manifest() -> dict[str, Any]:
     return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def handled(deps: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
-    """What build_app registers, by kind (command, event, shortcut, ...), recorded from Bolt's
-    own registration methods, so a listener added anywhere is seen."""
+def record_registrations(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """From now on, what is registered on any Bolt app, by kind (command, event, shortcut,
+    ...), recorded from Bolt's own registration methods, so a listener added anywhere is seen."""
     seen: dict[str, set[str]] = defaultdict(set)
     kinds = ("command", "event", "shortcut", "action", "view", "options", "message")
     for kind in kinds:
@@ -68,6 +69,13 @@ def handled(deps: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
             return _o(self, constraints, *args, **kw)
 
         monkeypatch.setattr(App, kind, spy)
+    return seen
+
+
+@pytest.fixture
+def handled(deps: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """What build_app registers."""
+    seen = record_registrations(monkeypatch)
     build_app(deps)
     return seen
 
@@ -100,7 +108,19 @@ def test_every_slash_command_and_shortcut_has_the_fields_slack_requires(manifest
 def test_commands_are_exactly_those_the_bot_handles(manifest, handled):
     declared = {c["command"]: c["description"] for c in manifest["features"]["slash_commands"]}
     assert set(declared) == handled["command"]
-    assert declared == {c.name: c.manifest_description for c in COMMANDS}
+    assert declared == {c.name: c.manifest_description for c in commands()}
+    hints = {c["command"]: c.get("usage_hint") for c in manifest["features"]["slash_commands"]}
+    assert hints == {c.name: c.usage_hint for c in commands()}
+
+
+def test_each_feature_s_listeners_handle_exactly_the_commands_it_declares(deps):
+    for feature in FEATURES:
+        app = App(signing_secret="unused", token_verification_enabled=False, client=deps.client)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            seen = record_registrations(monkeypatch)
+            if feature.listeners:
+                LISTENERS[feature.key].register(app, deps)
+        assert seen["command"] == {c.name for c in feature.commands}, feature.key
 
 
 def test_shortcuts_are_exactly_those_the_bot_handles(manifest, handled):

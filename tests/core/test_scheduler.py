@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot.jobs import JOBS, housekeeping
+from bot import features
+from bot.jobs import housekeeping
 from bot.scheduler import LeasedScheduler, add_jobs, make_scheduler
 from storage.models.core import Claim, ProcessedEvent, SchedulerLease
 from storage.types import utcnow
@@ -41,7 +42,7 @@ def test_jobs_are_persisted_with_explicit_ids_and_replaced_not_duplicated(deps):
         scheduler.shutdown(wait=False)
     with deps.db.engine.connect() as conn:
         ids = sorted(r[0] for r in conn.execute(text("SELECT id FROM apscheduler_jobs")))
-    assert ids == sorted(job.id for job in JOBS)
+    assert ids == sorted(job.id for job in features.jobs())
     job = make_scheduler(deps)._job_defaults
     assert (
         job["coalesce"] is True and job["max_instances"] == 1 and job["misfire_grace_time"] >= 3600

@@ -45,3 +45,13 @@ def test_channels_by_config_name_or_id():
     assert DIRECTORY.channel_id("west") == "C0WEST"
     assert DIRECTORY.channel_id("C0NEW") == "C0NEW"
     assert DIRECTORY.named_channel("C0NEW") is None
+
+
+def test_every_demo_seed_belongs_to_a_registered_feature_and_runs_in_its_order():
+    from bot.features import FEATURES
+    from demo.seed import SEEDS, seeds
+
+    assert set(SEEDS) <= {f.key for f in FEATURES}
+    assert len(seeds()) == len(SEEDS)
+    assert seeds()[0] is SEEDS["org"]  # everyone else's data needs the people first
+    assert seeds().index(SEEDS["kudos"]) < seeds().index(SEEDS["feedback"])

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from bot.core.config import AppConfig
+from bot.features import find_job
 from bot.feedback import views
-from bot.jobs import find_job
 from storage.models.feedback import Feedback, FeedbackAsk, FeedbackRequest
 from tests.support.feedback import (
     CONFIG,

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.core.config import ValueConfig
 from bot.core.periods import keys_of
-from bot.jobs import find_job
+from bot.features import find_job
 from bot.kpi.validation import FactRow
 from bot.kpi.writer import write_facts
 from storage.models.core import Delivery, DigestRun

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.core.config import AppConfig
 from bot.core.periods import parse_key
-from bot.jobs import find_job
+from bot.features import find_job
 from bot.kpi import scorecard
 from storage.models.core import User
 from storage.models.feedback import Feedback, FeedbackRequest, Kudos

@@ -1,0 +1,185 @@
+"""The feature registry: one entry per feature, and everything that composes the app reads it.
+
+Each feature declares its slash commands, its scheduled jobs, its App Home sections and the
+TOML sections of the config it owns. Its Bolt listeners are registered by handlers/ (which
+`bot` never imports): handlers/__init__.py maps each feature key to its listeners module, and
+the demo maps feature keys to its seed functions. Adding a feature is one line in FEATURES
+(see docs/architecture.md for the whole checklist)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot import jobs as core_jobs
+from bot.core.blocks import Block
+from bot.core.config import AppConfig
+from bot.core.deps import Deps
+from bot.feedback import queries as feedback_queries
+from bot.feedback import service as feedback
+from bot.kpi import chat as kpi_chat
+from bot.kpi import digest as kpi_digest
+from bot.org.directory import Who
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help_key: str  # i18n key of the one-line description in /pulse help and on Home
+    manifest_description: str  # English, as shown in Slack's command picker
+    usage_hint: str  # as in manifest.yml
+
+
+@dataclass(frozen=True)
+class Job:
+    """Job functions are module-level, take (deps, as_of), return a one-line summary of what
+    they did, and are idempotent by their own records, so a double run sends nothing twice."""
+
+    id: str  # the APScheduler job id and the name for `salespulse jobs run`
+    func: Callable[[Deps, datetime], str]
+    trigger: Callable[[AppConfig], dict]  # APScheduler add_job trigger kwargs
+    description: str
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    build: Callable[[Deps, Session, Who], list[Block]]
+    position: int  # Home shows sections by position, lowest first, whatever the feature order
+
+
+@dataclass(frozen=True)
+class Feature:
+    key: str  # names its package (bot/<key>/), its listeners and its demo seed
+    commands: tuple[Command, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    home_sections: tuple[HomeSection, ...] = ()
+    config_sections: tuple[str, ...] = ()  # top-level TOML sections (AppConfig fields) it owns
+    listeners: bool = True  # has a listeners module in handlers/
+
+
+def _digest_trigger(config: AppConfig) -> dict:
+    return {
+        "trigger": "cron",
+        "day_of_week": config.digest.weekday,
+        "hour": int(config.digest.time[:2]),
+        "minute": int(config.digest.time[3:]),
+        "timezone": config.workspace.timezone,
+    }
+
+
+# In this order: /pulse help lists commands, Bolt registers listeners, the demo seeds.
+FEATURES: tuple[Feature, ...] = (
+    Feature(
+        "core",
+        jobs=(
+            Job(
+                "deliver-outbox",
+                core_jobs.deliver_outbox,
+                lambda config: {"trigger": "interval", "minutes": 1},
+                "send due messages and files; queue a due digest not yet queued",
+            ),
+            Job(
+                "housekeeping",
+                core_jobs.housekeeping,
+                lambda config: {"trigger": "cron", "hour": 3, "minute": 17},
+                "prune old records",
+            ),
+        ),
+        config_sections=("workspace", "channels"),
+        listeners=False,  # its middleware and error handler are handlers/app.py itself
+    ),
+    Feature("org", config_sections=("teams",)),  # the directory follows Slack's user_change
+    Feature(
+        "pulse",
+        commands=(
+            Command(
+                "/pulse",
+                "help.pulse",
+                "SalesPulse: help, who am I, language",
+                "help | whoami | lang zh|en|auto",
+            ),
+        ),
+    ),
+    Feature("home"),  # app_home_opened; the page itself is composed from home_sections
+    Feature(
+        "kudos",
+        commands=(
+            Command(
+                "/kudos",
+                "help.kudos",
+                "Praise colleagues in the recognition channel",
+                "@alice @bob great demo! #teamwork",
+            ),
+        ),
+        config_sections=("kudos", "values"),
+    ),
+    Feature(
+        "feedback",
+        commands=(
+            Command(
+                "/feedback",
+                "help.feedback",
+                "Give, ask for and see feedback",
+                "[@user praise|correction|suggestion text] | request @a @b [for @rep] [about topic] | list | help",
+            ),
+        ),
+        jobs=(
+            Job(
+                "feedback-reminders",
+                feedback.remind_and_expire,
+                lambda config: {"trigger": "cron", "hour": 10, "minute": 5},
+                "remind peers of unanswered feedback requests once, expire old ones",
+            ),
+        ),
+        home_sections=(HomeSection(feedback_queries.home_section, position=20),),
+        config_sections=("feedback",),
+    ),
+    Feature(
+        "kpi",
+        commands=(
+            Command(
+                "/kpi",
+                "help.kpi",
+                "Your KPI scorecard, a report's, or your team's ranking",
+                "[week|month|quarter|year|2026-Q3] | @user [period] | team [name] [period] | help",
+            ),
+        ),
+        jobs=(
+            Job(
+                "weekly-digest",
+                kpi_digest.weekly_digest,
+                _digest_trigger,
+                "weekly KPI digest: team channels and each rep",
+            ),
+        ),
+        home_sections=(HomeSection(kpi_chat.home_section, position=10),),
+        config_sections=("metrics", "digest"),
+    ),
+)
+
+
+def feature(key: str) -> Feature:
+    return next(f for f in FEATURES if f.key == key)
+
+
+def commands() -> tuple[Command, ...]:
+    return tuple(c for f in FEATURES for c in f.commands)
+
+
+def help_keys() -> tuple[str, ...]:
+    return tuple(c.help_key for c in commands())
+
+
+def jobs() -> tuple[Job, ...]:
+    return tuple(j for f in FEATURES for j in f.jobs)
+
+
+def find_job(job_id: str) -> Job | None:
+    return next((job for job in jobs() if job.id == job_id), None)
+
+
+def home_sections() -> list[HomeSection]:
+    return sorted((s for f in FEATURES for s in f.home_sections), key=lambda s: s.position)

@@ -1,0 +1,48 @@
+"""The feature registry (bot/features.py) is the one list: every feature with listeners has
+its module in handlers/ and no listeners module is left out, every config section has one
+owner, ids are unique, and Home and /pulse help follow it."""
+
+from __future__ import annotations
+
+from bot import features
+from bot.core.config import AppConfig
+from bot.features import FEATURES
+from handlers import LISTENERS
+
+
+def test_every_feature_with_listeners_has_its_module_and_every_module_its_feature():
+    assert {f.key for f in FEATURES if f.listeners} == set(LISTENERS)
+    for key, module in LISTENERS.items():
+        assert callable(module.register), key
+
+
+def test_feature_keys_commands_and_job_ids_are_unique():
+    for names in (
+        [f.key for f in FEATURES],
+        [c.name for c in features.commands()],
+        [j.id for j in features.jobs()],
+    ):
+        assert len(names) == len(set(names)), names
+
+
+def test_every_config_section_belongs_to_exactly_one_feature():
+    owned = [section for f in FEATURES for section in f.config_sections]
+    assert sorted(owned) == sorted(AppConfig.model_fields)
+
+
+def test_home_shows_kpi_numbers_before_the_feedback_overview():
+    from bot.feedback.queries import home_section as feedback_section
+    from bot.kpi.chat import home_section as kpi_section
+
+    assert [s.build for s in features.home_sections()] == [kpi_section, feedback_section]
+
+
+def test_help_lists_the_commands_in_registry_order():
+    assert [c.name for c in features.commands()] == ["/pulse", "/kudos", "/feedback", "/kpi"]
+    assert features.help_keys() == ("help.pulse", "help.kudos", "help.feedback", "help.kpi")
+
+
+def test_find_job_finds_every_registered_job_and_nothing_else():
+    for job in features.jobs():
+        assert features.find_job(job.id) is job
+    assert features.find_job("no-such-job") is None
