@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from bot.org.importer import import_org
 from demo.slack_emulator import FakeSlack
 from storage.models.core import User
@@ -422,49 +423,52 @@ def seed_kudos_and_feedback(ctx: SeedContext) -> str:
     """Kudos with company values, private feedback and one open feedback request, through
     the real services at past times (a clock of that moment), then delivered; the emulator
     is cleared afterwards so the console starts with empty channels and DMs."""
+    from bot.feedback import requests as feedback_requests
     from bot.feedback import service as feedback
     from bot.kudos import service as kudos
 
     tz = ZoneInfo(ctx.deps.config.workspace.timezone)
     now = ctx.deps.clock()
+    ws = ctx.deps.workspace(ctx.team_id)
 
-    def at(days_ago: int, hour: int = 11) -> Deps:
+    def at(days_ago: int, hour: int = 11) -> Workspace:
         day = ctx.today - timedelta(days=days_ago)
         moment = datetime.combine(day, time(hour, 0), tz).astimezone(UTC)
-        return replace(ctx.deps, clock=lambda: min(moment, now))
+        return replace(ws, clock=lambda: min(moment, now))
 
     with ctx.deps.db.session() as session:
-        for days_ago, giver, recipients, message, values in KUDOS:
+        given = [
             kudos.give(
                 at(days_ago),
                 session,
-                team_id=ctx.team_id,
                 giver=ctx.user(session, giver),
                 recipients=[ctx.user(session, r) for r in recipients],
                 message=message,
                 values=values,
             )
+            for days_ago, giver, recipients, message, values in KUDOS
+        ]
         for days_ago, giver, recipient, kind, visibility, message in FEEDBACK:
             feedback.give(
                 at(days_ago),
                 session,
-                team_id=ctx.team_id,
                 giver=ctx.user(session, giver),
                 recipients=[ctx.user(session, recipient)],
                 kind=kind,
                 visibility=visibility,
                 message=message,
             )
-        feedback.create_request(
+        feedback_requests.create_request(
             at(1, 16),
             session,
-            team_id=ctx.team_id,
             requester=ctx.user(session, "UKEVIN"),
             peers=[ctx.user(session, "UALICE"), ctx.user(session, "ULINA")],
             subject=None,
             topic="my pitch for the Q1 kickoff",
         )
     ctx.deps.sender.flush(ctx.deps.db)
+    for k in given:  # the cards are out: link each recipient to theirs
+        kudos.announce(ws, ctx.deps.db, k.id)  # type: ignore[arg-type]
     ctx.fake.reset()
     return f"{len(KUDOS)} kudos, {len(FEEDBACK)} feedback, 1 open request"
 

@@ -15,8 +15,10 @@ from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
 from bot.core.slack_client import response_url_allowed
 from bot.i18n import t
+from bot.kpi import scorecard
 from bot.org import directory
 from handlers import register_all
+from handlers.middleware import workspace_middleware
 from storage.models.core import ProcessedEvent
 
 log = logging.getLogger("salespulse")
@@ -55,6 +57,14 @@ class _StickyAck(Ack):
             self.__dict__["_response"] = value
 
 
+def on_startup(deps: Deps) -> None:
+    """Once per process, before serving (not at registration): remember each workspace's
+    metric config, since a weight change re-scores history and is logged with a time."""
+    for ws in deps.workspaces.installed():
+        with deps.db.session() as session:
+            scorecard.record_metric_config(session, ws.team_id, ws.config)
+
+
 def build_app(deps: Deps) -> App:
     app = App(
         client=deps.client,
@@ -71,13 +81,7 @@ def build_app(deps: Deps) -> App:
             context["ack"] = _StickyAck()
         return next()
 
-    @app.middleware
-    def installed_workspace_only(context: Any, next: Any) -> BoltResponse | None:
-        # Another workspace's payload would create "shadow" users and publish empty Homes.
-        if not _from_installed_workspace(context):
-            log.info("refused a request from another workspace (%s)", context.team_id)
-            return BoltResponse(status=200, body="")
-        return next()
+    app.middleware(workspace_middleware(deps))  # refuses other workspaces' payloads
 
     @app.middleware
     def slack_response_urls_only(context: Any, body: dict, next: Any) -> BoltResponse | None:

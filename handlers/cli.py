@@ -37,9 +37,11 @@ def _deps(*required: str) -> Deps:
 
 
 def _check_token(deps: Deps) -> str:
-    """auth.test once at start: a wrong token fails now, with one line, not on first use."""
+    """auth.test once at start: a wrong token fails now, with one line, not on first use. The
+    workspace id it tells is the installed workspace's for the whole process."""
     try:
-        return str(deps.client.auth_test()["team_id"])
+        deps.team_id = str(deps.client.auth_test()["team_id"])
+        return deps.team_id
     except SlackApiError as exc:
         raise ConfigError(
             f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})"
@@ -73,12 +75,13 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     from bot.scheduler import LeasedScheduler
-    from handlers.app import build_app
+    from handlers.app import build_app, on_startup
     from handlers.web import create_web_app
 
     deps = _deps("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     _check_token(deps)
     _prepare_database(deps)
+    on_startup(deps)
     from bot.kpi.api import routes as kpi_routes
 
     web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
@@ -96,11 +99,12 @@ def socket() -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.scheduler import LeasedScheduler
-    from handlers.app import build_app
+    from handlers.app import build_app, on_startup
 
     deps = _deps("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     _check_token(deps)
     _prepare_database(deps)
+    on_startup(deps)
     scheduler = LeasedScheduler(deps)
     scheduler.start()
     try:
@@ -176,6 +180,7 @@ def workspace_option(func):  # type: ignore[no-untyped-def]
 
 def _team_id(deps: Deps, given: str | None) -> str:
     if given:
+        deps.team_id = given  # SALESPULSE_TEAM_ID: an import without a token
         return given
     if not deps.settings.slack_bot_token:
         raise ConfigError(

@@ -1,6 +1,6 @@
 """The App Home page: who you are, then one section per feature, then help.
 
-A feature adds itself by appending its `(deps, session, who) -> blocks` function to SECTIONS."""
+A feature adds itself by appending its `(ws, session, who) -> blocks` function to SECTIONS."""
 
 from __future__ import annotations
 
@@ -9,22 +9,23 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from bot.core.blocks import Block
-from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from bot.feedback import queries as feedback_overview
 from bot.kpi.chat import home_section as kpi_section
 from bot.org import directory
 from bot.org.directory import Who
 from bot.pulse.views import home_view
+from storage.db import Database
 
-HomeSection = Callable[[Deps, Session, Who], list[Block]]
+HomeSection = Callable[[Workspace, Session, Who], list[Block]]
 SECTIONS: tuple[HomeSection, ...] = (kpi_section, feedback_overview.home_section)
 
 
-def build(deps: Deps, session: Session, who: Who) -> dict:
+def build(ws: Workspace, session: Session, who: Who) -> dict:
     manager = directory.by_id(session, who.user.manager_id)
     sections: list[Block] = []
     for section in SECTIONS:
-        sections.extend(section(deps, session, who))
+        sections.extend(section(ws, session, who))
     return home_view(
         locale=who.locale,
         name=who.user.name,
@@ -35,9 +36,11 @@ def build(deps: Deps, session: Session, who: Who) -> dict:
     )
 
 
-def publish(deps: Deps, team_id: str, slack_id: str) -> None:
-    """Re-render and publish a user's Home (after anything on it changed)."""
-    with deps.db.session() as session:
-        who = directory.actor(session, deps.client, deps.config, team_id, slack_id)
-        view = build(deps, session, who)
-    deps.sender.publish_home(slack_id, view)
+def publish(ws: Workspace, db: Database, slack_id: str) -> None:
+    """Re-render and publish a user's Home (after anything on it changed). Slack is asked
+    (first contact, then views.publish) only outside the read transaction."""
+    directory.learn(ws.sender, db, ws.team_id, [slack_id])
+    with db.session() as session:
+        who = directory.actor(session, ws.config, ws.team_id, slack_id)
+        view = build(ws, session, who)
+    ws.sender.publish_home(slack_id, view)
