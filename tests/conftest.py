@@ -30,7 +30,7 @@ from handlers.web import create_web_app
 from storage.db import Database
 from tests.support.builders import Org
 from tests.support.databases import create_test_database, drop_test_database
-from tests.support.transactions import no_slack_inside_transactions
+from tests.support.transactions import Violations, no_slack_inside_transactions
 
 SIGNING_SECRET = "test-signing-secret"
 API_TOKEN = "test-api-token"
@@ -46,11 +46,11 @@ TEST_CONFIG = {
 
 
 @pytest.fixture(autouse=True)
-def no_slack_in_transactions() -> Iterator[None]:
+def no_slack_in_transactions() -> Iterator[Violations]:
     """Every test (listeners, services, jobs, the CLI, the demo) fails if any thread calls
     Slack while it holds a database transaction open."""
     with no_slack_inside_transactions() as violations:
-        yield
+        yield violations
     assert not violations, "\n\n".join(violations)
 
 
