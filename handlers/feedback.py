@@ -15,10 +15,10 @@ from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Handle, Mention, first_word, tokenize
 from bot.core.workspace import Workspace
+from bot.feedback import overview_views, public, views
 from bot.feedback import queries as feedback_overview
 from bot.feedback import requests as feedback_requests
 from bot.feedback import service as feedback
-from bot.feedback import views
 from bot.feedback.parsing import parse_quick_feedback, parse_request
 from bot.home import page as home
 from bot.i18n import t
@@ -54,7 +54,7 @@ def feedback_command(ack: Ack, command: dict[str, Any], respond: Respond, contex
             elif sub in ("help", "帮助"):
                 reply = views.feedback_help(who.locale)
             elif sub in ("list", "列表"):
-                reply = views.overview_message(
+                reply = overview_views.overview_message(
                     who.locale, feedback_overview.build(u.ws, u.session, who)
                 )
             else:
@@ -165,7 +165,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
     ack()
     undelivered = u.undelivered
     if visibility == "public":
-        undelivered += feedback.publish(ws, context["db"], [fb.id for fb in created])  # type: ignore[misc]
+        undelivered += public.publish(ws, context["db"], [fb.id for fb in created])  # type: ignore[misc]
     confirmation = views.feedback_sent(
         who.locale, kind=kind, recipients=subjects, visibility="held" if held else visibility
     )

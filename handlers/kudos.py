@@ -12,11 +12,11 @@ from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Mention, first_word
-from bot.feedback.parsing import parse_kudos
-from bot.feedback.views import kudos_help, kudos_sent
 from bot.home import page as home
 from bot.i18n import t
 from bot.kudos import service as kudos
+from bot.kudos.parsing import parse_kudos
+from bot.kudos.views import kudos_help, kudos_sent
 from bot.org import directory
 from handlers.middleware import Unit, mentioned, unit
 from storage.models.core import User

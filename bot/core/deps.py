@@ -4,6 +4,7 @@ are the single-workspace install's own; services never read them here, they get 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,9 +14,35 @@ from slack_sdk import WebClient
 from bot.core.config import AppConfig, Settings
 from bot.core.sender import Sender
 from bot.core.slack_client import make_client
-from bot.core.workspace import SingleWorkspace, Workspace
+from bot.core.workspace import Workspace
 from storage.db import Database
 from storage.types import utcnow
+
+
+class SingleWorkspace:
+    """The one workspace of SLACK_BOT_TOKEN, built from the process's client and config (read
+    on each call, so a test or the demo that swaps the config or clock is seen at once)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._lock = threading.Lock()
+
+    def team_id(self) -> str:
+        """Asked of Slack once per process (auth.test), unless given at start."""
+        with self._lock:
+            if self._deps.team_id is None:
+                self._deps.team_id = str(self._deps.client.auth_test()["team_id"])
+            return self._deps.team_id
+
+    def _build(self, team_id: str) -> Workspace:
+        d = self._deps
+        return Workspace(team_id, d.client, d.config, d.sender, d.clock)
+
+    def for_team(self, team_id: str) -> Workspace | None:
+        return self._build(team_id) if team_id and team_id == self.team_id() else None
+
+    def installed(self) -> list[Workspace]:
+        return [self._build(self.team_id())]
 
 
 @dataclass

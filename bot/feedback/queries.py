@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.core.blocks import Block
 from bot.core.workspace import Workspace
 from bot.feedback import service as feedback
-from bot.feedback.views import Overview, ReceivedItem, overview_blocks
+from bot.feedback.overview_views import Overview, ReceivedItem, overview_blocks
 from bot.kudos import service as kudos
 from bot.org import directory
 from bot.org.directory import Who

@@ -16,15 +16,12 @@ from sqlmodel import Session, col, select
 from bot.core.config import AppConfig
 from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.safe_text import is_visibly_empty
-from bot.core.sender import QUEUED
 from bot.core.workspace import Workspace
 from bot.feedback import views
-from bot.feedback.views import kudos_card
-from bot.kudos.service import local_month_start
+from bot.kudos import service as kudos
 from bot.org import directory
 from bot.permissions import rules as permissions
-from storage.db import Database
-from storage.models.core import Delivery, User
+from storage.models.core import User
 from storage.models.feedback import KINDS, Feedback, FeedbackAsk, FeedbackRequest
 
 log = logging.getLogger(__name__)
@@ -125,50 +122,15 @@ def give(
 def _queue_public_card(
     ws: Workspace, session: Session, fb: Feedback, giver: User, recipient: User
 ) -> None:
-    """Public praise is posted like a kudos, after commit (see `publish`)."""
+    """Public praise is posted like a kudos card, after commit (see public.publish)."""
     channel = ws.config.channels.recognition
     if not channel:
         raise InvalidInput("visibility", "kudos.no_channel")
     locale = ws.config.workspace.default_locale
-    card = kudos_card(
+    card = kudos.praise_card(
         locale, giver=giver.slack_id, recipients=[recipient.slack_id], message=fb.message
     )
     ws.sender.enqueue(session, ws.team_id, f"feedback:{fb.id}:public", channel, **card)
-
-
-def publish(ws: Workspace, db: Database, fb_ids: list[int]) -> int:
-    """After commit and the cards' delivery: each public praise's recipient gets their DM with
-    the card's permalink (which exists only once Slack took the card). A second small unit:
-    permalinks first, no transaction open, then one transaction queues the DMs, then they go.
-    Returns how many cards are still undelivered (the outbox job retries them; their DM then
-    goes without the link only if the card fails for good — never before)."""
-    with db.session() as session:
-        cards = {
-            d.key: (d.channel, d.ts)
-            for d in session.exec(
-                select(Delivery).where(
-                    Delivery.team_id == ws.team_id,
-                    col(Delivery.key).in_([f"feedback:{i}:public" for i in fb_ids]),
-                )
-            ).all()
-        }
-    posted = {k: v for k, v in cards.items() if v[1] is not None}
-    links = {k: ws.sender.permalink(ch, ts) for k, (ch, ts) in posted.items()}  # type: ignore[arg-type]
-    with db.session() as session:
-        for fb_id in fb_ids:
-            key = f"feedback:{fb_id}:public"
-            fb = session.get(Feedback, fb_id)
-            if fb is None or key not in links:
-                continue
-            fb.channel, fb.ts = posted[key]
-            session.add(fb)
-            giver = directory.by_id(session, fb.giver_id)
-            recipient = directory.by_id(session, fb.recipient_id)
-            if giver is not None and recipient is not None:
-                _queue_recipient_dm(ws, session, fb, giver, recipient, links[key])
-        queued = list(session.info.get(QUEUED, []))
-    ws.sender.deliver(db, queued)
-    return len(cards) - len(posted)
 
 
 def _queue_delivery(
@@ -191,7 +153,7 @@ def _queue_delivery(
         )
         ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:held", held_for.slack_id, **dm)
         return
-    _queue_recipient_dm(ws, session, fb, giver, recipient, None)
+    queue_recipient_dm(ws, session, fb, giver, recipient, None)
     manager = directory.by_id(session, recipient.manager_id)
     if fb.visibility == "manager" and manager is not None and manager.id != giver.id:
         locale = directory.locale_of(manager, ws.config)
@@ -205,7 +167,7 @@ def _queue_delivery(
         ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:manager", manager.slack_id, **dm)
 
 
-def _queue_recipient_dm(
+def queue_recipient_dm(
     ws: Workspace, session: Session, fb: Feedback, giver: User, recipient: User, link: str | None
 ) -> None:
     locale = directory.locale_of(recipient, ws.config)
@@ -276,7 +238,7 @@ def share_with_subject(ws: Workspace, session: Session, viewer: User, fb_id: int
         giver = directory.by_id(session, fb.giver_id)
         recipient = directory.by_id(session, fb.recipient_id)
         if giver is not None and recipient is not None:
-            _queue_recipient_dm(ws, session, fb, giver, recipient, None)
+            queue_recipient_dm(ws, session, fb, giver, recipient, None)
         log.info("feedback %s shared with its subject", fb.id)
     return fb
 
@@ -400,7 +362,7 @@ def direct_report_counts(
     ]
     if not reports:
         return []
-    start = local_month_start(now, timezone)
+    start = kudos.local_month_start(now, timezone)
     counts = counts_by_kind(
         session, manager.team_id, [u.id for u in reports], start, now + timedelta(seconds=1)
     )
@@ -411,8 +373,8 @@ def company_trend(
     session: Session, team_id: str, now: datetime, timezone: str
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(this month, last month) feedback counts per kind across the workspace: for HR."""
-    this_start = local_month_start(now, timezone)
-    last_start = local_month_start(this_start - timedelta(days=1), timezone)
+    this_start = kudos.local_month_start(now, timezone)
+    last_start = kudos.local_month_start(this_start - timedelta(days=1), timezone)
 
     def totals(since: datetime, until: datetime) -> dict[str, int]:
         out: dict[str, int] = {}

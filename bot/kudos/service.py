@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
@@ -20,8 +21,8 @@ from bot.core.config import AppConfig
 from bot.core.errors import UserFacingError
 from bot.core.sender import QUEUED
 from bot.core.workspace import Workspace
-from bot.feedback import views
-from bot.feedback.parsing import KudosArgs, value_lookup
+from bot.kudos import views
+from bot.kudos.parsing import KudosArgs, value_lookup
 from bot.org import directory
 from storage.db import Database
 from storage.models.core import Delivery, User
@@ -95,6 +96,11 @@ def lock_giver(session: Session, giver: User) -> None:
         .values(updated_at=User.updated_at)
         .execution_options(synchronize_session=False)
     )
+
+
+def praise_card(locale: str, *, giver: str, recipients: list[str], message: str) -> dict[str, Any]:
+    """The kudos card, for other features' public praise (feedback made public)."""
+    return views.kudos_card(locale, giver=giver, recipients=recipients, message=message)
 
 
 def check_recipients(config: AppConfig, args: KudosArgs) -> None:
