@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
 from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 
 log = logging.getLogger("salespulse")
 
@@ -190,17 +191,17 @@ def _team_id(deps: Deps, given: str | None) -> str:
 
 
 @contextmanager
-def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Deps, str, Session]]:
-    """What every import needs: settings, a migrated database, the workspace id and one
+def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Workspace, Session]]:
+    """What every import needs: settings, a migrated database, the workspace and one
     transaction; an unreadable file becomes one clear line."""
     from bot.core.tabular import FileFormatError
 
     deps = _deps()
     _prepare_database(deps)
-    team = _team_id(deps, team_id)
+    ws = deps.workspace(_team_id(deps, team_id))
     try:
         with deps.db.session() as session:
-            yield deps, team, session
+            yield ws, session
     except FileFormatError as exc:
         where = f"{file}:{exc.line}" if exc.line else str(file)
         raise click.ClickException(f"{where}: {exc}") from None
@@ -222,9 +223,9 @@ def org_import(file: Path, team_id: str | None) -> None:
     [,title,level,hire_date,timezone,locale]. All rows or none."""
     from bot.org.importer import import_org
 
-    with _importing(file, team_id) as (_, team, session):
+    with _importing(file, team_id) as (ws, session):
         result = import_org(
-            session, team, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
+            session, ws.team_id, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
         )
         if not result.ok:
             session.rollback()
@@ -259,13 +260,13 @@ def kpi_import(file: Path, skip_invalid: bool, allow_duplicates: bool, team_id: 
     from bot.kpi.facts import import_file
     from bot.kpi.scorecard import today_in
 
-    with _importing(file, team_id) as (deps, team, session):
-        today = today_in(deps.config, deps.clock())
+    with _importing(file, team_id) as (ws, session):
+        today = today_in(ws.config, ws.clock())
         writing = tqdm(unit=" rows", desc="writing", leave=False, disable=None)
         result = import_file(
             session,
-            team,
-            deps.config,
+            ws.team_id,
+            ws.config,
             file,
             today,
             skip_invalid=skip_invalid,
@@ -279,7 +280,7 @@ def kpi_import(file: Path, skip_invalid: bool, allow_duplicates: bool, team_id: 
         if (result.errors and not skip_invalid) or result.duplicates:
             session.rollback()
         else:
-            scorecard.warm_up(session, deps.config, team, today)
+            scorecard.warm_up(session, ws.config, ws.team_id, today)
     _print_problems(file, result.errors)
     if result.errors and not skip_invalid:
         raise click.ClickException(
@@ -311,11 +312,11 @@ def targets_import(file: Path, team_id: str | None) -> None:
     2026-Q4, 2026 or 2026-W48; scope: a slack_id or email, or team:<name>. All or nothing."""
     from bot.kpi.targets import import_targets
 
-    with _importing(file, team_id) as (deps, team, session):
+    with _importing(file, team_id) as (ws, session):
         result = import_targets(
             session,
-            team,
-            deps.config,
+            ws.team_id,
+            ws.config,
             file,
             progress=lambda rows: tqdm(rows, unit=" rows", leave=False),
         )

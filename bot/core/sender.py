@@ -1,7 +1,13 @@
-"""Delivering messages. Interactive replies go straight out; anything a job or flow must
-send exactly once (messages, and files such as the digest's charts) goes through the outbox
-(`deliveries`), keyed by purpose, so a second run sends nothing twice and a failed recipient
-is retried later without stopping others."""
+"""The one way out: every Slack Web API call goes through a Sender (its client paces nothing
+itself but retries 429 / 5xx; the Sender paces posts per channel).
+
+Anything a flow or job must send exactly once (messages, and files such as the digest's
+charts) is an outbox row (`deliveries`) keyed by purpose, queued inside the unit of work's
+transaction; after commit, the unit delivers exactly the rows it queued (`deliver`), and the
+deliver-outbox job sends what is left (`flush`). A failed recipient is retried later without
+stopping others, and no transaction is open while Slack answers. Direct calls (ephemeral
+notes, Home publishing, modals, users.info) are made by listeners after their commit.
+"""
 
 from __future__ import annotations
 
