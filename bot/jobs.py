@@ -13,8 +13,10 @@ from sqlmodel import delete
 from bot.core.config import AppConfig
 from bot.core.deps import Deps, each_workspace
 from bot.core.workspace import Workspace
+from bot.feedback import public as public_praise
 from bot.feedback import requests as feedback_requests
 from bot.kpi.digest import queue_due, weekly_digest
+from bot.kudos import service as kudos
 from storage.db import Database
 from storage.models.core import Claim, ProcessedEvent
 
@@ -38,6 +40,9 @@ def deliver_outbox(deps: Deps, as_of: datetime) -> str:
 def _deliver_outbox_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     caught_up = queue_due(ws, db, as_of)
     sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    # cards that went out only now: their recipients' DMs link them (a unit each, after commit)
+    kudos.announce_late(ws, db)
+    public_praise.publish_late(ws, db)
     return f"sent {sent}, failed {failed}" + (f"; {caught_up}" if caught_up else "")
 
 

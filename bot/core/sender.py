@@ -23,7 +23,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import case, exists, update
+from sqlalchemy import String, case, cast, exists, literal, update
 from sqlmodel import Session, select
 
 from storage.db import Database
@@ -179,6 +179,11 @@ class Sender:
                 _settle(db, delivery_id, ts=ts)
                 sent += 1
         return sent, failed
+
+
+def delivery_key(prefix: str, record_id: Any, suffix: str) -> Any:
+    """SQL for a delivery key made of a record's id, e.g. "kudos:" || id || ":card"."""
+    return literal(prefix) + cast(record_id, String) + literal(suffix)
 
 
 def _holds_lease(owner: Any, now: datetime) -> Any:

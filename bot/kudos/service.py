@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from bot.core.claims import AlreadyDone
 from bot.core.config import AppConfig
 from bot.core.errors import UserFacingError
-from bot.core.sender import QUEUED
+from bot.core.sender import QUEUED, delivery_key
 from bot.core.workspace import Workspace
 from bot.kudos import views
 from bot.kudos.parsing import KudosArgs, value_lookup
@@ -207,6 +207,23 @@ def announce(ws: Workspace, db: Database, kudos_id: int) -> str | None:
     _remember_dms(ws, db, kudos_id)
     log.info("kudos %s posted", kudos_id)
     return permalink
+
+
+def announce_late(ws: Workspace, db: Database) -> int:
+    """For the deliver-outbox job: kudos whose card went out only on a retry (after the giver's
+    request had finished) get their recipients' DMs now. How many were announced."""
+    with db.session() as session:
+        late = session.exec(
+            select(Kudos.id)
+            .join(Delivery, col(Delivery.key) == delivery_key("kudos:", Kudos.id, ":card"))
+            .where(
+                Kudos.team_id == ws.team_id,
+                Delivery.team_id == ws.team_id,
+                col(Kudos.ts).is_(None),
+                col(Delivery.ts).is_not(None),
+            )
+        ).all()
+    return sum(announce(ws, db, kudos_id) is not None for kudos_id in late)
 
 
 def _recipients(session: Session, kudos_id: int) -> list[tuple[KudosRecipient, User]]:

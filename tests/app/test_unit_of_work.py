@@ -5,11 +5,14 @@ Slack refusal after commit keeps the record and tells the actor."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.jobs import find_job
 from storage.models.core import Claim, Delivery
 from storage.models.feedback import Kudos
+from storage.types import utcnow
 from tests.support.feedback import reply_text
 
 
@@ -54,7 +57,7 @@ def test_a_listener_delivers_only_what_it_queued(slack, fake, org, deps):
         assert backlog.status == "pending"
 
 
-def test_a_refused_card_keeps_the_kudos_and_tells_the_giver(slack, fake, org, db):
+def test_a_refused_card_keeps_the_kudos_tells_the_giver_and_is_retried(slack, fake, org, db, deps):
     org.standard()
     fake.fail_next("chat.postMessage", status=400, error="channel_not_found")
     slack.command("UALICE", "/kudos", "<@UBOB|bob> nailed the demo")
@@ -64,3 +67,18 @@ def test_a_refused_card_keeps_the_kudos_and_tells_the_giver(slack, fake, org, db
         [card] = session.exec(select(Delivery).where(Delivery.key == f"kudos:{kudos.id}:card"))
         assert card.status == "pending" and card.last_error == "channel_not_found"
     assert fake.dms_to("UBOB") == []  # no DM links to a card that isn't there
+    with db.session() as session:  # the retry is due (its backoff elapsed)
+        card = session.get(Delivery, card.id)
+        card.next_attempt_at = utcnow() - timedelta(seconds=1)
+        session.add(card)
+    assert "failed 0" in find_job("deliver-outbox").func(deps, utcnow())
+    assert len(kudos_dms(fake)) == 1  # the retried card, then its recipient's DM
+    with db.session() as session:
+        [kudos] = session.exec(select(Kudos)).all()
+        assert kudos.ts and kudos.permalink and kudos.permalink in str(kudos_dms(fake))
+    assert find_job("deliver-outbox").func(deps, utcnow()).startswith("sent 0")
+    assert len(kudos_dms(fake)) == 1  # announced once
+
+
+def kudos_dms(fake) -> list:
+    return [m for m in fake.dms_to("UBOB") if "gave you kudos" in m.params["text"]]
