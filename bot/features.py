@@ -18,8 +18,9 @@ from bot import jobs as core_jobs
 from bot.core.blocks import Block
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from bot.feedback import queries as feedback_queries
-from bot.feedback import service as feedback
+from bot.feedback import requests as feedback_requests
 from bot.kpi import chat as kpi_chat
 from bot.kpi import digest as kpi_digest
 from bot.org.directory import Who
@@ -46,7 +47,7 @@ class Job:
 
 @dataclass(frozen=True)
 class HomeSection:
-    build: Callable[[Deps, Session, Who], list[Block]]
+    build: Callable[[Workspace, Session, Who], list[Block]]
     position: int  # Home shows sections by position, lowest first, whatever the feature order
 
 
@@ -129,7 +130,7 @@ FEATURES: tuple[Feature, ...] = (
         jobs=(
             Job(
                 "feedback-reminders",
-                feedback.remind_and_expire,
+                feedback_requests.remind_and_expire,
                 lambda config: {"trigger": "cron", "hour": 10, "minute": 5},
                 "remind peers of unanswered feedback requests once, expire old ones",
             ),

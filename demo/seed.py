@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from bot.features import FEATURES
 from bot.org.importer import import_org
 from demo.slack_emulator import FakeSlack
@@ -417,13 +418,13 @@ FEEDBACK = (
 )  # fmt: skip
 
 
-def _at(ctx: SeedContext, days_ago: int, hour: int = 11) -> Deps:
-    """The services as they were at that hour, `days_ago` days before the demo's today."""
+def _at(ctx: SeedContext, days_ago: int, hour: int = 11) -> Workspace:
+    """The workspace as it was at that hour, `days_ago` days before the demo's today."""
     tz = ZoneInfo(ctx.deps.config.workspace.timezone)
     now = ctx.deps.clock()
     day = ctx.today - timedelta(days=days_ago)
     moment = datetime.combine(day, time(hour, 0), tz).astimezone(UTC)
-    return replace(ctx.deps, clock=lambda: min(moment, now))
+    return replace(ctx.deps.workspace(ctx.team_id), clock=lambda: min(moment, now))
 
 
 def _delivered(ctx: SeedContext) -> None:
@@ -435,26 +436,32 @@ def _delivered(ctx: SeedContext) -> None:
 
 def seed_kudos(ctx: SeedContext) -> str:
     """Kudos with company values through the real service at past times (a clock of that
-    moment), then delivered."""
+    moment), then delivered, each recipient's DM linking its card."""
     from bot.kudos import service as kudos
 
     with ctx.deps.db.session() as session:
-        for days_ago, giver, recipients, message, values in KUDOS:
+        given = [
             kudos.give(
                 _at(ctx, days_ago),
                 session,
-                team_id=ctx.team_id,
                 giver=ctx.user(session, giver),
                 recipients=[ctx.user(session, r) for r in recipients],
                 message=message,
                 values=values,
             )
+            for days_ago, giver, recipients, message, values in KUDOS
+        ]
+    ctx.deps.sender.flush(ctx.deps.db)
+    ws = ctx.deps.workspace(ctx.team_id)
+    for k in given:  # the cards are out: link each recipient to theirs
+        kudos.announce(ws, ctx.deps.db, k.id)  # type: ignore[arg-type]
     _delivered(ctx)
     return f"{len(KUDOS)} kudos"
 
 
 def seed_feedback(ctx: SeedContext) -> str:
     """Private feedback and one open feedback request, the same way."""
+    from bot.feedback import requests as feedback_requests
     from bot.feedback import service as feedback
 
     with ctx.deps.db.session() as session:
@@ -462,17 +469,15 @@ def seed_feedback(ctx: SeedContext) -> str:
             feedback.give(
                 _at(ctx, days_ago),
                 session,
-                team_id=ctx.team_id,
                 giver=ctx.user(session, giver),
                 recipients=[ctx.user(session, recipient)],
                 kind=kind,
                 visibility=visibility,
                 message=message,
             )
-        feedback.create_request(
+        feedback_requests.create_request(
             _at(ctx, 1, 16),
             session,
-            team_id=ctx.team_id,
             requester=ctx.user(session, "UKEVIN"),
             peers=[ctx.user(session, "UALICE"), ctx.user(session, "ULINA")],
             subject=None,

@@ -25,7 +25,7 @@ from bot.core.deps import Deps
 from demo.seed import TEAM_ID, Person, SeedContext, channel_names, demo_config, seeds
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
-from handlers.app import build_app
+from handlers.app import build_app, on_startup
 from handlers.web import create_web_app
 from storage.types import utcnow
 
@@ -120,6 +120,7 @@ def open_workspace(
         today = today or real_today
         ctx = SeedContext(deps=deps, fake=fake, team_id=TEAM_ID, dir=root, today=today)
         seeded = [seed(ctx) for seed in seeds()]
+        on_startup(deps)
         app = build_app(deps)
         if customize is not None:
             customize(app, deps)

@@ -13,10 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from bot.core.blocks import message
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
+from bot.core.sender import Sender
 from bot.core.slack_client import response_url_allowed
 from bot.i18n import t
+from bot.kpi import scorecard
 from bot.org import directory
 from handlers import register_all
+from handlers.middleware import workspace_middleware
 from storage.models.core import ProcessedEvent
 
 log = logging.getLogger("salespulse")
@@ -55,6 +58,14 @@ class _StickyAck(Ack):
             self.__dict__["_response"] = value
 
 
+def on_startup(deps: Deps) -> None:
+    """Once per process, before serving (not at registration): remember each workspace's
+    metric config, since a weight change re-scores history and is logged with a time."""
+    for ws in deps.workspaces.installed():
+        with deps.db.session() as session:
+            scorecard.record_metric_config(session, ws.team_id, ws.config)
+
+
 def build_app(deps: Deps) -> App:
     app = App(
         client=deps.client,
@@ -71,13 +82,7 @@ def build_app(deps: Deps) -> App:
             context["ack"] = _StickyAck()
         return next()
 
-    @app.middleware
-    def installed_workspace_only(context: Any, next: Any) -> BoltResponse | None:
-        # Another workspace's payload would create "shadow" users and publish empty Homes.
-        if not _from_installed_workspace(context):
-            log.info("refused a request from another workspace (%s)", context.team_id)
-            return BoltResponse(status=200, body="")
-        return next()
+    app.middleware(workspace_middleware(deps))  # refuses other workspaces' payloads
 
     @app.middleware
     def slack_response_urls_only(context: Any, body: dict, next: Any) -> BoltResponse | None:
@@ -110,7 +115,6 @@ def build_app(deps: Deps) -> App:
         body: dict,
         context: Any,
         respond: Any,
-        client: Any,
         response: BoltResponse | None,
     ) -> BoltResponse | None:
         if not _from_installed_workspace(context):
@@ -119,10 +123,12 @@ def build_app(deps: Deps) -> App:
             log.warning("refused a request that failed its checks (%s)", type(error).__name__)
             return BoltResponse(status=401, body="")
         team_id, user_id = ids_of(body)
-        locale = deps.config.workspace.default_locale
+        ws = context.get("ws") or deps.workspaces.for_team(team_id or "")
+        config = ws.config if ws is not None else deps.config
+        locale = config.workspace.default_locale
         if team_id and user_id:
             with deps.db.session() as session:
-                locale = directory.locale_of(directory.find(session, team_id, user_id), deps.config)
+                locale = directory.locale_of(directory.find(session, team_id, user_id), config)
         if isinstance(error, UserFacingError):
             log.info("refused: %s", error.key)
             text = t(error.key, locale, **error.params)
@@ -135,14 +141,15 @@ def build_app(deps: Deps) -> App:
             return BoltResponse(status=200, body=message(text))  # dict: sent as JSON
         url = context.response_url
         allowed = url is not None and response_url_allowed(url, api_url)
-        _tell(respond if allowed else None, body, client, user_id, text)
+        sender = ws.sender if ws is not None else deps.sender
+        _tell(respond if allowed else None, body, sender, user_id, text)
         return BoltResponse(status=200, body="") if response is not None else None
 
     register_all(app, deps)
     return app
 
 
-def _tell(respond: Any, body: dict, client: Any, user_id: str | None, text: str) -> None:
+def _tell(respond: Any, body: dict, sender: Sender, user_id: str | None, text: str) -> None:
     """Show a short ephemeral note wherever the user just acted (`respond` is None when the
     payload's response_url is not one the bot may post to)."""
     try:
@@ -151,8 +158,8 @@ def _tell(respond: Any, body: dict, client: Any, user_id: str | None, text: str)
         elif user_id and (
             channel := (body.get("channel") or {}).get("id") or body.get("channel_id")
         ):
-            client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+            sender.ephemeral(channel, user_id, text)
         elif user_id:
-            client.chat_postMessage(channel=user_id, text=text)
+            sender.post(user_id, text)
     except Exception:
         log.exception("could not tell %s about an error", user_id)

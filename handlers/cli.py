@@ -20,6 +20,7 @@ from tqdm import tqdm
 from bot.core.config import ConfigError, Settings
 from bot.core.deps import Deps
 from bot.core.periods import local_date, local_time
+from bot.core.workspace import Workspace
 
 log = logging.getLogger("salespulse")
 
@@ -37,9 +38,11 @@ def _deps(*required: str) -> Deps:
 
 
 def _check_token(deps: Deps) -> str:
-    """auth.test once at start: a wrong token fails now, with one line, not on first use."""
+    """auth.test once at start: a wrong token fails now, with one line, not on first use. The
+    workspace id it tells is the installed workspace's for the whole process."""
     try:
-        return str(deps.client.auth_test()["team_id"])
+        deps.team_id = str(deps.client.auth_test()["team_id"])
+        return deps.team_id
     except SlackApiError as exc:
         raise ConfigError(
             f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})"
@@ -73,12 +76,13 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     from bot.scheduler import LeasedScheduler
-    from handlers.app import build_app
+    from handlers.app import build_app, on_startup
     from handlers.web import create_web_app
 
     deps = _deps("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     _check_token(deps)
     _prepare_database(deps)
+    on_startup(deps)
     from bot.kpi.api import routes as kpi_routes
 
     web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
@@ -96,11 +100,12 @@ def socket() -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.scheduler import LeasedScheduler
-    from handlers.app import build_app
+    from handlers.app import build_app, on_startup
 
     deps = _deps("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     _check_token(deps)
     _prepare_database(deps)
+    on_startup(deps)
     scheduler = LeasedScheduler(deps)
     scheduler.start()
     try:
@@ -176,6 +181,7 @@ def workspace_option(func):  # type: ignore[no-untyped-def]
 
 def _team_id(deps: Deps, given: str | None) -> str:
     if given:
+        deps.team_id = given  # SALESPULSE_TEAM_ID: an import without a token
         return given
     if not deps.settings.slack_bot_token:
         raise ConfigError(
@@ -185,17 +191,17 @@ def _team_id(deps: Deps, given: str | None) -> str:
 
 
 @contextmanager
-def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Deps, str, Session]]:
-    """What every import needs: settings, a migrated database, the workspace id and one
+def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Workspace, Session]]:
+    """What every import needs: settings, a migrated database, the workspace and one
     transaction; an unreadable file becomes one clear line."""
     from bot.core.tabular import FileFormatError
 
     deps = _deps()
     _prepare_database(deps)
-    team = _team_id(deps, team_id)
+    ws = deps.workspace(_team_id(deps, team_id))
     try:
         with deps.db.session() as session:
-            yield deps, team, session
+            yield ws, session
     except FileFormatError as exc:
         where = f"{file}:{exc.line}" if exc.line else str(file)
         raise click.ClickException(f"{where}: {exc}") from None
@@ -217,9 +223,9 @@ def org_import(file: Path, team_id: str | None) -> None:
     [,title,level,hire_date,timezone,locale]. All rows or none."""
     from bot.org.importer import import_org
 
-    with _importing(file, team_id) as (_, team, session):
+    with _importing(file, team_id) as (ws, session):
         result = import_org(
-            session, team, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
+            session, ws.team_id, file, progress=lambda rows: tqdm(rows, unit=" rows", leave=False)
         )
         if not result.ok:
             session.rollback()
@@ -253,13 +259,13 @@ def kpi_import(file: Path, skip_invalid: bool, allow_duplicates: bool, team_id: 
     from bot.kpi import scorecard
     from bot.kpi.facts import import_file
 
-    with _importing(file, team_id) as (deps, team, session):
-        today = local_date(deps.clock(), deps.config.workspace.timezone)
+    with _importing(file, team_id) as (ws, session):
+        today = local_date(ws.clock(), ws.config.workspace.timezone)
         writing = tqdm(unit=" rows", desc="writing", leave=False, disable=None)
         result = import_file(
             session,
-            team,
-            deps.config,
+            ws.team_id,
+            ws.config,
             file,
             today,
             skip_invalid=skip_invalid,
@@ -273,7 +279,7 @@ def kpi_import(file: Path, skip_invalid: bool, allow_duplicates: bool, team_id: 
         if (result.errors and not skip_invalid) or result.duplicates:
             session.rollback()
         else:
-            scorecard.warm_up(session, deps.config, team, today)
+            scorecard.warm_up(session, ws.config, ws.team_id, today)
     _print_problems(file, result.errors)
     if result.errors and not skip_invalid:
         raise click.ClickException(
@@ -305,11 +311,11 @@ def targets_import(file: Path, team_id: str | None) -> None:
     2026-Q4, 2026 or 2026-W48; scope: a slack_id or email, or team:<name>. All or nothing."""
     from bot.kpi.targets import import_targets
 
-    with _importing(file, team_id) as (deps, team, session):
+    with _importing(file, team_id) as (ws, session):
         result = import_targets(
             session,
-            team,
-            deps.config,
+            ws.team_id,
+            ws.config,
             file,
             progress=lambda rows: tqdm(rows, unit=" rows", leave=False),
         )

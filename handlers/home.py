@@ -10,9 +10,11 @@ from bot.core.deps import Deps
 from bot.home import page as home
 
 
+def home_opened(event: dict[str, Any], context: Any) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    home.publish(context["ws"], context["db"], event["user"])
+
+
 def register(app: App, deps: Deps) -> None:
-    @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        home.publish(deps, body["team_id"], event["user"])
+    app.event("app_home_opened")(home_opened)

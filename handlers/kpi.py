@@ -1,5 +1,4 @@
-"""/kpi: your scorecard, a report's, or a team ranking. Also records the metric config at
-startup (a weight change re-scores history, so it is logged with a timestamp)."""
+"""/kpi: your scorecard, a report's, or a team ranking."""
 
 from __future__ import annotations
 
@@ -9,18 +8,16 @@ from slack_bolt import Ack, App, Respond
 
 from bot.core.deps import Deps
 from bot.kpi import chat as kpi_chat
-from bot.kpi import scorecard
-from bot.org import directory
+from handlers.middleware import mentioned, unit
+
+
+def kpi(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) -> None:
+    ack()
+    text = command.get("text", "")
+    with unit(context, command["user_id"], mentioned(text)) as u:
+        reply = kpi_chat.reply(u.ws, u.session, u.who, text)
+    respond(**reply)
 
 
 def register(app: App, deps: Deps) -> None:
-    with deps.db.session() as session:
-        scorecard.record_metric_config(session, deps.config)
-
-    @app.command("/kpi")
-    def kpi(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
-        team_id = command["team_id"]
-        with deps.db.session() as session:
-            who = directory.actor(session, deps.client, deps.config, team_id, command["user_id"])
-            respond(**kpi_chat.reply(deps, session, team_id, who, command.get("text", "")))
+    app.command("/kpi")(kpi)

@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 from bot.core.config import AppConfig, Settings
 from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from bot.kpi.api import routes as kpi_routes
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
@@ -29,6 +30,7 @@ from handlers.web import create_web_app
 from storage.db import Database
 from tests.support.builders import Org
 from tests.support.databases import create_test_database, drop_test_database
+from tests.support.transactions import Violations, no_slack_inside_transactions
 
 SIGNING_SECRET = "test-signing-secret"
 API_TOKEN = "test-api-token"
@@ -41,6 +43,15 @@ TEST_CONFIG = {
     "channels": {"recognition": "CRECOG", "announcements": "CANNOUNCE"},
     "teams": {"east": {"channel": "CEAST"}, "west": {"channel": "CWEST"}},
 }
+
+
+@pytest.fixture(autouse=True)
+def no_slack_in_transactions() -> Iterator[Violations]:
+    """Every test (listeners, services, jobs, the CLI, the demo) fails if any thread calls
+    Slack while it holds a database transaction open."""
+    with no_slack_inside_transactions() as violations:
+        yield violations
+    assert not violations, "\n\n".join(violations)
 
 
 @pytest.fixture(scope="session")
@@ -113,11 +124,17 @@ def deps(db: Database, fake: FakeSlack, config: AppConfig) -> Deps:
         salespulse_api_token=API_TOKEN,
         database_url=db.url,
     )
-    built = Deps.build(settings, config)
+    built = Deps.build(settings, config, team_id=TEAM)
     built.db.dispose()
     built.db = db
     built.sender.channel_interval = 0.0  # pacing has its own test; don't slow the rest
     return built
+
+
+@pytest.fixture
+def ws(deps: Deps) -> Workspace:
+    """The installed workspace (read deps.config/clock when built: build it after changing them)."""
+    return deps.workspace()
 
 
 @pytest.fixture

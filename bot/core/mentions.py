@@ -65,3 +65,23 @@ def first_word(text: str) -> tuple[str, str]:
     if not parts:
         return "", ""
     return parts[0].lower(), parts[1] if len(parts) > 1 else ""
+
+
+def token_text(token: Token) -> str:
+    """A token as the user wrote it (mentions in Slack's escaped form, so they render)."""
+    if isinstance(token, Mention):
+        return f"<@{token.user_id}>"
+    if isinstance(token, Channel):
+        return f"<#{token.channel_id}>"
+    if isinstance(token, Handle):
+        return f"@{token.name}"
+    return token.text
+
+
+def join_tokens(tokens: list[Token]) -> str:
+    return " ".join(token_text(t) for t in tokens).strip()
+
+
+def people_list(ids: list[str]) -> str:
+    """`<@U1>, <@U2>`: people as Slack renders them."""
+    return ", ".join(f"<@{i}>" for i in ids)

@@ -110,3 +110,14 @@ def is_visibly_empty(text: str) -> bool:
     format characters (Unicode Cf: U+200B–U+200F, U+2060–U+2064, U+FEFF, U+00AD …),
     variation selectors or blank fillers (U+3164). Such a message is refused as empty."""
     return all(_invisible(char) for char in text)
+
+
+def quoted(text: str) -> str:
+    """Text as a Slack block quote, line by line."""
+    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+
+
+def titled(title: str, user_text: str) -> tuple[str, str]:
+    """(the `text` fallback, the section text) of a title over a quote of user text."""
+    shown = safe_text(user_text)
+    return f"{title}: {shown}", f"{title}\n{quoted(shown)}"

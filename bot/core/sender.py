@@ -1,7 +1,13 @@
-"""Delivering messages. Interactive replies go straight out; anything a job or flow must
-send exactly once (messages, and files such as the digest's charts) goes through the outbox
-(`deliveries`), keyed by purpose, so a second run sends nothing twice and a failed recipient
-is retried later without stopping others."""
+"""The one way out: every Slack Web API call goes through a Sender (its client paces nothing
+itself but retries 429 / 5xx; the Sender paces posts per channel).
+
+Anything a flow or job must send exactly once (messages, and files such as the digest's
+charts) is an outbox row (`deliveries`) keyed by purpose, queued inside the unit of work's
+transaction; after commit, the unit delivers exactly the rows it queued (`deliver`), and the
+deliver-outbox job sends what is left (`flush`). A failed recipient is retried later without
+stopping others, and no transaction is open while Slack answers. Direct calls (ephemeral
+notes, Home publishing, modals, users.info) are made by listeners after their commit.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import case, exists, update
+from sqlalchemy import String, case, cast, exists, literal, update
 from sqlmodel import Session, select
 
 from storage.db import Database
@@ -29,6 +35,7 @@ MAX_ATTEMPTS = 5
 CLAIM_LEASE = timedelta(minutes=5)  # a claimed delivery not settled by then is retried
 # This process, in claims and the scheduler lease; the token tells a restart (same pid in a
 # container) from the process that died.
+QUEUED = "queued_deliveries"  # Session.info key: the ids a unit of work queued
 PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
@@ -81,6 +88,18 @@ class Sender:
     def publish_home(self, user_id: str, view: dict) -> None:
         self.client.views_publish(user_id=user_id, view=view)
 
+    def open_view(self, trigger_id: str, view: dict) -> None:
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def delete(self, channel: str, ts: str) -> None:
+        self.client.chat_delete(channel=channel, ts=ts)
+
+    def permalink(self, channel: str, ts: str) -> str:
+        return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+
+    def user_info(self, user_id: str) -> dict[str, Any]:
+        return dict(self.client.users_info(user=user_id, include_locale=True)["user"])
+
     def _pace(self, channel: str) -> None:
         with self._lock:
             now = self._clock()
@@ -121,17 +140,27 @@ class Sender:
         )
         session.add(row)
         session.flush()
+        # The unit of work delivers exactly what it queued, once its transaction committed.
+        session.info.setdefault(QUEUED, []).append(row.id)
         return row
+
+    def deliver(self, db: Database, ids: list[int]) -> tuple[int, int]:
+        """Send these deliveries now (a listener's own, after its commit); (sent, failed).
+        A refused one stays in the outbox, retried by the deliver-outbox job."""
+        return self._send(db, ids)
 
     def flush(self, db: Database, *, team_id: str | None = None) -> tuple[int, int]:
         """Send every due delivery; returns (sent, failed). One failure never stops the others:
         it is retried later with backoff, up to MAX_ATTEMPTS."""
-        sent = failed = 0
         with db.session() as session:
             query = select(Delivery.id).where(_due(utcnow()))
             if team_id:
                 query = query.where(Delivery.team_id == team_id)
             ids = list(session.exec(query.order_by(Delivery.id)))  # type: ignore[arg-type]
+        return self._send(db, ids)
+
+    def _send(self, db: Database, ids: list[int]) -> tuple[int, int]:
+        sent = failed = 0
         for delivery_id in ids:
             row = _claim(db, delivery_id, self.owner)
             if row is None:
@@ -150,6 +179,11 @@ class Sender:
                 _settle(db, delivery_id, ts=ts)
                 sent += 1
         return sent, failed
+
+
+def delivery_key(prefix: str, record_id: Any, suffix: str) -> Any:
+    """SQL for a delivery key made of a record's id, e.g. "kudos:" || id || ":card"."""
+    return literal(prefix) + cast(record_id, String) + literal(suffix)
 
 
 def _holds_lease(owner: Any, now: datetime) -> Any:

@@ -1,4 +1,4 @@
-"""Parsing /kudos and /feedback arguments into plain values. Pure functions, no Slack calls;
+"""Parsing /feedback arguments into plain values. Pure functions, no Slack calls;
 problems are UserFacingErrors naming what was wrong (the handler adds the usage)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.errors import UserFacingError
-from bot.core.mentions import Channel, Handle, Mention, Token, Word, split_people, tokenize
+from bot.core.mentions import Handle, Mention, Word, join_tokens, split_people, tokenize
 from bot.core.safe_text import is_visibly_empty
 
 # Words for the three feedback types, English (any case) and Chinese.
@@ -24,13 +24,6 @@ ABOUT_WORDS = ("about", "关于")
 
 
 @dataclass(frozen=True)
-class KudosArgs:
-    people: tuple[Mention | Handle, ...]
-    message: str  # without the known value tags
-    values: tuple[str, ...]  # known value keys, in the order given, no duplicates
-
-
-@dataclass(frozen=True)
 class QuickFeedbackArgs:
     people: tuple[Mention | Handle, ...]
     kind: str
@@ -42,52 +35,6 @@ class RequestArgs:
     peers: tuple[Mention | Handle, ...]
     subject: Mention | Handle | None  # `for @rep`
     topic: str | None
-
-
-def token_text(token: Token) -> str:
-    """A token as the user wrote it (mentions in Slack's escaped form, so they render)."""
-    if isinstance(token, Mention):
-        return f"<@{token.user_id}>"
-    if isinstance(token, Channel):
-        return f"<#{token.channel_id}>"
-    if isinstance(token, Handle):
-        return f"@{token.name}"
-    return token.text
-
-
-def join_tokens(tokens: list[Token]) -> str:
-    return " ".join(token_text(t) for t in tokens).strip()
-
-
-def value_lookup(values: list[tuple[str, ...]]) -> dict[str, str]:
-    """{lower-cased key or label: key} from (key, label_en, label_zh) triples."""
-    lookup: dict[str, str] = {}
-    for key, *labels in values:
-        for name in (key, *labels):
-            lookup.setdefault(name.lower(), key)
-    return lookup
-
-
-def parse_kudos(text: str, values: dict[str, str]) -> KudosArgs:
-    """`@a @b message #value`: leading people, then the message; a #tag naming a known value
-    (by key or label) is taken out of the text and counted, an unknown one stays as text."""
-    people, rest = split_people(tokenize(text))
-    if not people:
-        raise UserFacingError("kudos.no_recipient")
-    kept: list[Token] = []
-    found: list[str] = []
-    for token in rest:
-        if isinstance(token, Word) and token.text.startswith(("#", "#")) and len(token.text) > 1:
-            key = values.get(token.text[1:].lower())
-            if key is not None:
-                if key not in found:
-                    found.append(key)
-                continue
-        kept.append(token)
-    message = join_tokens(kept)
-    if is_visibly_empty(message):
-        raise UserFacingError("kudos.empty_message")
-    return KudosArgs(tuple(dict.fromkeys(people)), message, tuple(found))
 
 
 def parse_quick_feedback(text: str) -> QuickFeedbackArgs:

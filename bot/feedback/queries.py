@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.core.blocks import Block
-from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from bot.feedback import service as feedback
-from bot.feedback.views import Overview, ReceivedItem, overview_blocks
+from bot.feedback.overview_views import Overview, ReceivedItem, overview_blocks
 from bot.kudos import service as kudos
 from bot.org import directory
 from bot.org.directory import Who
@@ -35,8 +35,8 @@ def _item(
     )
 
 
-def build(deps: Deps, session: Session, who: Who) -> Overview:
-    me, now = who.user, deps.clock()
+def build(ws: Workspace, session: Session, who: Who) -> Overview:
+    me, now = who.user, ws.clock()
     ov = Overview()
     ov.received = [
         _item(session, fb, who.timezone)
@@ -45,7 +45,7 @@ def build(deps: Deps, session: Session, who: Who) -> Overview:
     ]
     ov.kudos_total, per_value = kudos.received_this_month(session, me, now, who.timezone)
     ov.kudos_values = [
-        (kudos.value_label(deps.config, key, who.locale), n)
+        (kudos.value_label(ws.config, key, who.locale), n)
         for key, n in sorted(per_value.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     for ask, request in feedback.asks_to_answer(session, me):
@@ -80,5 +80,5 @@ def build(deps: Deps, session: Session, who: Who) -> Overview:
     return ov
 
 
-def home_section(deps: Deps, session: Session, who: Who) -> list[Block]:
-    return overview_blocks(who.locale, build(deps, session, who))
+def home_section(ws: Workspace, session: Session, who: Who) -> list[Block]:
+    return overview_blocks(who.locale, build(ws, session, who))

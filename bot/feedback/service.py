@@ -15,12 +15,12 @@ from sqlmodel import Session, col, select
 
 from bot.core.blocks import MAX_SECTION_TEXT
 from bot.core.config import AppConfig
-from bot.core.deps import Deps
 from bot.core.errors import NotAllowed, UserFacingError
-from bot.core.periods import local_month_start
 from bot.core.safe_text import is_visibly_empty
+from bot.core.workspace import Workspace
 from bot.feedback import views
 from bot.i18n import label
+from bot.kudos import service as kudos
 from bot.org import directory
 from bot.permissions import feedback as permissions
 from storage.models.core import User
@@ -65,10 +65,9 @@ def check_new(
 
 
 def give(
-    deps: Deps,
+    ws: Workspace,
     session: Session,
     *,
-    team_id: str,
     giver: User,
     recipients: list[User],
     kind: str,
@@ -77,7 +76,8 @@ def give(
     metric_key: str | None = None,
     ask: FeedbackAsk | None = None,
 ) -> list[Feedback]:
-    """Store one Feedback per recipient and queue its messages (sent by flush after commit).
+    """Store one Feedback per recipient and queue its messages, delivered after commit; public
+    praise's card too (`publish` then links it in the recipient's DM).
 
     An answer to a manager's request about a rep goes to that manager, held from the rep."""
     message = message.strip()
@@ -91,11 +91,11 @@ def give(
             held_for = directory.by_id(session, request.requester_id)
             visibility = "private"
     check_new(giver, recipients, kind, visibility, message)
-    now = deps.clock()
+    now = ws.clock()
     created = []
     for recipient in recipients:
         fb = Feedback(
-            team_id=team_id,
+            team_id=ws.team_id,
             giver_id=giver.id,  # type: ignore[arg-type]
             recipient_id=recipient.id,  # type: ignore[arg-type]
             kind=kind,
@@ -107,8 +107,10 @@ def give(
         )
         session.add(fb)
         session.flush()
-        link = _post_public(deps, fb, giver, recipient) if visibility == "public" else None
-        _queue_delivery(deps, session, fb, giver, recipient, held_for, link)
+        if visibility == "public":
+            _queue_public_card(ws, session, fb, giver, recipient)
+        else:
+            _queue_delivery(ws, session, fb, giver, recipient, held_for)
         created.append(fb)
     if ask is not None:
         ask.status, ask.closed_at = "answered", now
@@ -118,30 +120,30 @@ def give(
     return created
 
 
-def _post_public(deps: Deps, fb: Feedback, giver: User, recipient: User) -> str | None:
-    """Public praise is posted like a kudos; returns the permalink."""
-    channel = deps.config.channels.recognition
+def _queue_public_card(
+    ws: Workspace, session: Session, fb: Feedback, giver: User, recipient: User
+) -> None:
+    """Public praise is posted like a kudos card, after commit (see public.publish)."""
+    channel = ws.config.channels.recognition
     if not channel:
         raise InvalidInput("visibility", "kudos.no_channel")
-    locale = deps.config.workspace.default_locale
-    card = views.kudos_card(
+    locale = ws.config.workspace.default_locale
+    card = kudos.praise_card(
         locale, giver=giver.slack_id, recipients=[recipient.slack_id], message=fb.message
     )
-    fb.channel, fb.ts = channel, deps.sender.post(channel, **card)
-    return deps.client.chat_getPermalink(channel=channel, message_ts=fb.ts)["permalink"]
+    ws.sender.enqueue(session, ws.team_id, f"feedback:{fb.id}:public", channel, **card)
 
 
 def _queue_delivery(
-    deps: Deps,
+    ws: Workspace,
     session: Session,
     fb: Feedback,
     giver: User,
     recipient: User,
     held_for: User | None,
-    link: str | None,
 ) -> None:
     if held_for is not None:
-        locale = directory.locale_of(held_for, deps.config)
+        locale = directory.locale_of(held_for, ws.config)
         dm = views.held_feedback_dm(
             locale,
             fb_id=fb.id,
@@ -150,12 +152,12 @@ def _queue_delivery(
             subject=recipient.slack_id,
             message=fb.message,
         )
-        deps.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:held", held_for.slack_id, **dm)
+        ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:held", held_for.slack_id, **dm)
         return
-    _queue_recipient_dm(deps, session, fb, giver, recipient, link)
+    queue_recipient_dm(ws, session, fb, giver, recipient, None)
     manager = directory.by_id(session, recipient.manager_id)
     if fb.visibility == "manager" and manager is not None and manager.id != giver.id:
-        locale = directory.locale_of(manager, deps.config)
+        locale = directory.locale_of(manager, ws.config)
         dm = views.manager_copy_dm(
             locale,
             kind=fb.kind,
@@ -163,15 +165,13 @@ def _queue_delivery(
             subject=recipient.slack_id,
             message=fb.message,
         )
-        deps.sender.enqueue(
-            session, fb.team_id, f"feedback:{fb.id}:manager", manager.slack_id, **dm
-        )
+        ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:manager", manager.slack_id, **dm)
 
 
-def _queue_recipient_dm(
-    deps: Deps, session: Session, fb: Feedback, giver: User, recipient: User, link: str | None
+def queue_recipient_dm(
+    ws: Workspace, session: Session, fb: Feedback, giver: User, recipient: User, link: str | None
 ) -> None:
-    locale = directory.locale_of(recipient, deps.config)
+    locale = directory.locale_of(recipient, ws.config)
     dm = views.feedback_dm(
         locale,
         fb_id=fb.id,
@@ -179,9 +179,9 @@ def _queue_recipient_dm(
         giver=giver.slack_id,
         message=fb.message,
         link=link,
-        metric=_metric_label(deps.config, fb.metric_key, locale),
+        metric=_metric_label(ws.config, fb.metric_key, locale),
     )
-    deps.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:dm", recipient.slack_id, **dm)
+    ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:dm", recipient.slack_id, **dm)
 
 
 def _metric_label(config: AppConfig, key: str | None, locale: str) -> str | None:
@@ -201,7 +201,7 @@ class Acknowledged:
 
 
 def acknowledge(
-    deps: Deps, session: Session, viewer: User, fb_id: int, choice: str
+    ws: Workspace, session: Session, viewer: User, fb_id: int, choice: str
 ) -> Acknowledged:
     """Thanks or Let's discuss, exactly once: a conditional UPDATE wins one race."""
     fb = session.get(Feedback, fb_id)
@@ -210,7 +210,7 @@ def acknowledge(
     result = session.execute(
         update(Feedback)
         .where(col(Feedback.id) == fb_id, col(Feedback.ack).is_(None))
-        .values(ack=choice, ack_at=deps.clock())
+        .values(ack=choice, ack_at=ws.clock())
     )
     session.refresh(fb)
     first = bool(result.rowcount)  # type: ignore[attr-defined]
@@ -218,149 +218,30 @@ def acknowledge(
         giver = directory.by_id(session, fb.giver_id)
         if giver is not None:
             dm = views.ack_notice(
-                directory.locale_of(giver, deps.config),
+                directory.locale_of(giver, ws.config),
                 choice=fb.ack or choice,
                 who=viewer.slack_id,
                 kind=fb.kind,
             )
-            deps.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:ack", giver.slack_id, **dm)
+            ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:ack", giver.slack_id, **dm)
         log.info("feedback %s acknowledged: %s", fb.id, fb.ack)
     return Acknowledged(fb, first)
 
 
-def share_with_subject(deps: Deps, session: Session, viewer: User, fb_id: int) -> Feedback:
+def share_with_subject(ws: Workspace, session: Session, viewer: User, fb_id: int) -> Feedback:
     """The manager who asked passes an answer on to the rep (once)."""
     fb = session.get(Feedback, fb_id)
     if fb is None or not permissions.can_share_with_subject(viewer, fb):
         raise NotAllowed()
     if fb.shared_at is None:
-        fb.shared_at = deps.clock()
+        fb.shared_at = ws.clock()
         session.add(fb)
         giver = directory.by_id(session, fb.giver_id)
         recipient = directory.by_id(session, fb.recipient_id)
         if giver is not None and recipient is not None:
-            _queue_recipient_dm(deps, session, fb, giver, recipient, None)
+            queue_recipient_dm(ws, session, fb, giver, recipient, None)
         log.info("feedback %s shared with its subject", fb.id)
     return fb
-
-
-# --- requests ---------------------------------------------------------------------------------
-
-
-def create_request(
-    deps: Deps,
-    session: Session,
-    *,
-    team_id: str,
-    requester: User,
-    peers: list[User],
-    subject: User | None,
-    topic: str | None,
-) -> FeedbackRequest:
-    subject = subject or requester
-    if subject.id != requester.id and not permissions.can_request_feedback_about(
-        session, requester, subject
-    ):
-        raise NotAllowed("feedback.request_not_manager", who=f"<@{subject.slack_id}>")
-    if len(peers) > deps.config.feedback.max_peers:
-        raise UserFacingError(
-            "feedback.request_too_many", count=len(peers), max=deps.config.feedback.max_peers
-        )
-    for peer in peers:
-        if peer.id in (requester.id, subject.id):
-            raise UserFacingError("feedback.request_self", who=f"<@{peer.slack_id}>")
-    now = deps.clock()
-    request = FeedbackRequest(
-        team_id=team_id,
-        requester_id=requester.id,  # type: ignore[arg-type]
-        subject_id=subject.id,  # type: ignore[arg-type]
-        topic=topic[:500] if topic else None,
-        created_at=now,
-    )
-    session.add(request)
-    session.flush()
-    for peer in peers:
-        ask = FeedbackAsk(
-            team_id=team_id,
-            request_id=request.id,  # type: ignore[arg-type]
-            peer_id=peer.id,  # type: ignore[arg-type]
-            created_at=now,
-        )
-        session.add(ask)
-        session.flush()
-        dm = views.ask_dm(
-            directory.locale_of(peer, deps.config),
-            ask_id=ask.id,
-            requester=requester.slack_id,
-            subject=subject.slack_id,
-            topic=topic,
-        )
-        deps.sender.enqueue(session, team_id, f"feedback-ask:{ask.id}", peer.slack_id, **dm)
-    log.info("feedback request %s sent to %d peer(s)", request.id, len(peers))
-    return request
-
-
-@dataclass(frozen=True)
-class AskContext:
-    ask: FeedbackAsk
-    request: FeedbackRequest
-    requester: User
-    subject: User
-
-
-def open_ask(session: Session, viewer: User, ask_id: int) -> AskContext:
-    """The ask the viewer is answering, if still open."""
-    ask = session.get(FeedbackAsk, ask_id)
-    if ask is None or not permissions.can_answer_ask(viewer, ask):
-        raise NotAllowed()
-    if ask.status == "answered":
-        raise UserFacingError("feedback.ask_answered")
-    if ask.status == "expired":
-        raise UserFacingError("feedback.ask_expired")
-    request = session.get(FeedbackRequest, ask.request_id)
-    requester = directory.by_id(session, request.requester_id) if request else None
-    subject = directory.by_id(session, request.subject_id) if request else None
-    if request is None or requester is None or subject is None:
-        raise NotAllowed()
-    return AskContext(ask, request, requester, subject)
-
-
-def remind_and_expire(deps: Deps, as_of: datetime) -> str:
-    """One reminder after `reminder_days`, expiry after `expiry_days`. Idempotent: a reminded
-    or expired ask is never touched again, and reminders go through the keyed outbox."""
-    cfg = deps.config.feedback
-    reminded = expired = 0
-    with deps.db.session() as session:
-        asks = session.exec(select(FeedbackAsk).where(FeedbackAsk.status == "open")).all()
-        for ask in asks:
-            age = as_of - ask.created_at
-            if age >= timedelta(days=cfg.expiry_days):
-                ask.status, ask.closed_at = "expired", as_of
-                session.add(ask)
-                expired += 1
-            elif age >= timedelta(days=cfg.reminder_days) and ask.reminded_at is None:
-                peer = directory.by_id(session, ask.peer_id)
-                request = session.get(FeedbackRequest, ask.request_id)
-                if peer is None or peer.deactivated or request is None:
-                    continue  # nobody to remind: the ask just expires in time
-                requester = directory.by_id(session, request.requester_id)
-                subject = directory.by_id(session, request.subject_id)
-                dm = views.ask_dm(
-                    directory.locale_of(peer, deps.config),
-                    ask_id=ask.id,
-                    requester=requester.slack_id if requester else "",
-                    subject=subject.slack_id if subject else "",
-                    topic=request.topic,
-                    reminder=True,
-                    days=age.days,
-                )
-                key = f"feedback-ask:{ask.id}:reminder"
-                deps.sender.enqueue(session, ask.team_id, key, peer.slack_id, **dm)
-                ask.reminded_at = as_of
-                session.add(ask)
-                reminded += 1
-    sent, failed = deps.sender.flush(deps.db)
-    return f"reminded {reminded}, expired {expired}; sent {sent}, failed {failed}"
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -482,7 +363,7 @@ def direct_report_counts(
     ]
     if not reports:
         return []
-    start = local_month_start(now, timezone)
+    start = kudos.local_month_start(now, timezone)
     counts = counts_by_kind(
         session, manager.team_id, [u.id for u in reports], start, now + timedelta(seconds=1)
     )
@@ -493,8 +374,8 @@ def company_trend(
     session: Session, team_id: str, now: datetime, timezone: str
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(this month, last month) feedback counts per kind across the workspace: for HR."""
-    this_start = local_month_start(now, timezone)
-    last_start = local_month_start(this_start - timedelta(days=1), timezone)
+    this_start = kudos.local_month_start(now, timezone)
+    last_start = kudos.local_month_start(this_start - timedelta(days=1), timezone)
 
     def totals(since: datetime, until: datetime) -> dict[str, int]:
         out: dict[str, int] = {}

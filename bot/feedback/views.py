@@ -1,4 +1,5 @@
-"""Block Kit for kudos and feedback: cards, DMs with buttons, the modal, overviews.
+"""Block Kit for feedback: DMs with buttons, the modal, confirmations (overviews are in
+overview_views.py).
 
 Pure functions of plain values; ids of actions and views live here so handlers share them."""
 
@@ -6,24 +7,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.blocks import (
-    MAX_FIELD_TEXT,
     MAX_SECTION_TEXT,
-    SECTION_BUDGET,
     Block,
     actions,
     button,
     context,
-    header,
     message,
     plain,
     section,
 )
-from bot.core.safe_text import safe_text
-from bot.i18n import fmt_date, t
+from bot.core.mentions import people_list
+from bot.core.safe_text import safe_text, titled
+from bot.i18n import t
 from storage.models.feedback import KINDS, VISIBILITIES
 
 MODAL = "feedback_modal"
@@ -48,64 +46,12 @@ FIELD_BLOCKS = {
 KIND_EMOJI = {"praise": ":star2:", "correction": ":wrench:", "suggestion": ":bulb:"}
 
 
-def _people(ids: list[str]) -> str:
-    return ", ".join(f"<@{i}>" for i in ids)
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
-
-
-def _titled(title: str, user_text: str) -> tuple[str, str]:
-    """(the `text` fallback, the section text) of a title over a quote of user text."""
-    shown = safe_text(user_text)
-    return f"{title}: {shown}", f"{title}\n{_quote(shown)}"
-
-
-def _topic_line(topic: str, locale: str) -> str:
+def topic_line(topic: str, locale: str) -> str:
     return t("feedback.topic_line", locale, topic=safe_text(topic))
 
 
 def kind_label(kind: str, locale: str) -> str:
     return t(f"feedback.kind.{kind}", locale)
-
-
-# --- kudos ------------------------------------------------------------------------------------
-
-
-def kudos_card(
-    locale: str, *, giver: str, recipients: list[str], message: str, values: Sequence[str] = ()
-) -> dict[str, Any]:
-    title = t("kudos.card", locale, giver=f"<@{giver}>", recipients=_people(recipients))
-    text, body = _titled(title, message)
-    blocks = [section(body)]
-    tags = " · ".join(f"`#{v}`" for v in values)
-    if tags:
-        blocks.append(context(t("kudos.card_values", locale, values=tags)))
-    return {"text": text, "blocks": blocks}
-
-
-def kudos_dm(locale: str, *, giver: str, link: str) -> dict[str, Any]:
-    text = t("kudos.dm", locale, giver=f"<@{giver}>", link=link)
-    return {"text": text, "blocks": [section(text)]}
-
-
-def kudos_withdrawn(locale: str) -> dict[str, Any]:
-    text = t("kudos.withdrawn", locale)
-    return {"text": text, "blocks": [section(text)]}
-
-
-def kudos_sent(locale: str, *, recipients: list[str], link: str, values: list[str]) -> dict:
-    text = t("kudos.sent", locale, recipients=_people(recipients), link=link)
-    if values:
-        text += "\n" + t("kudos.card_values", locale, values=" · ".join(f"`#{v}`" for v in values))
-    return message(text, [section(text)])
-
-
-def kudos_help(locale: str, *, values: list[str], daily_limit: int, emoji: str) -> dict:
-    known = ", ".join(f"`#{v}`" for v in values) or t("value.none", locale)
-    text = t("kudos.help", locale, values=known, limit=daily_limit, emoji=emoji)
-    return message(text, [section(text)])
 
 
 # --- feedback DMs -----------------------------------------------------------------------------
@@ -130,7 +76,7 @@ def feedback_dm(
         kind=kind_label(kind, locale),
         giver=f"<@{giver}>",
     )
-    text, body = _titled(title, message)
+    text, body = titled(title, message)
     blocks: list[Block] = [section(body)]
     extras = []
     if metric:
@@ -172,7 +118,7 @@ def held_feedback_dm(
         giver=f"<@{giver}>",
         subject=f"<@{subject}>",
     )
-    text, body = _titled(title, message)
+    text, body = titled(title, message)
     blocks: list[Block] = [section(body)]
     if shared:
         blocks.append(context(t("feedback.shared_done", locale, subject=f"<@{subject}>")))
@@ -194,7 +140,7 @@ def manager_copy_dm(
         giver=f"<@{giver}>",
         subject=f"<@{subject}>",
     )
-    text, body = _titled(title, message)
+    text, body = titled(title, message)
     return {"text": text, "blocks": [section(body)]}
 
 
@@ -219,7 +165,7 @@ def ask_dm(
     else:
         text = t("feedback.ask_for", locale, requester=f"<@{requester}>", subject=f"<@{subject}>")
     if topic:
-        text += "\n" + _topic_line(topic, locale)
+        text += "\n" + topic_line(topic, locale)
     if reminder:
         text = t("feedback.reminder", locale, days=days) + "\n" + text
     blocks = [
@@ -240,16 +186,18 @@ def feedback_sent(locale: str, *, kind: str, recipients: list[str], visibility: 
         f"feedback.sent_{visibility}",
         locale,
         kind=kind_label(kind, locale),
-        recipients=_people(recipients),
+        recipients=people_list(recipients),
     )
     return {"text": text, "blocks": [section(text)]}
 
 
 def request_sent(locale: str, *, peers: list[str], subject: str | None) -> dict:
     if subject:
-        text = t("feedback.request_sent_for", locale, peers=_people(peers), subject=f"<@{subject}>")
+        text = t(
+            "feedback.request_sent_for", locale, peers=people_list(peers), subject=f"<@{subject}>"
+        )
     else:
-        text = t("feedback.request_sent", locale, peers=_people(peers))
+        text = t("feedback.request_sent", locale, peers=people_list(peers))
     return message(text, [section(text)])
 
 
@@ -308,7 +256,7 @@ def feedback_modal(
         key = "feedback.modal_answer_for" if held else "feedback.modal_answer"
         line = t(key, locale, requester=f"<@{requester}>", subject=f"<@{fixed_recipient}>")
         if topic:
-            line += "\n" + _topic_line(topic, locale)
+            line += "\n" + topic_line(topic, locale)
         blocks.append(section(line))
     else:
         element: dict[str, Any] = {
@@ -363,138 +311,3 @@ def feedback_modal(
         "private_metadata": json.dumps({"ask": ask_id} if ask_id is not None else {}),
         "blocks": blocks,
     }
-
-
-# --- overview (App Home and /feedback list) ---------------------------------------------------
-
-
-@dataclass
-class ReceivedItem:
-    kind: str
-    giver: str
-    message: str
-    created: Any  # datetime
-    subject: str | None = None  # set for team / held items: who it is about
-
-
-@dataclass
-class Overview:
-    received: list[ReceivedItem] = field(default_factory=list)
-    kudos_total: int = 0
-    kudos_values: list[tuple[str, int]] = field(default_factory=list)
-    asks: list[tuple[int, str, str, str | None, int]] = field(default_factory=list)
-    my_requests: list[tuple[str, str | None, int, int, int]] = field(default_factory=list)
-    held: list[ReceivedItem] = field(default_factory=list)
-    team: list[ReceivedItem] = field(default_factory=list)
-    report_counts: list[tuple[str, dict[str, int], int]] | None = None
-    trend: tuple[dict[str, int], dict[str, int]] | None = None
-
-
-def _age(days: int, locale: str) -> str:
-    return (
-        t("feedback.age_today", locale) if days <= 0 else t("feedback.age_days", locale, days=days)
-    )
-
-
-def _item_line(item: ReceivedItem, locale: str) -> str:
-    who = t("feedback.item_from", locale, giver=f"<@{item.giver}>")
-    about = f" → <@{item.subject}>" if item.subject else ""
-    head = f"{KIND_EMOJI[item.kind]} *{kind_label(item.kind, locale)}*{about} · {who} · {fmt_date(item.created, locale)}"
-    body = item.message if len(item.message) <= 300 else item.message[:299] + "…"
-    return f"{head}\n{_quote(safe_text(body))}"
-
-
-def _list_section(lines: list[str], empty: str) -> list[Block]:
-    """Lines packed into as few sections as the section text limit allows."""
-    if not lines:
-        return [context(empty)]
-    blocks, chunk = [], ""
-    for line in lines:
-        if chunk and len(chunk) + len(line) + 2 > SECTION_BUDGET:
-            blocks.append(section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n\n{line}" if chunk else line
-    blocks.append(section(chunk))
-    return blocks
-
-
-def _counts(counts: dict[str, int], locale: str) -> str:
-    return " · ".join(f"{kind_label(k, locale)} {counts.get(k, 0)}" for k in KINDS)
-
-
-def overview_blocks(locale: str, ov: Overview) -> list[Block]:
-    blocks: list[Block] = [header(t("feedback.home_received", locale))]
-    blocks += _list_section(
-        [_item_line(i, locale) for i in ov.received], t("feedback.home_none", locale)
-    )
-    blocks.append(header(t("feedback.home_kudos", locale)))
-    per_value = " · ".join(f"`#{label}` ×{n}" for label, n in ov.kudos_values)
-    line = t("feedback.home_kudos_total", locale, count=ov.kudos_total)
-    blocks.append(section(f"{line}\n{per_value}" if per_value else line))
-    blocks.append(header(t("feedback.home_asks", locale)))
-    ask_blocks: list[Block] = []
-    for ask_id, requester, subject, topic, days in ov.asks[:10]:
-        key = "feedback.home_ask" if subject == requester else "feedback.home_ask_for"
-        text = t(
-            key,
-            locale,
-            requester=f"<@{requester}>",
-            subject=f"<@{subject}>",
-            age=_age(days, locale),
-        )
-        if topic:
-            text += "\n" + _topic_line(topic, locale)
-        ask_blocks.append(
-            section(text, accessory=button(t("feedback.give_button", locale), ANSWER, str(ask_id)))
-        )
-    blocks += ask_blocks or [context(t("feedback.home_none", locale))]
-    if ov.my_requests:
-        blocks.append(header(t("feedback.home_my_requests", locale)))
-        lines = [
-            t(
-                "feedback.home_my_request",
-                locale,
-                subject=f"<@{subject}>",
-                topic=safe_text(topic) if topic else t("value.none", locale),
-                open=open_,
-                answered=answered,
-                age=_age(days, locale),
-            )
-            for subject, topic, open_, answered, days in ov.my_requests
-        ]
-        blocks += _list_section(lines, "")
-    if ov.held:
-        blocks.append(header(t("feedback.home_held", locale)))
-        blocks += _list_section([_item_line(i, locale) for i in ov.held], "")
-    if ov.report_counts is not None:
-        blocks.append(header(t("feedback.home_reports", locale)))
-        lines = [
-            f"<@{who}>: {_counts(c, locale)} · {t('feedback.kudos_count', locale, count=k)}"
-            for who, c, k in ov.report_counts
-        ]
-        blocks += _list_section(lines, t("feedback.home_none", locale))
-    if ov.team:
-        blocks.append(header(t("feedback.home_team", locale)))
-        blocks += _list_section([_item_line(i, locale) for i in ov.team], "")
-    if ov.trend is not None:
-        this, last = ov.trend
-        blocks.append(header(t("feedback.home_trend", locale)))
-        text = "\n".join(
-            t(
-                "feedback.trend_line",
-                locale,
-                kind=kind_label(k, locale),
-                this=this.get(k, 0),
-                last=last.get(k, 0),
-            )
-            for k in KINDS
-        )
-        blocks.append(section(text))
-        blocks.append(context(t("feedback.trend_note", locale)))
-    return blocks
-
-
-def overview_message(locale: str, ov: Overview) -> dict:
-    blocks = overview_blocks(locale, ov)
-    text = "\n".join(b["text"]["text"] for b in blocks if isinstance(b.get("text"), dict))
-    return message(text[:MAX_FIELD_TEXT], blocks)

@@ -1,5 +1,5 @@
 """The App Home page: who you are, then the sections features register (bot/features.py,
-each a `(deps, session, who) -> blocks` function), then the command list."""
+each a `(ws, session, who) -> blocks` function), then the command list."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ from sqlmodel import Session
 
 from bot import features
 from bot.core.blocks import Block
-from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from bot.org import directory
 from bot.org.directory import Who
 from bot.pulse.views import home_view
+from storage.db import Database
 
 
-def build(deps: Deps, session: Session, who: Who) -> dict:
+def build(ws: Workspace, session: Session, who: Who) -> dict:
     manager = directory.by_id(session, who.user.manager_id)
     sections: list[Block] = []
     for section in features.home_sections():
-        sections.extend(section.build(deps, session, who))
+        sections.extend(section.build(ws, session, who))
     return home_view(
         locale=who.locale,
         name=who.user.name,
@@ -29,9 +30,11 @@ def build(deps: Deps, session: Session, who: Who) -> dict:
     )
 
 
-def publish(deps: Deps, team_id: str, slack_id: str) -> None:
-    """Re-render and publish a user's Home (after anything on it changed)."""
-    with deps.db.session() as session:
-        who = directory.actor(session, deps.client, deps.config, team_id, slack_id)
-        view = build(deps, session, who)
-    deps.sender.publish_home(slack_id, view)
+def publish(ws: Workspace, db: Database, slack_id: str) -> None:
+    """Re-render and publish a user's Home (after anything on it changed). Slack is asked
+    (first contact, then views.publish) only outside the read transaction."""
+    directory.learn(ws.sender, db, ws.team_id, [slack_id])
+    with db.session() as session:
+        who = directory.actor(session, ws.config, ws.team_id, slack_id)
+        view = build(ws, session, who)
+    ws.sender.publish_home(slack_id, view)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +22,9 @@ from starlette.routing import Route
 from bot.core.deps import Deps
 from bot.core.periods import local_date
 from bot.core.tabular import clip
+from bot.core.workspace import Workspace
 from bot.kpi import facts as kpi_facts
+from storage.db import Database
 
 MAX_BODY = 2_000_000  # bytes: about 20,000 facts; send more in several requests
 MAX_ROWS = 10_000
@@ -46,25 +47,11 @@ def _error(status: int, error: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": error, "detail": detail, **extra}, status, headers=headers)
 
 
-class _Workspace:
-    """The Slack workspace id the facts belong to, asked of Slack once (auth.test)."""
-
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-        self._team: str | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> str:
-        with self._lock:
-            if self._team is None:
-                self._team = str(self.deps.client.auth_test()["team_id"])
-            return self._team
-
-
-def ingest(deps: Deps, team_id: str, rows: list[Any]) -> tuple[int, dict[str, Any]]:
+def ingest(ws: Workspace, db: Database, rows: list[Any]) -> tuple[int, dict[str, Any]]:
     """(status, body): 200 with counts, or 422 with every problem by row index."""
-    with deps.db.session() as session:
-        today = local_date(deps.clock(), deps.config.workspace.timezone)
+    team_id = ws.team_id
+    with db.session() as session:
+        today = local_date(ws.clock(), ws.config.workspace.timezone)
         problems: list[tuple[int, str]] = []
         objects: list[tuple[int, dict[str, Any]]] = []
         for index, row in enumerate(rows):
@@ -77,7 +64,7 @@ def ingest(deps: Deps, team_id: str, rows: list[Any]) -> tuple[int, dict[str, An
             if unknown:
                 problems.append((index, f"unknown field(s): {clip(', '.join(unknown))}"))
             objects.append((index, {k: "" if v is None else str(v) for k, v in row.items()}))
-        result = kpi_facts.validate(session, team_id, deps.config, today, objects)
+        result = kpi_facts.validate(session, team_id, ws.config, today, objects)
         problems.extend(result.errors)
         if problems:
             by_row: dict[int, list[str]] = {}
@@ -90,14 +77,11 @@ def ingest(deps: Deps, team_id: str, rows: list[Any]) -> tuple[int, dict[str, An
                 "detail": f"{len(errors)} of {len(rows)} fact(s) are invalid; nothing was written",
                 "errors": errors,
             }
-        imported, replaced = kpi_facts.write_facts(
-            session, team_id, result.rows, config=deps.config
-        )
+        imported, replaced = kpi_facts.write_facts(session, team_id, result.rows, config=ws.config)
     return 200, {"imported": imported, "replaced": replaced}
 
 
 def routes(deps: Deps) -> list[Route]:
-    workspace = _Workspace(deps)
 
     async def post_kpi(request: Request) -> JSONResponse:
         if not _authorized(deps, request.headers.get("authorization", "")):
@@ -120,8 +104,10 @@ def routes(deps: Deps) -> list[Route]:
             return _error(400, "invalid_body", "send a non-empty JSON list of facts")
         if len(data) > MAX_ROWS:
             return _error(413, "too_many_facts", f"at most {MAX_ROWS} facts per request")
-        team_id = await run_in_threadpool(workspace)
-        status, payload = await run_in_threadpool(ingest, deps, team_id, data)
+        # The one installed workspace (its id known once per process); with many, the bearer
+        # token will name the workspace.
+        ws = await run_in_threadpool(deps.workspace)
+        status, payload = await run_in_threadpool(ingest, ws, deps.db, data)
         return JSONResponse(payload, status)
 
     async def openapi(_: Request) -> JSONResponse:

@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from bot.core.blocks import header, message, section
 from bot.core.config import AppConfig
-from bot.core.deps import Deps
 from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.mentions import Handle, Mention, Word, tokenize
 from bot.core.periods import (
@@ -22,6 +21,7 @@ from bot.core.periods import (
     local_date,
     parse,
 )
+from bot.core.workspace import Workspace
 from bot.i18n import t
 from bot.kpi import scorecard
 from bot.kpi.views import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
@@ -87,9 +87,9 @@ def help_message(locale: str) -> dict:
     return message(body, [header(t("kpi.help_title", locale)), section(body)])
 
 
-def reply(deps: Deps, session: Session, team_id: str, who: Who, text: str) -> dict:
-    config = deps.config
-    today = local_date(deps.clock(), config.workspace.timezone)
+def reply(ws: Workspace, session: Session, who: Who, text: str) -> dict:
+    config, team_id = ws.config, ws.team_id
+    today = local_date(ws.clock(), config.workspace.timezone)
     request = parse_request(text, today)
     if request.kind == "help":
         return help_message(who.locale)
@@ -98,7 +98,7 @@ def reply(deps: Deps, session: Session, team_id: str, who: Who, text: str) -> di
         return scorecard_message(card, who.locale, own=True)
     if request.kind == "person":
         assert request.person is not None
-        subject = directory.resolve(session, deps.client, team_id, request.person)
+        subject = directory.resolve(session, team_id, request.person)
         if not permissions.can_view_kpis(session, who.user, subject):
             raise NotAllowed("kpi.not_allowed_person")
         card = scorecard.scorecard(session, config, team_id, subject, request.period)
@@ -151,10 +151,10 @@ def team_reply(
     )
 
 
-def home_section(deps: Deps, session: Session, who: Who) -> list:  # type: ignore[type-arg]
+def home_section(ws: Workspace, session: Session, who: Who) -> list:  # type: ignore[type-arg]
     """App Home: this month's scorecard and the composite of the last 6 months."""
-    config = deps.config
-    month = containing("month", local_date(deps.clock(), config.workspace.timezone))
+    config = ws.config
+    month = containing("month", local_date(ws.clock(), config.workspace.timezone))
     team_id = who.user.team_id
     card = scorecard.scorecard(session, config, team_id, who.user, month)
     trend = scorecard.trend(session, config, team_id, who.user, month, 6)

@@ -15,20 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 
-from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.core.config import WEEKDAYS, AppConfig
-from bot.core.deps import Deps
+from bot.core.deps import Deps, each_workspace
 from bot.core.periods import Period, containing, local_date, local_time, working_days
+from bot.core.workspace import Workspace
 from bot.feedback import service as feedback
 from bot.kpi import scorecard
 from bot.kpi.digest_views import Tip, WeekFeedback, WeekKudos, rep_digest, team_digest
 from bot.kudos import service as kudos
 from bot.org.directory import locale_of
+from storage.db import Database
 from storage.models.core import DigestRun, User
 
 MOVERS = 3
@@ -105,21 +105,16 @@ def next_step(card: scorecard.Scorecard, last_day: date) -> Tip | None:
     return Tip("kpi.tip.level", {"metric": metric, "actual": worst.actual, "target": worst.target})
 
 
-@cache
-def _workspace_of(client: WebClient) -> str:
-    return str(client.auth_test()["team_id"])
-
-
-def _workspace(deps: Deps) -> str:
-    return _workspace_of(deps.client)
-
-
 def weekly_digest(deps: Deps, as_of: datetime) -> str:
-    """The job: queue the digest of the last complete week before `as_of`, then send."""
-    team_id = _workspace(deps)
-    _, week, _ = report_week(deps.config, as_of)
-    queued = queue_digest(deps, team_id, as_of)
-    sent, failed = deps.sender.flush(deps.db, team_id=team_id)
+    """The job: in each installed workspace, queue the digest of the last complete week
+    before `as_of`, then send."""
+    return each_workspace(deps, lambda ws: weekly_digest_in(ws, deps.db, as_of))
+
+
+def weekly_digest_in(ws: Workspace, db: Database, as_of: datetime) -> str:
+    _, week, _ = report_week(ws.config, as_of)
+    queued = queue_digest(ws, db, as_of)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
     done = (
         "already queued"
         if queued is None
@@ -128,30 +123,30 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
     return f"week {week.key}: {done}, {sent} sent, {failed} failed (retried later)"
 
 
-def queue_due(deps: Deps, now: datetime) -> str | None:
+def queue_due(ws: Workspace, db: Database, now: datetime) -> str | None:
     """Queue this week's digest if its scheduled time has passed and it is not queued yet
     (after a crash or downtime at that time); what it queued, or None."""
-    when = scheduled_at(deps.config, now)
+    when = scheduled_at(ws.config, now)
     if now < when:
         return None
-    _, week, _ = report_week(deps.config, when)
-    queued = queue_digest(deps, _workspace(deps), when)  # usually None at once: queued before
+    _, week, _ = report_week(ws.config, when)
+    queued = queue_digest(ws, db, when)  # usually None at once: queued before
     if queued is None:
         return None
     return f"digest of week {week.key} caught up: {queued[0]} digest(s), {queued[1]} chart(s)"
 
 
-def queue_digest(deps: Deps, team_id: str, as_of: datetime) -> tuple[int, int] | None:
+def queue_digest(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int] | None:
     """Queue the week's team posts, charts and rep DMs in one transaction with its
     `digest_runs` row; (messages, charts) queued, or None when the week was queued before."""
-    config = deps.config
+    config, team_id = ws.config, ws.team_id
     last_day, week, month = report_week(config, as_of)
     queued = charts = 0
-    with deps.db.session() as session:
+    with db.session() as session:
         if not _claim_week(session, team_id, week):
             return None
         for name in config.teams:
-            posts, pictures = _queue_team(deps, session, team_id, name, week, month)
+            posts, pictures = _queue_team(ws, session, name, week, month)
             queued, charts = queued + posts, charts + pictures
         # every rep with numbers, whether or not their team has a channel configured
         reps = session.exec(
@@ -175,16 +170,16 @@ def queue_digest(deps: Deps, team_id: str, as_of: datetime) -> tuple[int, int] |
                 locale=locale_of(rep, config),
             )
             key = f"digest:{week.key}:{rep.slack_id}"
-            if deps.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
+            if ws.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
                 queued += 1
     return queued, charts
 
 
 def _queue_team(
-    deps: Deps, session: Session, team_id: str, name: str, week: Period, month: Period
+    ws: Workspace, session: Session, name: str, week: Period, month: Period
 ) -> tuple[int, int]:
     """The team channel's post and, when anyone is ranked, its chart: (posts, charts) queued."""
-    config, channel = deps.config, deps.config.teams[name].channel
+    config, team_id, channel = ws.config, ws.team_id, ws.config.teams[name].channel
     members = session.exec(
         select(User).where(
             User.team_id == team_id,
@@ -210,7 +205,7 @@ def _queue_team(
         kudos=kudos_of_week(session, config, members, week, locale),
         locale=locale,
     )
-    posts = deps.sender.enqueue(
+    posts = ws.sender.enqueue(
         session, team_id, f"digest:{week.key}:{channel}", channel, text, blocks
     )
     if not board:
@@ -223,7 +218,7 @@ def _queue_team(
         [(by_id[s.user_id], s.composite) for s in board if s.user_id in by_id], title
     )
     key = f"digest-chart:{week.key}:{channel}"  # after the post, so it follows it in the channel
-    chart = deps.sender.enqueue(
+    chart = ws.sender.enqueue(
         session,
         team_id,
         key,

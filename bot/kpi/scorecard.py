@@ -198,15 +198,19 @@ def warm_up(session: Session, config: AppConfig, team_id: str, today: date) -> N
 # --- config history ------------------------------------------------------------------------
 
 
-def record_metric_config(session: Session, config: AppConfig) -> bool:
+def record_metric_config(session: Session, team_id: str, config: AppConfig) -> bool:
     """Remember the metric configuration; log (and return True) when it changed since the
     last start, because weights apply to history too."""
     metrics = [m.model_dump() for m in config.metrics]
     digest = metric_config_digest(config)
-    last = session.exec(select(KpiConfigVersion).order_by(KpiConfigVersion.id.desc())).first()  # type: ignore[union-attr]
+    last = session.exec(
+        select(KpiConfigVersion)
+        .where(KpiConfigVersion.team_id == team_id)
+        .order_by(KpiConfigVersion.id.desc())  # type: ignore[union-attr]
+    ).first()
     if last is not None and last.digest == digest:
         return False
-    session.add(KpiConfigVersion(digest=digest, metrics=metrics))
+    session.add(KpiConfigVersion(team_id=team_id, digest=digest, metrics=metrics))
     if last is None:
         log.info("KPI metric config recorded (%s)", digest[:12])
     else:

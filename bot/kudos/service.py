@@ -1,13 +1,15 @@
 """Kudos: public praise in the recognition channel, from /kudos or an emoji reaction.
 
 Every check happens before anything is sent, and a refusal rolls back the unit of work, so a
-refused kudos leaves no trace."""
+refused kudos leaves no trace. Nothing here calls Slack inside a transaction: the card is
+queued, sent after commit, and the recipients' DMs follow it (`announce`)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -16,14 +18,16 @@ from sqlmodel import Session, col, select
 from bot.core.blocks import MAX_SECTION_TEXT
 from bot.core.claims import AlreadyDone
 from bot.core.config import AppConfig
-from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
 from bot.core.periods import local_day_start, local_month_start
-from bot.feedback import views
-from bot.feedback.parsing import KudosArgs, value_lookup
+from bot.core.sender import QUEUED, delivery_key
+from bot.core.workspace import Workspace
 from bot.i18n import localized
+from bot.kudos import views
+from bot.kudos.parsing import KudosArgs, value_lookup
 from bot.org import directory
-from storage.models.core import User
+from storage.db import Database
+from storage.models.core import Delivery, User
 from storage.models.feedback import Kudos, KudosRecipient, KudosValue
 
 log = logging.getLogger(__name__)
@@ -86,36 +90,44 @@ def lock_giver(session: Session, giver: User) -> None:
     )
 
 
-def resolve_recipients(deps: Deps, session: Session, team_id: str, args: KudosArgs) -> list[User]:
-    maximum = deps.config.kudos.max_recipients
+def praise_card(locale: str, *, giver: str, recipients: list[str], message: str) -> dict[str, Any]:
+    """The kudos card, for other features' public praise (feedback made public)."""
+    return views.kudos_card(locale, giver=giver, recipients=recipients, message=message)
+
+
+def check_recipients(config: AppConfig, args: KudosArgs) -> None:
+    maximum = config.kudos.max_recipients
     if len(args.people) > maximum:
         raise UserFacingError("kudos.too_many", count=len(args.people), max=maximum)
-    return directory.resolve_all(session, deps.client, team_id, args.people)
+
+
+def resolve_recipients(ws: Workspace, session: Session, args: KudosArgs) -> list[User]:
+    check_recipients(ws.config, args)
+    return directory.resolve_all(session, ws.team_id, args.people)
 
 
 def give(
-    deps: Deps,
+    ws: Workspace,
     session: Session,
     *,
-    team_id: str,
     giver: User,
     recipients: list[User],
     message: str,
     values: tuple[str, ...] = (),
     reaction: Reaction | None = None,
 ) -> Kudos:
-    """Store the kudos, post the card, DM each recipient a link to it. Runs inside the
-    caller's unit of work: if Slack refuses the post, nothing is stored. Raises AlreadyDone
-    when the giver's kudos for this reaction is already live."""
-    channel = deps.config.channels.recognition
+    """Store the kudos and queue its card; `announce` sends it once this unit has committed.
+    A refusal raises out of the unit of work, so a refused kudos leaves no trace. Raises
+    AlreadyDone when the giver's kudos for this reaction is already live."""
+    channel = ws.config.channels.recognition
     if not channel:
         raise UserFacingError("kudos.no_channel")
     if len(message) > MAX_MESSAGE:
         raise UserFacingError("kudos.too_long", max=MAX_MESSAGE)
-    now = deps.clock()
+    now = ws.clock()
     lock_giver(session, giver)
     kudos = Kudos(
-        team_id=team_id,
+        team_id=ws.team_id,
         giver_id=giver.id,  # type: ignore[arg-type]
         message=message,
         source="emoji" if reaction else "command",
@@ -128,32 +140,109 @@ def give(
         session.flush()
     except IntegrityError as exc:  # ux_kudos_live_reaction: a live one for this message exists
         raise AlreadyDone(f"kudos reaction {reaction}") from exc
-    check_new(session, deps.config, giver, recipients, now)
+    check_new(session, ws.config, giver, recipients, now)
     for key in values:
-        session.add(KudosValue(kudos_id=kudos.id, value_key=key))  # type: ignore[arg-type]
-    locale = deps.config.workspace.default_locale
+        session.add(KudosValue(team_id=ws.team_id, kudos_id=kudos.id, value_key=key))  # type: ignore[arg-type]
+    for user in recipients:
+        session.add(KudosRecipient(team_id=ws.team_id, kudos_id=kudos.id, user_id=user.id))  # type: ignore[arg-type]
+    locale = ws.config.workspace.default_locale
     card = views.kudos_card(
         locale,
         giver=giver.slack_id,
         recipients=[r.slack_id for r in recipients],
         message=message,
-        values=[value_label(deps.config, k, locale) for k in values],
+        values=[value_label(ws.config, k, locale) for k in values],
     )
-    kudos.channel, kudos.ts = channel, deps.sender.post(channel, **card)
-    kudos.permalink = deps.client.chat_getPermalink(channel=channel, message_ts=kudos.ts)[
-        "permalink"
-    ]
-    for user in recipients:
-        dm = views.kudos_dm(
-            directory.locale_of(user, deps.config), giver=giver.slack_id, link=kudos.permalink
-        )
-        row = KudosRecipient(kudos_id=kudos.id, user_id=user.id)  # type: ignore[arg-type]
-        row.dm_ts = deps.sender.post(user.slack_id, **dm)
-        row.dm_channel = deps.sender.dm_channel(user.slack_id)
-        session.add(row)
-    session.add(kudos)
-    log.info("kudos %s posted for %d recipient(s)", kudos.id, len(recipients))
+    ws.sender.enqueue(session, ws.team_id, _card_key(kudos), channel, **card)
     return kudos
+
+
+def _card_key(kudos: Kudos) -> str:
+    return f"kudos:{kudos.id}:card"
+
+
+def announce(ws: Workspace, db: Database, kudos_id: int) -> str | None:
+    """After the kudos committed and its card went out: link each recipient to the card.
+
+    The DMs carry the card's permalink, which exists only once Slack accepted the card, so they
+    are a second small unit: permalink (no transaction open), then one short transaction that
+    stores it and queues the DMs, then their delivery. Returns the permalink, or None when the
+    card is still undelivered (the outbox job retries it; the giver is told)."""
+    with db.session() as session:
+        kudos = session.get(Kudos, kudos_id)
+        card = session.exec(
+            select(Delivery).where(
+                Delivery.team_id == ws.team_id, Delivery.key == f"kudos:{kudos_id}:card"
+            )
+        ).first()
+        if kudos is None or card is None or card.ts is None:
+            return None
+        channel, ts = card.channel, card.ts
+    permalink = ws.sender.permalink(channel, ts)
+    with db.session() as session:
+        kudos = session.get(Kudos, kudos_id)
+        assert kudos is not None
+        kudos.channel, kudos.ts, kudos.permalink = channel, ts, permalink
+        session.add(kudos)
+        giver = directory.by_id(session, kudos.giver_id)
+        for _row, user in _recipients(session, kudos_id):
+            dm = views.kudos_dm(
+                directory.locale_of(user, ws.config),
+                giver=giver.slack_id if giver else "",
+                link=permalink,
+            )
+            ws.sender.enqueue(
+                session, ws.team_id, f"kudos:{kudos_id}:dm:{user.slack_id}", user.slack_id, **dm
+            )
+        queued = list(session.info.get(QUEUED, []))
+    ws.sender.deliver(db, queued)
+    _remember_dms(ws, db, kudos_id)
+    log.info("kudos %s posted", kudos_id)
+    return permalink
+
+
+def announce_late(ws: Workspace, db: Database) -> int:
+    """For the deliver-outbox job: kudos whose card went out only on a retry (after the giver's
+    request had finished) get their recipients' DMs now. How many were announced."""
+    with db.session() as session:
+        late = session.exec(
+            select(Kudos.id)
+            .join(Delivery, col(Delivery.key) == delivery_key("kudos:", Kudos.id, ":card"))
+            .where(
+                Kudos.team_id == ws.team_id,
+                Delivery.team_id == ws.team_id,
+                col(Kudos.ts).is_(None),
+                col(Delivery.ts).is_not(None),
+            )
+        ).all()
+    return sum(announce(ws, db, kudos_id) is not None for kudos_id in late)
+
+
+def _recipients(session: Session, kudos_id: int) -> list[tuple[KudosRecipient, User]]:
+    rows = session.exec(select(KudosRecipient).where(KudosRecipient.kudos_id == kudos_id)).all()
+    return [(row, user) for row in rows if (user := directory.by_id(session, row.user_id))]
+
+
+def _remember_dms(ws: Workspace, db: Database, kudos_id: int) -> None:
+    """Where each recipient's DM landed, so a withdrawal can strike it through."""
+    with db.session() as session:
+        sent = {
+            d.channel: d.ts
+            for d in session.exec(
+                select(Delivery).where(
+                    Delivery.team_id == ws.team_id,
+                    col(Delivery.key).startswith(f"kudos:{kudos_id}:dm:"),
+                    col(Delivery.ts).is_not(None),
+                )
+            ).all()
+        }
+    # conversations.open answers from the sender's cache here: the DMs were just sent.
+    channels = {slack_id: ws.sender.dm_channel(slack_id) for slack_id in sent}
+    with db.session() as session:
+        for row, user in _recipients(session, kudos_id):
+            if user.slack_id in sent:
+                row.dm_ts, row.dm_channel = sent[user.slack_id], channels[user.slack_id]
+                session.add(row)
 
 
 def find_by_reaction(session: Session, team_id: str, giver: User, item: Reaction) -> Kudos | None:
@@ -169,23 +258,37 @@ def find_by_reaction(session: Session, team_id: str, giver: User, item: Reaction
     ).first()
 
 
-def withdraw(deps: Deps, session: Session, kudos: Kudos) -> bool:
-    """Withdraw an emoji kudos if the reaction was removed in time; False when too late."""
-    now = deps.clock()
-    if now - kudos.created_at > timedelta(minutes=deps.config.kudos.withdraw_minutes):
-        return False
+@dataclass(frozen=True)
+class Retraction:
+    """What Slack must be told after a withdrawal committed."""
+
+    card: tuple[str, str] | None  # (channel, ts) of the card to delete
+    notes: list[tuple[str, str, dict]]  # (dm channel, dm ts, struck-through message)
+
+
+def withdraw(ws: Workspace, session: Session, kudos: Kudos) -> Retraction | None:
+    """Withdraw an emoji kudos if the reaction was removed in time; None when too late."""
+    now = ws.clock()
+    if now - kudos.created_at > timedelta(minutes=ws.config.kudos.withdraw_minutes):
+        return None
     kudos.withdrawn_at = now
     session.add(kudos)
-    if kudos.channel and kudos.ts:
-        deps.client.chat_delete(channel=kudos.channel, ts=kudos.ts)
-    rows = session.exec(select(KudosRecipient).where(KudosRecipient.kudos_id == kudos.id)).all()
-    for row in rows:
-        user = directory.by_id(session, row.user_id)
-        if row.dm_channel and row.dm_ts and user is not None:
-            note = views.kudos_withdrawn(directory.locale_of(user, deps.config))
-            deps.sender.update(row.dm_channel, row.dm_ts, **note)
+    notes = [
+        (row.dm_channel, row.dm_ts, views.kudos_withdrawn(directory.locale_of(user, ws.config)))
+        for row, user in _recipients(session, kudos.id)  # type: ignore[arg-type]
+        if row.dm_channel and row.dm_ts
+    ]
     log.info("kudos %s withdrawn", kudos.id)
-    return True
+    card = (kudos.channel, kudos.ts) if kudos.channel and kudos.ts else None
+    return Retraction(card, notes)
+
+
+def retract(ws: Workspace, retraction: Retraction) -> None:
+    """Delete the card and strike through the DMs (after the withdrawal committed)."""
+    if retraction.card:
+        ws.sender.delete(*retraction.card)
+    for channel, ts, note in retraction.notes:
+        ws.sender.update(channel, ts, **note)
 
 
 def received_this_month(

@@ -6,9 +6,9 @@ up once with users.info and cached as a rep with no manager."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,8 @@ from sqlmodel import Session, select
 from bot.core.config import AppConfig, normalize_locale
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Handle, Mention
+from bot.core.sender import Sender
+from storage.db import Database
 from storage.models.core import User
 from storage.types import utcnow
 
@@ -82,20 +84,31 @@ def by_id(session: Session, user_id: int | None) -> User | None:
     return session.get(User, user_id) if user_id is not None else None
 
 
-def lookup(session: Session, client: WebClient, team_id: str, slack_id: str) -> User | None:
-    """The directory row, creating it from users.info on first contact; None if Slack
-    doesn't know the id."""
-    user = find(session, team_id, slack_id)
-    if user is not None:
-        return user
-    try:
-        info = client.users_info(user=slack_id, include_locale=True)["user"]
-    except SlackApiError as exc:
-        if exc.response.get("error") in ("user_not_found", "users_not_found"):
-            return None
-        raise
+def learn(sender: Sender, db: Database, team_id: str, slack_ids: Iterable[str]) -> None:
+    """First contact: put people Slack knows but the directory doesn't into it, from users.info
+    (their locale and time zone). Runs before a unit of work opens its transaction: no Slack
+    call waits inside one. An id Slack doesn't know is left out (a lookup then says so)."""
+    for slack_id in dict.fromkeys(slack_ids):
+        with db.session() as session:
+            if find(session, team_id, slack_id) is not None:
+                continue
+        try:
+            info = sender.user_info(slack_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") in ("user_not_found", "users_not_found"):
+                continue
+            raise
+        try:
+            with db.session() as session:  # a concurrent first contact may insert them too
+                session.add(_from_slack(team_id, slack_id, info))
+        except IntegrityError:
+            continue
+        log.info("cached Slack user %s (not in the org import)", slack_id)
+
+
+def _from_slack(team_id: str, slack_id: str, info: dict) -> User:
     profile = info.get("profile") or {}
-    user = User(
+    return User(
         team_id=team_id,
         slack_id=slack_id,
         name=info.get("real_name") or profile.get("real_name") or info.get("name") or slack_id,
@@ -108,19 +121,11 @@ def lookup(session: Session, client: WebClient, team_id: str, slack_id: str) -> 
         role="rep",
         source="slack",
     )
-    try:
-        with session.begin_nested():  # a concurrent first request may insert the same person
-            session.add(user)
-    except IntegrityError:
-        return find(session, team_id, slack_id)
-    log.info("cached Slack user %s (not in the org import)", slack_id)
-    return user
 
 
-def actor(
-    session: Session, client: WebClient, config: AppConfig, team_id: str, slack_id: str
-) -> Who:
-    user = lookup(session, client, team_id, slack_id)
+def actor(session: Session, config: AppConfig, team_id: str, slack_id: str) -> Who:
+    """The acting user (learned before the transaction opened)."""
+    user = find(session, team_id, slack_id)
     if user is None:  # Slack sent us this id, so this only happens with a broken workspace
         raise UserFacingError("error.unknown_user", who=f"<@{slack_id}>")
     return who_of(user, config)
@@ -136,7 +141,6 @@ def _shown(person: Mention | Handle) -> str:
 
 def resolve(
     session: Session,
-    client: WebClient,
     team_id: str,
     person: Mention | Handle,
     *,
@@ -144,7 +148,7 @@ def resolve(
 ) -> User:
     """A mentioned person as a directory row, or a UserFacingError saying who was not found."""
     if isinstance(person, Mention):
-        user = lookup(session, client, team_id, person.user_id)
+        user = find(session, team_id, person.user_id)  # learned before the unit began
     else:
         name = person.name.lower()
         matches = session.exec(
@@ -161,10 +165,10 @@ def resolve(
     return user
 
 
-def recipient(session: Session, client: WebClient, team_id: str, person: Mention | Handle) -> User:
+def recipient(session: Session, team_id: str, person: Mention | Handle) -> User:
     """A mentioned person who may receive kudos, feedback or a request: not a bot, not
     deactivated in Slack (whose history stays readable, e.g. with /kpi)."""
-    user = resolve(session, client, team_id, person)
+    user = resolve(session, team_id, person)
     if user.deactivated:
         raise UserFacingError("error.deactivated", who=_shown(person))
     return user
@@ -182,11 +186,9 @@ def set_deactivated(session: Session, team_id: str, slack_id: str, deactivated: 
     log.info("user %s %s", slack_id, "deactivated" if deactivated else "reactivated")
 
 
-def resolve_all(
-    session: Session, client: WebClient, team_id: str, people: list[Mention | Handle]
-) -> list[User]:
+def resolve_all(session: Session, team_id: str, people: list[Mention | Handle]) -> list[User]:
     """Each mentioned recipient once, in order of mention (`@bob @bob` is one Bob)."""
-    found = [recipient(session, client, team_id, person) for person in people]
+    found = [recipient(session, team_id, person) for person in people]
     return list({user.id: user for user in found}.values())
 
 

@@ -68,6 +68,7 @@ class KudosRecipient(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
     kudos_id: int = Field(foreign_key="kudos.id", ondelete="CASCADE")
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     dm_channel: str | None = Field(default=None, max_length=32)
@@ -81,6 +82,7 @@ class KudosValue(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("kudos_id", "value_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
     kudos_id: int = Field(foreign_key="kudos.id", ondelete="CASCADE")
     value_key: str = Field(max_length=50)
 

@@ -121,6 +121,7 @@ class KpiConfigVersion(SQLModel, table=True):
     __tablename__ = "kpi_config_versions"
 
     id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
     digest: str = Field(max_length=64, index=True)
     metrics: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     seen_at: datetime = Field(

@@ -177,8 +177,9 @@ def test_bots_cannot_be_resolved_as_people(deps, fake):
     from bot.org import directory
 
     fake.add_user("UBOTX", name="otherbot", real_name="Other Bot", is_bot=True)
+    directory.learn(deps.sender, deps.db, "T0001", ["UBOTX"])
     with deps.db.session() as s, pytest.raises(UserFacingError) as err:
-        directory.resolve(s, deps.client, "T0001", Mention("UBOTX"))
+        directory.resolve(s, "T0001", Mention("UBOTX"))
     assert err.value.key == "error.is_bot"
 
 
@@ -189,8 +190,8 @@ def test_handles_resolve_from_directory(deps, org):
 
     org.standard()
     with deps.db.session() as s:
-        assert directory.resolve(s, deps.client, "T0001", Handle("小王")).slack_id == "UXW"
-        assert directory.resolve(s, deps.client, "T0001", Handle("ALICE")).slack_id == "UALICE"
+        assert directory.resolve(s, "T0001", Handle("小王")).slack_id == "UXW"
+        assert directory.resolve(s, "T0001", Handle("ALICE")).slack_id == "UALICE"
         with pytest.raises(UserFacingError) as err:
-            directory.resolve(s, deps.client, "T0001", Handle("nobody"))
+            directory.resolve(s, "T0001", Handle("nobody"))
     assert err.value.params == {"who": "@nobody"}

@@ -255,10 +255,10 @@ class Feature:
             respond(text="You said thanks", replace_original=False)
 
         @app.action("refresh")
-        def refresh(ack: Any, body: dict) -> None:
+        def refresh(ack: Any, body: dict, context: Any) -> None:
             ack()
             self.received.append("refresh")
-            home.publish(deps, body["team"]["id"], body["user"]["id"])
+            home.publish(context["ws"], context["db"], body["user"]["id"])
 
 
 @pytest.fixture
@@ -266,7 +266,7 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Console, Workspace, 
     feature = Feature()
     clicks = iter(range(1, 100))
 
-    def counter(deps: Any, session: Any, who: Any) -> list[dict]:
+    def counter(ws: Any, session: Any, who: Any) -> list[dict]:
         return [section(f"Refreshed {next(clicks)}"), actions(button("Refresh", "refresh"))]
 
     monkeypatch.setattr(features, "home_sections", lambda: [features.HomeSection(counter, 0)])

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.config import AppConfig
 from bot.core.errors import UserFacingError
+from bot.feedback import requests as feedback_requests
 from bot.feedback import service as feedback
 from bot.kudos import service as kudos
 from bot.permissions import feedback as permissions
@@ -188,32 +189,36 @@ def test_metric_options_follow_the_metric_config():
     assert feedback.metric_options(AppConfig(metrics=[])) == []
 
 
-def test_acknowledge_is_exactly_once(deps, people):
+def test_acknowledge_is_exactly_once(deps, ws, people):
     with deps.db.session() as s:
         [fb] = feedback.give(
-            deps, s, team_id="T0001", giver=people["alice"], recipients=[people["bob"]],
+            ws, s, giver=people["alice"], recipients=[people["bob"]],
             kind="praise", message="well done",
         )  # fmt: skip
     with deps.db.session() as s:
-        first = feedback.acknowledge(deps, s, people["bob"], fb.id, "thanks")
-        second = feedback.acknowledge(deps, s, people["bob"], fb.id, "discuss")
+        first = feedback.acknowledge(ws, s, people["bob"], fb.id, "thanks")
+        second = feedback.acknowledge(ws, s, people["bob"], fb.id, "discuss")
         assert (first.first, second.first) == (True, False)
         assert second.fb.ack == "thanks"
         with pytest.raises(UserFacingError):
-            feedback.acknowledge(deps, s, people["carol"], fb.id, "thanks")
+            feedback.acknowledge(ws, s, people["carol"], fb.id, "thanks")
 
 
 def test_reminder_job_is_idempotent_and_expires(deps, people, fake):
     t0 = datetime(2026, 11, 2, tzinfo=UTC)
     deps.clock = lambda: t0
     with deps.db.session() as s:
-        feedback.create_request(
-            deps, s, team_id="T0001", requester=people["alice"],
+        feedback_requests.create_request(
+            deps.workspace(), s, requester=people["alice"],
             peers=[people["bob"], people["carol"]], subject=None, topic=None,
         )  # fmt: skip
-    assert feedback.remind_and_expire(deps, t0 + timedelta(days=3)).startswith("reminded 2")
-    assert feedback.remind_and_expire(deps, t0 + timedelta(days=3)).startswith("reminded 0")
-    assert feedback.remind_and_expire(deps, t0 + timedelta(days=14)).startswith(
+    assert feedback_requests.remind_and_expire(deps, t0 + timedelta(days=3)).startswith(
+        "reminded 2"
+    )
+    assert feedback_requests.remind_and_expire(deps, t0 + timedelta(days=3)).startswith(
+        "reminded 0"
+    )
+    assert feedback_requests.remind_and_expire(deps, t0 + timedelta(days=14)).startswith(
         "reminded 0, expired 2"
     )
     with deps.db.session() as s:

@@ -8,13 +8,8 @@ from hypothesis import strategies as st
 
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Handle, Mention
-from bot.feedback.parsing import (
-    KIND_WORDS,
-    parse_kudos,
-    parse_quick_feedback,
-    parse_request,
-    value_lookup,
-)
+from bot.feedback.parsing import KIND_WORDS, parse_quick_feedback, parse_request
+from bot.kudos.parsing import parse_kudos, value_lookup
 
 VALUES = value_lookup(
     [("customer", "Customer first", "客户第一"), ("teamwork", "Teamwork", "团队合作")]

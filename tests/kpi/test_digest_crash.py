@@ -130,9 +130,9 @@ def test_kill_9_before_queueing_mid_sends_and_mid_uploads(deps, fake, org, tmp_p
     config = seed(deps, org, tmp_path)
     scheduler = Scheduler(deps, fake, config, tmp_path / "serve.log")
     try:
-        # 1. killed while the digest is being put together (its first Slack call; the start
-        # check is the first auth.test): nothing queued, nothing sent
-        kill_when(fake, scheduler, "auth.test", after=1)
+        # 1. killed before the digest is put together (at the start check, auth.test: the one
+        # time a process asks Slack which workspace it serves): nothing queued, nothing sent
+        kill_when(fake, scheduler, "auth.test", after=0)
         assert fake.messages() == [] and outbox(deps) == {}
         with deps.db.session() as s:
             assert s.exec(select(DigestRun)).all() == []

@@ -212,9 +212,9 @@ def add_kudos(s, team_id, giver, recipients, when, values=(), withdrawn=False):
     s.add(k)
     s.flush()
     for r in recipients:
-        s.add(KudosRecipient(kudos_id=k.id, user_id=r.id))
+        s.add(KudosRecipient(team_id=team_id, kudos_id=k.id, user_id=r.id))
     for v in values:
-        s.add(KudosValue(kudos_id=k.id, value_key=v))
+        s.add(KudosValue(team_id=team_id, kudos_id=k.id, value_key=v))
 
 
 def held_ask(s, team_id, manager, subject, peer) -> int:
@@ -363,7 +363,7 @@ def test_parallel_runs_queue_a_week_once(deps, fake, people):
     def queue() -> None:
         barrier.wait()
         try:
-            results.append(queue_digest(deps, "T0001", MONDAY))
+            results.append(queue_digest(deps.workspace(), deps.db, MONDAY))
         except Exception as exc:
             results.append(exc)
 

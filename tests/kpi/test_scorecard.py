@@ -158,13 +158,13 @@ def test_trend_and_team_attainment(kpi, deps):
 def test_config_change_is_recorded(deps, kpi):
     _, config = kpi
     with deps.db.session() as s:
-        assert scorecard.record_metric_config(s, config) is True
+        assert scorecard.record_metric_config(s, "T0001", config) is True
     with deps.db.session() as s:
-        assert scorecard.record_metric_config(s, config) is False
+        assert scorecard.record_metric_config(s, "T0001", config) is False
     data = config.model_dump()
     data["metrics"][0]["weight"] = 0.9
     with deps.db.session() as s:
-        assert scorecard.record_metric_config(s, type(config).model_validate(data)) is True
+        assert scorecard.record_metric_config(s, "T0001", type(config).model_validate(data)) is True
 
 
 def _board(deps, config, key):

@@ -17,8 +17,9 @@ def test_concurrent_first_contact_stores_one_row(deps, fake):
 
     def contact() -> None:
         barrier.wait()
+        directory.learn(deps.sender, deps.db, "T0001", ["UNEW"])
         with deps.db.session() as session:
-            user = directory.lookup(session, deps.client, "T0001", "UNEW")
+            user = directory.find(session, "T0001", "UNEW")
             found.append(user.slack_id if user else "none")
 
     threads = [threading.Thread(target=contact) for _ in range(4)]
@@ -33,6 +34,7 @@ def test_concurrent_first_contact_stores_one_row(deps, fake):
 
 
 def test_unknown_slack_id_is_none_and_stores_nothing(deps):
+    directory.learn(deps.sender, deps.db, "T0001", ["UGHOST"])
     with deps.db.session() as session:
-        assert directory.lookup(session, deps.client, "T0001", "UGHOST") is None
+        assert directory.find(session, "T0001", "UGHOST") is None
         assert session.exec(select(User)).all() == []

@@ -7,7 +7,7 @@ Feedback.held_for_id is now a column_property over feedback_asks / feedback_requ
 upgrade refuses to drop a stored value the derivation would not give back.
 
 Revision ID: 0007
-Revises: 0005 (the lead relinks it after 0006 at merge)
+Revises: 0006
 Create Date: 2026-11-27 08:30:00
 """
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
