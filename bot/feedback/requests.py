@@ -14,7 +14,7 @@ from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.workspace import Workspace
 from bot.feedback import views
 from bot.org import directory
-from bot.permissions import rules as permissions
+from bot.permissions import feedback as permissions
 from storage.db import Database
 from storage.models.core import User
 from storage.models.feedback import FeedbackAsk, FeedbackRequest

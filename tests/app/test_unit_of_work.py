@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.jobs import find_job
+from bot.features import find_job
 from storage.models.core import Claim, Delivery
 from storage.models.feedback import Kudos
 from storage.types import utcnow

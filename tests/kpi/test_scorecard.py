@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.core.periods import parse_key
 from bot.kpi import scorecard
+from tests.conftest import TEAM
 from tests.support.kpi_fixture import ALICE_NOV, BOB_NOV, CAROL_NOV, kpi_config, load
 
 T = "T0001"
@@ -287,7 +288,7 @@ def test_one_metric_config_digest_for_rankings_and_the_config_history(deps):
     assert metric_config_digest(config) == metric_config_digest(config.model_copy())
     assert metric_config_digest(config) != metric_config_digest(reweighted)
     with deps.db.session() as s:
-        assert scorecard.record_metric_config(s, config)
+        assert scorecard.record_metric_config(s, TEAM, config)
     with deps.db.session() as s:
         stored = s.exec(select(KpiConfigVersion.digest)).all()
     assert stored == [metric_config_digest(config)]
