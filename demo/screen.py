@@ -135,60 +135,19 @@ class Screen:
         p, r = call.params, call.response or {}
         method = call.method
         if method == "chat.postMessage":
-            ch, ts = str(r.get("channel")), str(r.get("ts"))
-            message = _message(p, ts)
-            self.messages[(ch, ts)] = message
-            surface = Surface("message", message, ch, ts)
-            if ch.startswith("D") and ch[1:] != actor:
-                self._other(batch, "DM", ch[1:])
-            else:
-                heading = "DM from SalesPulse" if ch.startswith("D") else f"in {self._where(ch)}"
-                if p.get("thread_ts"):
-                    heading += " (thread reply)"
-                self._show(batch, Item(heading, surface), p)
+            self._posted(p, r, actor, batch)
         elif method == "chat.update":
-            ch, ts = str(p.get("channel")), str(p.get("ts"))
-            if ch[:1] in ("U", "W"):
-                ch = "D" + ch
-            message = _message(p, ts)
-            self.messages[(ch, ts)] = message
-            if ch.startswith("D") and ch[1:] != actor:
-                self._other(batch, "updated DM", ch[1:])
-            else:
-                self._show(
-                    batch,
-                    Item(f"updated in {self._where(ch)}", Surface("message", message, ch, ts)),
-                    p,
-                )
+            self._updated(p, actor, batch)
         elif method == "chat.delete":
             self.messages.pop((str(p.get("channel")), str(p.get("ts"))), None)
         elif method == "chat.postEphemeral":
-            if p.get("user") != actor:
-                self._other(batch, "ephemeral", str(p.get("user")))
-                return
-            ch, ts = str(p.get("channel")), str(r.get("message_ts"))
-            message = _message(p, ts)
-            surface = Surface("ephemeral", message, ch, ts)
-            self._show(batch, Item(f"only you, in {self._where(ch)}", surface), p)
+            self._ephemeral(p, r, actor, batch)
         elif method == "response_url":
             self._response_url(p, actor, channel, batch)
         elif method in ("views.open", "views.push", "views.update"):
             self._view(method, p, r, actor, origin, batch)
         elif method == "views.publish":
-            user = str(p.get("user_id"))
-            view = {
-                **p["view"],
-                "id": r["view"]["id"],
-                "blocks": with_ids(p["view"].get("blocks") or []),
-            }
-            self.homes[user] = view
-            if user != actor:
-                self._other(batch, "Home tab update", user)
-                return
-            if origin == "home":
-                self._show(batch, Item("Home tab", Surface("home", view)), {})
-            else:
-                batch.items.append(Item("Home tab", note="your Home tab was updated (type `home`)"))
+            self._published(p, r, actor, origin, batch)
         elif method == "files.getUploadURLExternal":
             self._file_names[str(r.get("file_id"))] = str(p.get("filename"))
         elif method == "files.completeUploadExternal":
@@ -196,6 +155,61 @@ class Screen:
         elif method == "reactions.add":
             where = self._where(str(p.get("channel")))
             batch.items.append(Item(f"reaction in {where}", note=f":{p.get('name')}: added"))
+
+    def _posted(self, p: dict[str, Any], r: dict[str, Any], actor: str, batch: Batch) -> None:
+        ch, ts = str(r.get("channel")), str(r.get("ts"))
+        message = _message(p, ts)
+        self.messages[(ch, ts)] = message
+        surface = Surface("message", message, ch, ts)
+        if ch.startswith("D") and ch[1:] != actor:
+            self._other(batch, "DM", ch[1:])
+        else:
+            heading = "DM from SalesPulse" if ch.startswith("D") else f"in {self._where(ch)}"
+            if p.get("thread_ts"):
+                heading += " (thread reply)"
+            self._show(batch, Item(heading, surface), p)
+
+    def _updated(self, p: dict[str, Any], actor: str, batch: Batch) -> None:
+        ch, ts = str(p.get("channel")), str(p.get("ts"))
+        if ch[:1] in ("U", "W"):
+            ch = "D" + ch
+        message = _message(p, ts)
+        self.messages[(ch, ts)] = message
+        if ch.startswith("D") and ch[1:] != actor:
+            self._other(batch, "updated DM", ch[1:])
+        else:
+            self._show(
+                batch,
+                Item(f"updated in {self._where(ch)}", Surface("message", message, ch, ts)),
+                p,
+            )
+
+    def _ephemeral(self, p: dict[str, Any], r: dict[str, Any], actor: str, batch: Batch) -> None:
+        if p.get("user") != actor:
+            self._other(batch, "ephemeral", str(p.get("user")))
+            return
+        ch, ts = str(p.get("channel")), str(r.get("message_ts"))
+        message = _message(p, ts)
+        surface = Surface("ephemeral", message, ch, ts)
+        self._show(batch, Item(f"only you, in {self._where(ch)}", surface), p)
+
+    def _published(
+        self, p: dict[str, Any], r: dict[str, Any], actor: str, origin: str, batch: Batch
+    ) -> None:
+        user = str(p.get("user_id"))
+        view = {
+            **p["view"],
+            "id": r["view"]["id"],
+            "blocks": with_ids(p["view"].get("blocks") or []),
+        }
+        self.homes[user] = view
+        if user != actor:
+            self._other(batch, "Home tab update", user)
+            return
+        if origin == "home":
+            self._show(batch, Item("Home tab", Surface("home", view)), {})
+        else:
+            batch.items.append(Item("Home tab", note="your Home tab was updated (type `home`)"))
 
     def _show(self, batch: Batch, item: Item, params: dict[str, Any]) -> None:
         batch.items.append(item)

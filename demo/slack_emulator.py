@@ -337,14 +337,7 @@ class FakeSlack:
         raw = req.rfile.read(int(req.headers.get("Content-Length") or 0))
         content_type = req.headers.get("Content-Type", "")
         if split.path.startswith("/upload/"):
-            # slack_sdk posts the raw bytes here (urllib labels them form-encoded).
-            data = raw
-            if content_type.startswith("multipart/form-data"):
-                files = [v for v in _parse_body(raw, content_type).values() if isinstance(v, bytes)]
-                data = files[0] if files else b""
-            with self._lock:
-                self.uploads[split.path.removeprefix("/upload/")] = data
-            return self._send(req, 200, f"OK - {len(data)}".encode(), "text/plain")
+            return self._upload(req, split.path.removeprefix("/upload/"), raw, content_type)
         if split.path.startswith("/api/"):
             method = split.path.removeprefix("/api/")
         elif split.path.startswith("/hooks/"):
@@ -357,39 +350,11 @@ class FakeSlack:
             params.update(_parse_body(raw, content_type))
         except (ValueError, UnicodeDecodeError):
             return self._send(req, 400, b'{"ok": false, "error": "invalid_json"}')
-        for key in _JSON_PARAMS:
-            if isinstance(params.get(key), str) and params[key]:
-                # A bad JSON string is left as is; the block checks report it.
-                with contextlib.suppress(ValueError):
-                    params[key] = json.loads(params[key])
-        if method == "response_url":
-            hook = unquote(split.path.removeprefix("/hooks/"))
-            params["_hook"] = hook
-            if hook in self._hook_users:
-                params.setdefault("user", self._hook_users[hook])
-
+        self._decode_params(method, split.path, params)
         call = Call(method, params, dict(req.headers.items()), time.time())
-        with self._lock:
-            self.calls.append(call)
-            pending = self._failures.get(method)
-            failure = pending.pop(0) if pending else None
-            held = method in self._held and (
-                sum(c.method == method for c in self.calls) > self._held[method]
-            )
-        if held:
-            self._release.wait()
+        failure = self._record(call)
         if failure is not None:
-            status, retry_after, error = failure
-            call.response = {"ok": False, "error": error, "status": status}
-            if status >= 500:
-                # Slack's 5xx pages are HTML, not JSON; clients must cope.
-                return self._send(
-                    req, status, b"<html><body>Internal Error</body></html>", "text/html"
-                )
-            headers = {"Retry-After": str(retry_after)} if status == 429 else {}
-            return self._send(
-                req, status, json.dumps({"ok": False, "error": error}).encode(), headers=headers
-            )
+            return self._fail(req, call, *failure)
 
         if method == "response_url":
             reply = self._check_message(method, params)
@@ -399,6 +364,57 @@ class FakeSlack:
         reply = self._auth_error(req, params) or self._dispatch(method, params)
         call.response = reply
         return self._send(req, 200, json.dumps(reply).encode())
+
+    def _upload(
+        self, req: BaseHTTPRequestHandler, file_id: str, raw: bytes, content_type: str
+    ) -> None:
+        # slack_sdk posts the raw bytes here (urllib labels them form-encoded).
+        data = raw
+        if content_type.startswith("multipart/form-data"):
+            files = [v for v in _parse_body(raw, content_type).values() if isinstance(v, bytes)]
+            data = files[0] if files else b""
+        with self._lock:
+            self.uploads[file_id] = data
+        return self._send(req, 200, f"OK - {len(data)}".encode(), "text/plain")
+
+    def _decode_params(self, method: str, path: str, params: dict[str, Any]) -> None:
+        """JSON-valued params decoded, and a response_url call given its hook and user."""
+        for key in _JSON_PARAMS:
+            if isinstance(params.get(key), str) and params[key]:
+                # A bad JSON string is left as is; the block checks report it.
+                with contextlib.suppress(ValueError):
+                    params[key] = json.loads(params[key])
+        if method == "response_url":
+            hook = unquote(path.removeprefix("/hooks/"))
+            params["_hook"] = hook
+            if hook in self._hook_users:
+                params.setdefault("user", self._hook_users[hook])
+
+    def _record(self, call: Call) -> tuple[int, int, str] | None:
+        """Record the call and return the failure scripted for it, if any; a held method
+        waits here until released."""
+        with self._lock:
+            self.calls.append(call)
+            pending = self._failures.get(call.method)
+            failure = pending.pop(0) if pending else None
+            held = call.method in self._held and (
+                sum(c.method == call.method for c in self.calls) > self._held[call.method]
+            )
+        if held:
+            self._release.wait()
+        return failure
+
+    def _fail(
+        self, req: BaseHTTPRequestHandler, call: Call, status: int, retry_after: int, error: str
+    ) -> None:
+        call.response = {"ok": False, "error": error, "status": status}
+        if status >= 500:
+            # Slack's 5xx pages are HTML, not JSON; clients must cope.
+            return self._send(req, status, b"<html><body>Internal Error</body></html>", "text/html")
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        return self._send(
+            req, status, json.dumps({"ok": False, "error": error}).encode(), headers=headers
+        )
 
     def _send(
         self,

@@ -89,36 +89,15 @@ def open_workspace(
     The bot runs on the real clock; `today` moves it by whole days to that date (workspace
     time zone), so a demo (or a test) can be replayed as of any day."""
     started = time.monotonic()
-    if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        if (keep / DB_FILE).exists():
-            raise FileExistsError(f"{keep / DB_FILE} exists; pick an empty directory for --keep")
-        root = keep
-    else:
-        root = Path(tempfile.mkdtemp(prefix="salespulse-demo-"))
+    root = _workspace_dir(keep)
     token = "xoxb-demo-" + secrets.token_hex(8)
     secret = secrets.token_hex(16)
     fake = FakeSlack(team_id=TEAM_ID, bot_token=token).start()
     try:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            slack_bot_token=token,
-            slack_signing_secret=secret,
-            slack_app_token=None,
-            slack_api_url=fake.url,
-            database_url=f"sqlite:///{root / DB_FILE}",
-            salespulse_config=None,
+        deps = _demo_deps(root, token, secret, fake.url)
+        ctx = SeedContext(
+            deps=deps, fake=fake, team_id=TEAM_ID, dir=root, today=_move_clock(deps, today)
         )
-        config = demo_config()
-        deps = Deps.build(settings, config)
-        deps.sender.channel_interval = 0.0  # one reader at a terminal: no need to pace posts
-        deps.db.migrate()
-        real_today = datetime.now(ZoneInfo(config.workspace.timezone)).date()
-        if today is not None and today != real_today:
-            shift = timedelta(days=(today - real_today).days)
-            deps.clock = lambda: utcnow() + shift
-        today = today or real_today
-        ctx = SeedContext(deps=deps, fake=fake, team_id=TEAM_ID, dir=root, today=today)
         seeded = [seed(ctx) for seed in seeds()]
         on_startup(deps)
         app = build_app(deps)
@@ -145,10 +124,46 @@ def open_workspace(
         app=app,
         slack=slack,
         inflight=inflight,
-        channels=channel_names(config),
+        channels=channel_names(deps.config),
         people=ctx.people,
         seeded=seeded,
         startup_seconds=time.monotonic() - started,
         _server=server,
         _thread=thread,
     )
+
+
+def _workspace_dir(keep: Path | None) -> Path:
+    """`keep` (which must not hold a database yet), or a fresh temporary directory."""
+    if keep is None:
+        return Path(tempfile.mkdtemp(prefix="salespulse-demo-"))
+    keep.mkdir(parents=True, exist_ok=True)
+    if (keep / DB_FILE).exists():
+        raise FileExistsError(f"{keep / DB_FILE} exists; pick an empty directory for --keep")
+    return keep
+
+
+def _demo_deps(root: Path, token: str, secret: str, slack_url: str) -> Deps:
+    """The app's dependencies on a migrated SQLite file in `root`, talking to the emulator."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token=token,
+        slack_signing_secret=secret,
+        slack_app_token=None,
+        slack_api_url=slack_url,
+        database_url=f"sqlite:///{root / DB_FILE}",
+        salespulse_config=None,
+    )
+    deps = Deps.build(settings, demo_config())
+    deps.sender.channel_interval = 0.0  # one reader at a terminal: no need to pace posts
+    deps.db.migrate()
+    return deps
+
+
+def _move_clock(deps: Deps, today: date | None) -> date:
+    """Shift the bot's clock by whole days so that it is `today`; the day it then is."""
+    real_today = datetime.now(ZoneInfo(deps.config.workspace.timezone)).date()
+    if today is not None and today != real_today:
+        shift = timedelta(days=(today - real_today).days)
+        deps.clock = lambda: utcnow() + shift
+    return today or real_today

@@ -15,6 +15,7 @@ from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
 from bot.core.sender import Sender
 from bot.core.slack_client import response_url_allowed
+from bot.core.workspace import Workspace
 from bot.i18n import t
 from bot.kpi import scorecard
 from bot.org import directory
@@ -74,17 +75,22 @@ def build_app(deps: Deps) -> App:
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
         raise_error_for_unhandled_request=False,
     )
-    api_url = deps.settings.slack_api_url
-
-    @app.middleware
-    def sticky_ack(context: Any, next: Any) -> BoltResponse | None:
-        if context.get("ack") is None or context["ack"].response is None:
-            context["ack"] = _StickyAck()
-        return next()
-
+    app.middleware(sticky_ack)
     app.middleware(workspace_middleware(deps))  # refuses other workspaces' payloads
+    app.middleware(response_url_guard(deps.settings.slack_api_url))
+    app.middleware(event_dedupe(deps))
+    app.error(error_handler(deps))
+    register_all(app, deps)
+    return app
 
-    @app.middleware
+
+def sticky_ack(context: Any, next: Any) -> BoltResponse | None:
+    if context.get("ack") is None or context["ack"].response is None:
+        context["ack"] = _StickyAck()
+    return next()
+
+
+def response_url_guard(api_url: str) -> Any:
     def slack_response_urls_only(context: Any, body: dict, next: Any) -> BoltResponse | None:
         # respond() posts wherever the payload says: drop a response_url outside Slack first.
         url = context.get("response_url")
@@ -96,7 +102,10 @@ def build_app(deps: Deps) -> App:
                 body.pop(key, None)
         return next()
 
-    @app.middleware
+    return slack_response_urls_only
+
+
+def event_dedupe(deps: Deps) -> Any:
     def dedupe_event_retries(body: dict, next: Any) -> BoltResponse | None:
         # Slack retries an event up to 3 times with the same event_id: handle it once.
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -109,7 +118,12 @@ def build_app(deps: Deps) -> App:
                 return BoltResponse(status=200, body="")
         return next()
 
-    @app.error
+    return dedupe_event_retries
+
+
+def error_handler(deps: Deps) -> Any:
+    api_url = deps.settings.slack_api_url
+
     def on_error(
         error: Exception,
         body: dict,
@@ -124,18 +138,7 @@ def build_app(deps: Deps) -> App:
             return BoltResponse(status=401, body="")
         team_id, user_id = ids_of(body)
         ws = context.get("ws") or deps.workspaces.for_team(team_id or "")
-        config = ws.config if ws is not None else deps.config
-        locale = config.workspace.default_locale
-        if team_id and user_id:
-            with deps.db.session() as session:
-                locale = directory.locale_of(directory.find(session, team_id, user_id), config)
-        if isinstance(error, UserFacingError):
-            log.info("refused: %s", error.key)
-            text = t(error.key, locale, **error.params)
-        else:
-            error_id = uuid.uuid4().hex[:8]
-            log.error("unhandled error %s", error_id, exc_info=error)
-            text = t("error.unexpected", locale, error_id=error_id)
+        text = _error_text(error, _locale_of(deps, ws, team_id, user_id))
         if response is not None and body.get("command"):
             # Not acknowledged yet (Bolt passes a response then): answer in the ack itself.
             return BoltResponse(status=200, body=message(text))  # dict: sent as JSON
@@ -145,8 +148,24 @@ def build_app(deps: Deps) -> App:
         _tell(respond if allowed else None, body, sender, user_id, text)
         return BoltResponse(status=200, body="") if response is not None else None
 
-    register_all(app, deps)
-    return app
+    return on_error
+
+
+def _locale_of(deps: Deps, ws: Workspace | None, team_id: str | None, user_id: str | None) -> str:
+    config = ws.config if ws is not None else deps.config
+    if team_id and user_id:
+        with deps.db.session() as session:
+            return directory.locale_of(directory.find(session, team_id, user_id), config)
+    return config.workspace.default_locale
+
+
+def _error_text(error: Exception, locale: str) -> str:
+    if isinstance(error, UserFacingError):
+        log.info("refused: %s", error.key)
+        return t(error.key, locale, **error.params)
+    error_id = uuid.uuid4().hex[:8]
+    log.error("unhandled error %s", error_id, exc_info=error)
+    return t("error.unexpected", locale, error_id=error_id)
 
 
 def _tell(respond: Any, body: dict, sender: Sender, user_id: str | None, text: str) -> None:

@@ -117,11 +117,8 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
     ws: Workspace = context["ws"]
     user_id = body["user"]["id"]
     values = view["state"]["values"]
-    meta = json.loads(view.get("private_metadata") or "{}")
-    present = {b.get("block_id") for b in view.get("blocks", [])}
     kind = _selected(values, views.B_KIND) or "suggestion"
     visibility = _selected(values, views.B_VISIBILITY) or "private"
-    text = (values.get(views.B_MESSAGE, {}).get("value") or {}).get("value") or ""
     selected = (values.get(views.B_RECIPIENTS, {}).get("value") or {}).get("selected_users") or []
     learn(context, user_id, *selected)
     try:
@@ -130,38 +127,14 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
             # One submission, once: Slack keeps view.id when a corrected form is resubmitted,
             # and a refused one leaves no claim, so only a true duplicate loses here.
             claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            ask = (
-                feedback_requests.open_ask(u.session, who.user, int(meta["ask"])).ask
-                if meta.get("ask")
-                else None
-            )
-            recipients = directory.resolve_all(
-                u.session, ws.team_id, [Mention(s) for s in selected]
-            )
-            created = feedback.give(
-                ws,
-                u.session,
-                giver=who.user,
-                recipients=recipients,
-                kind=kind,
-                visibility=visibility,
-                message=text,
-                metric_key=_selected(values, views.B_METRIC),
-                ask=ask,
-            )
+            created = _give(u, view, selected, kind, visibility)
             shown, subjects = _addressees(u, created)
             held = any(fb.held_for_id for fb in created)
     except claims.AlreadyDone:
         ack()  # a duplicate delivery: close quietly, the first one confirms
         return
     except UserFacingError as err:
-        with context["db"].session() as session:
-            locale = directory.locale_of(directory.find(session, ws.team_id, user_id), ws.config)
-        field = getattr(err, "field", "recipients")
-        block = views.FIELD_BLOCKS.get(field, views.B_MESSAGE)
-        if block not in present:
-            block = views.B_MESSAGE
-        ack(response_action="errors", errors={block: t(err.key, locale, **err.params)})
+        ack(response_action="errors", errors=_form_errors(context, user_id, err, view))
         return
     ack()
     undelivered = u.undelivered
@@ -174,6 +147,47 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
     if undelivered:
         ws.sender.post(user_id, text=t("error.undelivered", who.locale))
     _publish(context, user_id, *shown)
+
+
+def _give(
+    u: Unit, view: dict[str, Any], selected: list[str], kind: str, visibility: str
+) -> list[Any]:
+    """The submitted form's feedback (an answer when the modal was opened for a request)."""
+    values = view["state"]["values"]
+    meta = json.loads(view.get("private_metadata") or "{}")
+    text = (values.get(views.B_MESSAGE, {}).get("value") or {}).get("value") or ""
+    ask = (
+        feedback_requests.open_ask(u.session, u.who.user, int(meta["ask"])).ask
+        if meta.get("ask")
+        else None
+    )
+    recipients = directory.resolve_all(u.session, u.ws.team_id, [Mention(s) for s in selected])
+    return feedback.give(
+        u.ws,
+        u.session,
+        giver=u.who.user,
+        recipients=recipients,
+        kind=kind,
+        visibility=visibility,
+        message=text,
+        metric_key=_selected(values, views.B_METRIC),
+        ask=ask,
+    )
+
+
+def _form_errors(
+    context: Any, user_id: str, err: UserFacingError, view: dict[str, Any]
+) -> dict[str, str]:
+    """The refusal shown under the field it is about, or under the message when the form
+    has no such field."""
+    ws: Workspace = context["ws"]
+    with context["db"].session() as session:
+        locale = directory.locale_of(directory.find(session, ws.team_id, user_id), ws.config)
+    present = {b.get("block_id") for b in view.get("blocks", [])}
+    block = views.FIELD_BLOCKS.get(getattr(err, "field", "recipients"), views.B_MESSAGE)
+    if block not in present:
+        block = views.B_MESSAGE
+    return {block: t(err.key, locale, **err.params)}
 
 
 def _addressees(u: Unit, created: list[Any]) -> tuple[list[str], list[str]]:

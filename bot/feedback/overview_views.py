@@ -77,17 +77,43 @@ def _counts(counts: dict[str, int], locale: str) -> str:
 
 
 def overview_blocks(locale: str, ov: Overview) -> list[Block]:
+    none = t("feedback.home_none", locale)
     blocks: list[Block] = [header(t("feedback.home_received", locale))]
-    blocks += _list_section(
-        [_item_line(i, locale) for i in ov.received], t("feedback.home_none", locale)
-    )
+    blocks += _list_section([_item_line(i, locale) for i in ov.received], none)
     blocks.append(header(t("feedback.home_kudos", locale)))
+    blocks.append(_kudos_section(locale, ov))
+    blocks.append(header(t("feedback.home_asks", locale)))
+    blocks += _ask_blocks(locale, ov.asks[:10]) or [context(none)]
+    if ov.my_requests:
+        blocks.append(header(t("feedback.home_my_requests", locale)))
+        blocks += _list_section(_my_request_lines(locale, ov.my_requests), "")
+    if ov.held:
+        blocks.append(header(t("feedback.home_held", locale)))
+        blocks += _list_section([_item_line(i, locale) for i in ov.held], "")
+    if ov.report_counts is not None:
+        blocks.append(header(t("feedback.home_reports", locale)))
+        lines = [
+            f"<@{who}>: {_counts(c, locale)} · {t('feedback.kudos_count', locale, count=k)}"
+            for who, c, k in ov.report_counts
+        ]
+        blocks += _list_section(lines, none)
+    if ov.team:
+        blocks.append(header(t("feedback.home_team", locale)))
+        blocks += _list_section([_item_line(i, locale) for i in ov.team], "")
+    if ov.trend is not None:
+        blocks += _trend_blocks(locale, *ov.trend)
+    return blocks
+
+
+def _kudos_section(locale: str, ov: Overview) -> Block:
     per_value = " · ".join(f"`#{label}` ×{n}" for label, n in ov.kudos_values)
     line = t("feedback.home_kudos_total", locale, count=ov.kudos_total)
-    blocks.append(section(f"{line}\n{per_value}" if per_value else line))
-    blocks.append(header(t("feedback.home_asks", locale)))
-    ask_blocks: list[Block] = []
-    for ask_id, requester, subject, topic, days in ov.asks[:10]:
+    return section(f"{line}\n{per_value}" if per_value else line)
+
+
+def _ask_blocks(locale: str, asks: list[tuple[int, str, str, str | None, int]]) -> list[Block]:
+    blocks: list[Block] = []
+    for ask_id, requester, subject, topic, days in asks:
         key = "feedback.home_ask" if subject == requester else "feedback.home_ask_for"
         text = t(
             key,
@@ -98,54 +124,45 @@ def overview_blocks(locale: str, ov: Overview) -> list[Block]:
         )
         if topic:
             text += "\n" + topic_line(topic, locale)
-        ask_blocks.append(
+        blocks.append(
             section(text, accessory=button(t("feedback.give_button", locale), ANSWER, str(ask_id)))
         )
-    blocks += ask_blocks or [context(t("feedback.home_none", locale))]
-    if ov.my_requests:
-        blocks.append(header(t("feedback.home_my_requests", locale)))
-        lines = [
-            t(
-                "feedback.home_my_request",
-                locale,
-                subject=f"<@{subject}>",
-                topic=safe_text(topic) if topic else t("value.none", locale),
-                open=open_,
-                answered=answered,
-                age=_age(days, locale),
-            )
-            for subject, topic, open_, answered, days in ov.my_requests
-        ]
-        blocks += _list_section(lines, "")
-    if ov.held:
-        blocks.append(header(t("feedback.home_held", locale)))
-        blocks += _list_section([_item_line(i, locale) for i in ov.held], "")
-    if ov.report_counts is not None:
-        blocks.append(header(t("feedback.home_reports", locale)))
-        lines = [
-            f"<@{who}>: {_counts(c, locale)} · {t('feedback.kudos_count', locale, count=k)}"
-            for who, c, k in ov.report_counts
-        ]
-        blocks += _list_section(lines, t("feedback.home_none", locale))
-    if ov.team:
-        blocks.append(header(t("feedback.home_team", locale)))
-        blocks += _list_section([_item_line(i, locale) for i in ov.team], "")
-    if ov.trend is not None:
-        this, last = ov.trend
-        blocks.append(header(t("feedback.home_trend", locale)))
-        text = "\n".join(
-            t(
-                "feedback.trend_line",
-                locale,
-                kind=kind_label(k, locale),
-                this=this.get(k, 0),
-                last=last.get(k, 0),
-            )
-            for k in KINDS
-        )
-        blocks.append(section(text))
-        blocks.append(context(t("feedback.trend_note", locale)))
     return blocks
+
+
+def _my_request_lines(
+    locale: str, my_requests: list[tuple[str, str | None, int, int, int]]
+) -> list[str]:
+    return [
+        t(
+            "feedback.home_my_request",
+            locale,
+            subject=f"<@{subject}>",
+            topic=safe_text(topic) if topic else t("value.none", locale),
+            open=open_,
+            answered=answered,
+            age=_age(days, locale),
+        )
+        for subject, topic, open_, answered, days in my_requests
+    ]
+
+
+def _trend_blocks(locale: str, this: dict[str, int], last: dict[str, int]) -> list[Block]:
+    text = "\n".join(
+        t(
+            "feedback.trend_line",
+            locale,
+            kind=kind_label(k, locale),
+            this=this.get(k, 0),
+            last=last.get(k, 0),
+        )
+        for k in KINDS
+    )
+    return [
+        header(t("feedback.home_trend", locale)),
+        section(text),
+        context(t("feedback.trend_note", locale)),
+    ]
 
 
 def overview_message(locale: str, ov: Overview) -> dict:

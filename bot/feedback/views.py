@@ -251,57 +251,11 @@ def feedback_modal(
 ) -> dict[str, Any]:
     """The "Give feedback" modal. Answering a request fixes the recipient (and for a
     manager's request about a rep, the answer is private to that manager: no visibility)."""
-    blocks: list[Block] = []
     if ask_id is not None and requester and fixed_recipient:
-        key = "feedback.modal_answer_for" if held else "feedback.modal_answer"
-        line = t(key, locale, requester=f"<@{requester}>", subject=f"<@{fixed_recipient}>")
-        if topic:
-            line += "\n" + topic_line(topic, locale)
-        blocks.append(section(line))
+        who = _request_section(locale, requester, fixed_recipient, topic, held)
     else:
-        element: dict[str, Any] = {
-            "type": "multi_users_select",
-            "action_id": "value",
-            "placeholder": plain(t("feedback.modal_recipients_hint", locale), 150),
-        }
-        if recipients:
-            element["initial_users"] = list(recipients)
-        blocks.append(_input(B_RECIPIENTS, t("feedback.modal_recipients", locale), element))
-    kinds = [_option(kind_label(k, locale), k) for k in KINDS]
-    blocks.append(
-        _input(
-            B_KIND, t("feedback.modal_kind", locale), _select(kinds, kind, kind_label(kind, locale))
-        )
-    )
-    if not held:
-        vis = [_option(t(f"feedback.visibility.{v}", locale), v) for v in VISIBILITIES]
-        placeholder = t("feedback.visibility.private", locale)
-        blocks.append(
-            _input(
-                B_VISIBILITY,
-                t("feedback.modal_visibility", locale),
-                _select(vis, "private", placeholder),
-            )
-        )
-    if metrics:
-        opts = [_option(label, key) for key, label in metrics[:100]]
-        blocks.append(
-            _input(
-                B_METRIC,
-                t("feedback.modal_metric", locale),
-                _select(opts, None, t("feedback.modal_metric", locale)),
-                optional=True,
-            )
-        )
-    text_input: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "value",
-        "multiline": True,
-        "max_length": MAX_SECTION_TEXT,
-    }
-    if text:
-        text_input["initial_value"] = text
-    blocks.append(_input(B_MESSAGE, t("feedback.modal_message", locale), text_input))
+        who = _recipients_input(locale, recipients)
+    blocks = [who, *_choice_inputs(locale, kind, held, metrics), _message_input(locale, text)]
     return {
         "type": "modal",
         "callback_id": MODAL,
@@ -311,3 +265,55 @@ def feedback_modal(
         "private_metadata": json.dumps({"ask": ask_id} if ask_id is not None else {}),
         "blocks": blocks,
     }
+
+
+def _request_section(
+    locale: str, requester: str, subject: str, topic: str | None, held: bool
+) -> Block:
+    key = "feedback.modal_answer_for" if held else "feedback.modal_answer"
+    line = t(key, locale, requester=f"<@{requester}>", subject=f"<@{subject}>")
+    if topic:
+        line += "\n" + topic_line(topic, locale)
+    return section(line)
+
+
+def _recipients_input(locale: str, recipients: Sequence[str]) -> Block:
+    element: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": "value",
+        "placeholder": plain(t("feedback.modal_recipients_hint", locale), 150),
+    }
+    if recipients:
+        element["initial_users"] = list(recipients)
+    return _input(B_RECIPIENTS, t("feedback.modal_recipients", locale), element)
+
+
+def _choice_inputs(
+    locale: str, kind: str, held: bool, metrics: Sequence[tuple[str, str]]
+) -> list[Block]:
+    """Kind, then visibility (not for a held answer), then the metric when there are any."""
+    kinds = [_option(kind_label(k, locale), k) for k in KINDS]
+    label = t("feedback.modal_kind", locale)
+    blocks = [_input(B_KIND, label, _select(kinds, kind, kind_label(kind, locale)))]
+    if not held:
+        vis = [_option(t(f"feedback.visibility.{v}", locale), v) for v in VISIBILITIES]
+        placeholder = t("feedback.visibility.private", locale)
+        label = t("feedback.modal_visibility", locale)
+        blocks.append(_input(B_VISIBILITY, label, _select(vis, "private", placeholder)))
+    if metrics:
+        opts = [_option(name, key) for key, name in metrics[:100]]
+        label = t("feedback.modal_metric", locale)
+        blocks.append(_input(B_METRIC, label, _select(opts, None, label), optional=True))
+    return blocks
+
+
+def _message_input(locale: str, text: str) -> Block:
+    text_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": True,
+        "max_length": MAX_SECTION_TEXT,
+    }
+    if text:
+        text_input["initial_value"] = text
+    return _input(B_MESSAGE, t("feedback.modal_message", locale), text_input)

@@ -106,50 +106,10 @@ def import_org(
     header, raw_rows = read_table(path)
     require_columns(header, REQUIRED)
     result = OrgImportResult()
-    rows: list[_Row] = []
-    seen_ids: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
-    for line, raw in progress(raw_rows):
-        row = _parse(line, raw, result.errors)
-        if row is None:
-            continue
-        if row.slack_id in seen_ids:
-            result.errors.append(
-                (line, f"duplicate slack_id {row.slack_id} (also on line {seen_ids[row.slack_id]})")
-            )
-            continue
-        email = row.fields["email"]
-        if email and email in seen_emails:
-            result.errors.append(
-                (line, f"duplicate email {clip(str(email))} (also on line {seen_emails[email]})")
-            )
-            continue
-        seen_ids[row.slack_id] = line
-        if email:
-            seen_emails[str(email)] = line
-        rows.append(row)
-
+    rows = _unique_rows(progress(raw_rows), result.errors)
     existing = {u.slack_id: u for u in session.exec(select(User).where(User.team_id == team_id))}
     _check_email_owners(rows, existing, result.errors)
-    slack_id_of = {u.id: u.slack_id for u in existing.values()}
-    by_email = {u.email: u.slack_id for u in existing.values() if u.email}
-    by_email.update({str(r.fields["email"]): r.slack_id for r in rows if r.fields["email"]})
-    known_ids = set(existing) | set(seen_ids)
-    manager_of = {sid: slack_id_of.get(u.manager_id) for sid, u in existing.items()}
-    for row in rows:
-        ref = row.manager_ref
-        target = by_email.get(ref.lower()) if "@" in ref else (ref.upper() or None)
-        if ref and target not in known_ids:
-            result.errors.append(
-                (
-                    row.line,
-                    f"manager {shown(ref)} is not a slack_id or email in the file or directory",
-                )
-            )
-        elif target == row.slack_id:
-            result.errors.append((row.line, "a person cannot be their own manager"))
-        else:
-            manager_of[row.slack_id] = target
+    manager_of = _resolve_managers(rows, existing, result.errors)
     for row in rows:
         cycle = _cycle_through(row.slack_id, manager_of)
         if cycle:
@@ -159,6 +119,62 @@ def import_org(
         return result
     _write(session, team_id, rows, existing, manager_of, result)
     return result
+
+
+def _unique_rows(
+    raw_rows: Iterable[tuple[int, dict[str, str]]], errors: list[tuple[int, str]]
+) -> list[_Row]:
+    """The valid rows, each slack_id and email once (a repeat is an error on its line)."""
+    rows: list[_Row] = []
+    seen_ids: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    for line, raw in raw_rows:
+        row = _parse(line, raw, errors)
+        if row is None:
+            continue
+        if row.slack_id in seen_ids:
+            errors.append(
+                (line, f"duplicate slack_id {row.slack_id} (also on line {seen_ids[row.slack_id]})")
+            )
+            continue
+        email = row.fields["email"]
+        if email and email in seen_emails:
+            errors.append(
+                (line, f"duplicate email {clip(str(email))} (also on line {seen_emails[email]})")
+            )
+            continue
+        seen_ids[row.slack_id] = line
+        if email:
+            seen_emails[str(email)] = line
+        rows.append(row)
+    return rows
+
+
+def _resolve_managers(
+    rows: list[_Row], existing: dict[str, User], errors: list[tuple[int, str]]
+) -> dict[str, str | None]:
+    """Each person's manager slack_id after the import: the file's rows by slack_id or email
+    (the file's or the directory's), everyone else's as the directory has it."""
+    slack_id_of = {u.id: u.slack_id for u in existing.values()}
+    by_email = {u.email: u.slack_id for u in existing.values() if u.email}
+    by_email.update({str(r.fields["email"]): r.slack_id for r in rows if r.fields["email"]})
+    known_ids = set(existing) | {row.slack_id for row in rows}
+    manager_of = {sid: slack_id_of.get(u.manager_id) for sid, u in existing.items()}
+    for row in rows:
+        ref = row.manager_ref
+        target = by_email.get(ref.lower()) if "@" in ref else (ref.upper() or None)
+        if ref and target not in known_ids:
+            errors.append(
+                (
+                    row.line,
+                    f"manager {shown(ref)} is not a slack_id or email in the file or directory",
+                )
+            )
+        elif target == row.slack_id:
+            errors.append((row.line, "a person cannot be their own manager"))
+        else:
+            manager_of[row.slack_id] = target
+    return manager_of
 
 
 def _check_email_owners(
