@@ -1,8 +1,10 @@
 """`salespulse demo`: the whole bot in a terminal, no Slack workspace needed.
 
-workspace.py boots a throwaway SQLite workspace, the Slack emulator and the real app;
-seed.py fills it; console.py acts on it; screen.py and render.py show what Slack would;
-runner.py drives the console interactively or from a script."""
+workspace.py boots a throwaway SQLite workspace, the Slack emulator (slack_emulator.py, with
+slack_methods.py and block_limits.py) and the real app; seed.py fills it with the tables in
+seed_data.py; console.py acts on it (console_session.py talks to the app,
+console_interactions.py presses buttons and fills modals); screen.py and render.py show what
+Slack would; runner.py drives the console interactively or from a script."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from demo.seed import TEAMS, Person
+from demo.seed_data import TEAMS, Person
 
 
 class Directory:

@@ -22,7 +22,8 @@ from slack_bolt import App
 
 from bot.core.config import Settings
 from bot.core.deps import Deps
-from demo.seed import TEAM_ID, Person, SeedContext, channel_names, demo_config, seeds
+from demo.seed import SeedContext, channel_names, demo_config, seeds
+from demo.seed_data import TEAM_ID, Person
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
 from handlers.app import build_app, on_startup

@@ -417,7 +417,7 @@ def test_seeded_kpis_are_consistent_and_the_console_starts_clean():
     from bot.core.periods import containing
     from bot.kpi import scorecard
     from bot.kpi.rollups import rollup_mismatches
-    from demo.seed import TEAM_ID
+    from demo.seed_data import TEAM_ID
 
     ws = open_workspace(today=date(2026, 11, 27))
     try:

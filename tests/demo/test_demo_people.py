@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from bot.core.mentions import Mention, tokenize
 from demo.people import Directory
-from demo.seed import PEOPLE, channel_names, demo_config
+from demo.seed import channel_names, demo_config
+from demo.seed_data import PEOPLE
 
 DIRECTORY = Directory(PEOPLE, channel_names(demo_config(None)))
 WORDS = ["@alice", "@小王", "@carol,", "@nobody", "#east", "#客户第一", "#CRM", "拿下大单", "a@b.c"]
