@@ -181,9 +181,23 @@ class Sender:
         return sent, failed
 
 
-def delivery_key(prefix: str, record_id: Any, suffix: str) -> Any:
-    """SQL for a delivery key made of a record's id, e.g. "kudos:" || id || ":card"."""
-    return literal(prefix) + cast(record_id, String) + literal(suffix)
+def posted_late(session: Session, team_id: str, model: Any, prefix: str, suffix: str) -> list[int]:
+    """Ids of `model` rows (with `id`, `team_id`, `ts`) whose card, the delivery keyed
+    `{prefix}{id}{suffix}`, went out after the request that queued it had finished (an outbox
+    retry), so the row has no `ts` yet and whatever follows the card is still owed."""
+    key = literal(prefix) + cast(model.id, String) + literal(suffix)
+    return list(
+        session.exec(
+            select(model.id)
+            .join(Delivery, Delivery.key == key)  # type: ignore[arg-type]
+            .where(
+                model.team_id == team_id,
+                Delivery.team_id == team_id,
+                model.ts.is_(None),
+                Delivery.ts.is_not(None),  # type: ignore[union-attr]
+            )
+        ).all()
+    )
 
 
 def _holds_lease(owner: Any, now: datetime) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.core.sender import QUEUED, delivery_key
+from bot.core.sender import QUEUED, posted_late
 from bot.core.workspace import Workspace
 from bot.feedback import service
 from bot.org import directory
@@ -53,16 +53,7 @@ def publish_late(ws: Workspace, db: Database) -> int:
     """For the deliver-outbox job: public praise whose card went out only on a retry gets its
     recipient's DM now. How many were published."""
     with db.session() as session:
-        late = session.exec(
-            select(Feedback.id)
-            .join(Delivery, col(Delivery.key) == delivery_key("feedback:", Feedback.id, ":public"))
-            .where(
-                Feedback.team_id == ws.team_id,
-                Delivery.team_id == ws.team_id,
-                col(Feedback.ts).is_(None),
-                col(Delivery.ts).is_not(None),
-            )
-        ).all()
+        late = posted_late(session, ws.team_id, Feedback, "feedback:", ":public")
     if late:
-        publish(ws, db, list(late))  # type: ignore[arg-type]
+        publish(ws, db, late)
     return len(late)

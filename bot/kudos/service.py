@@ -20,7 +20,7 @@ from bot.core.claims import AlreadyDone
 from bot.core.config import AppConfig
 from bot.core.errors import UserFacingError
 from bot.core.periods import local_day_start, local_month_start
-from bot.core.sender import QUEUED, delivery_key
+from bot.core.sender import QUEUED, posted_late
 from bot.core.workspace import Workspace
 from bot.i18n import localized
 from bot.kudos import views
@@ -205,16 +205,7 @@ def announce_late(ws: Workspace, db: Database) -> int:
     """For the deliver-outbox job: kudos whose card went out only on a retry (after the giver's
     request had finished) get their recipients' DMs now. How many were announced."""
     with db.session() as session:
-        late = session.exec(
-            select(Kudos.id)
-            .join(Delivery, col(Delivery.key) == delivery_key("kudos:", Kudos.id, ":card"))
-            .where(
-                Kudos.team_id == ws.team_id,
-                Delivery.team_id == ws.team_id,
-                col(Kudos.ts).is_(None),
-                col(Delivery.ts).is_not(None),
-            )
-        ).all()
+        late = posted_late(session, ws.team_id, Kudos, "kudos:", ":card")
     return sum(announce(ws, db, kudos_id) is not None for kudos_id in late)
 
 
