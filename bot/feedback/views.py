@@ -57,6 +57,23 @@ def kind_label(kind: str, locale: str) -> str:
 # --- feedback DMs -----------------------------------------------------------------------------
 
 
+def _titled_dm(
+    key: str, locale: str, kind: str, giver: str, message: str, subject: str | None = None
+) -> tuple[str, str]:
+    """A feedback DM's (fallback text, body): its title (kind, giver and, for held answers and
+    manager copies, who it is about) over the quoted message."""
+    about = {} if subject is None else {"subject": f"<@{subject}>"}
+    title = t(
+        key,
+        locale,
+        emoji=KIND_EMOJI[kind],
+        kind=kind_label(kind, locale),
+        giver=f"<@{giver}>",
+        **about,
+    )
+    return titled(title, message)
+
+
 def feedback_dm(
     locale: str,
     *,
@@ -69,14 +86,7 @@ def feedback_dm(
     done: str | None = None,
 ) -> dict[str, Any]:
     """The recipient's DM; `done` (thanks | discuss) replaces the buttons after a press."""
-    title = t(
-        "feedback.dm",
-        locale,
-        emoji=KIND_EMOJI[kind],
-        kind=kind_label(kind, locale),
-        giver=f"<@{giver}>",
-    )
-    text, body = titled(title, message)
+    text, body = _titled_dm("feedback.dm", locale, kind, giver, message)
     blocks: list[Block] = [section(body)]
     extras = []
     if metric:
@@ -110,15 +120,7 @@ def held_feedback_dm(
     shared: bool = False,
 ) -> dict[str, Any]:
     """To the manager who asked: an answer about their report, with "Share with" the rep."""
-    title = t(
-        "feedback.held_dm",
-        locale,
-        emoji=KIND_EMOJI[kind],
-        kind=kind_label(kind, locale),
-        giver=f"<@{giver}>",
-        subject=f"<@{subject}>",
-    )
-    text, body = titled(title, message)
+    text, body = _titled_dm("feedback.held_dm", locale, kind, giver, message, subject=subject)
     blocks: list[Block] = [section(body)]
     if shared:
         blocks.append(context(t("feedback.shared_done", locale, subject=f"<@{subject}>")))
@@ -132,15 +134,7 @@ def held_feedback_dm(
 def manager_copy_dm(
     locale: str, *, kind: str, giver: str, subject: str, message: str
 ) -> dict[str, Any]:
-    title = t(
-        "feedback.manager_copy",
-        locale,
-        emoji=KIND_EMOJI[kind],
-        kind=kind_label(kind, locale),
-        giver=f"<@{giver}>",
-        subject=f"<@{subject}>",
-    )
-    text, body = titled(title, message)
+    text, body = _titled_dm("feedback.manager_copy", locale, kind, giver, message, subject=subject)
     return {"text": text, "blocks": [section(body)]}
 
 
