@@ -60,13 +60,36 @@ class WorkspaceConfig(_Strict):
         return normalize_locale(value)  # type: ignore[return-value]
 
 
+BILINGUAL = "bilingual"  # a shared post in both languages, one card
+
+
+def _audience_locale(value: str | None) -> str | None:
+    """A channel's or team's language: zh-CN, en-US or "bilingual"; None: the workspace's."""
+    if value is None or value == BILINGUAL:
+        return value
+    if value.split("-")[0].lower() not in ("zh", "en"):
+        raise ValueError(f"unsupported locale {value!r} (use zh-CN, en-US or bilingual)")
+    return normalize_locale(value)
+
+
 class ChannelsConfig(_Strict):
     recognition: str | None = None
     announcements: str | None = None
+    recognition_locale: str | None = None
+    announcements_locale: str | None = None
+
+    _locales = field_validator("recognition_locale", "announcements_locale")(_audience_locale)
 
 
 class TeamConfig(_Strict):
+    """A sales team (the org import's `team` column is its key)."""
+
     channel: str | None = None
+    locale: str | None = None  # of the team channel's posts; None: the workspace's
+    name_en: str | None = Field(default=None, min_length=1, max_length=100)
+    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+
+    _locale = field_validator("locale")(_audience_locale)
 
 
 class ValueConfig(_Strict):

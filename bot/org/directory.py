@@ -35,15 +35,19 @@ class Who:
 
 
 def locale_of(user: User | None, config: AppConfig) -> str:
+    """Their own setting, else the org import's, else Slack's, else the workspace default."""
     if user is not None:
-        chosen = normalize_locale(user.locale_override) or normalize_locale(user.locale)
-        if chosen:
-            return chosen
+        for value in (user.locale_override, user.locale, user.slack_locale):
+            if normalize_locale(value):
+                return normalize_locale(value)  # type: ignore[return-value]
     return config.workspace.default_locale
 
 
 def timezone_of(user: User | None, config: AppConfig) -> str:
-    return (user.timezone if user else None) or config.workspace.timezone
+    """The org import's time zone, else Slack's, else the workspace's."""
+    if user is None:
+        return config.workspace.timezone
+    return user.timezone or user.slack_timezone or config.workspace.timezone
 
 
 def find(session: Session, team_id: str, slack_id: str) -> User | None:
@@ -114,8 +118,9 @@ def _from_slack(team_id: str, slack_id: str, info: dict) -> User:
         name=info.get("real_name") or profile.get("real_name") or info.get("name") or slack_id,
         handle=profile.get("display_name") or info.get("name"),
         email=(profile.get("email") or "").lower() or None,
-        timezone=info.get("tz"),
-        locale=normalize_locale(info.get("locale")),
+        slack_timezone=info.get("tz"),
+        slack_locale=normalize_locale(info.get("locale")),
+        slack_synced_at=utcnow(),
         is_bot=bool(info.get("is_bot")) or slack_id == "USLACKBOT",
         deactivated=bool(info.get("deleted")),
         role="rep",

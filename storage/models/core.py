@@ -40,8 +40,15 @@ class User(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=200)
     level: str | None = Field(default=None, max_length=50)
     hire_date: date | None = None
-    timezone: str | None = Field(default=None, max_length=64)
-    locale: str | None = Field(default=None, max_length=16)  # from import or Slack profile
+    # Where a person's language and time zone come from, strongest first: their own setting
+    # (/pulse lang), the org import's columns, their Slack profile, the workspace default.
+    timezone: str | None = Field(default=None, max_length=64)  # org import
+    locale: str | None = Field(default=None, max_length=16)  # org import
+    slack_timezone: str | None = Field(default=None, max_length=64)  # users.info / users.list
+    slack_locale: str | None = Field(default=None, max_length=16)
+    slack_synced_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )  # last time Slack's profile was read; None: never
     locale_override: str | None = Field(default=None, max_length=16)  # /pulse lang
     source: str = Field(default="org", max_length=16)  # "org" import or "slack" lookup
     is_bot: bool = False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint, select, text
+from sqlalchemy import Column, Index, UniqueConstraint, false, select, text
 from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
@@ -146,6 +146,9 @@ class Feedback(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=32)  # public praise card
     ts: str | None = Field(default=None, max_length=32)
     ack: str | None = Field(default=None, max_length=16)  # thanks | discuss
+    # The answerer of a requested answer agreed that the manager may share it with their name;
+    # shared without that consent the recipient sees "a colleague".
+    share_name: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     ack_at: datetime | None = _optional_ts()
     created_at: datetime = _ts()
 

@@ -92,7 +92,7 @@ def test_user_not_in_org_is_looked_up_once_and_cached(slack, fake, db):
     assert fake.calls_to("users.info")[0].params["include_locale"] in (True, "true", "1", "True")
     with db.session() as s:
         user = s.exec(select(User).where(User.slack_id == "UNEW")).one()
-        assert (user.source, user.role, user.manager_id, user.locale) == (
+        assert (user.source, user.role, user.manager_id, user.slack_locale) == (
             "slack",
             "rep",
             None,

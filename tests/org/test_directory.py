@@ -30,7 +30,7 @@ def test_concurrent_first_contact_stores_one_row(deps, fake):
     assert found == ["UNEW"] * 4
     with deps.db.session() as session:
         rows = session.exec(select(User).where(User.slack_id == "UNEW")).all()
-        assert len(rows) == 1 and rows[0].locale == "zh-CN"
+        assert len(rows) == 1 and rows[0].slack_locale == "zh-CN"
 
 
 def test_unknown_slack_id_is_none_and_stores_nothing(deps):
