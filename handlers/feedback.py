@@ -23,7 +23,7 @@ from bot.feedback.parsing import parse_quick_feedback, parse_request
 from bot.home import page as home
 from bot.i18n import label, t
 from bot.org import directory
-from bot.permissions.feedback import feedback_addressee
+from bot.permissions.feedback import can_see_giver, feedback_addressee
 from handlers.middleware import Unit, learn, mentioned, unit
 
 
@@ -129,7 +129,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
             claims.claim(u.session, ws.team_id, f"view:{view['id']}")
             created = _give(u, view, selected, kind, visibility)
             shown, subjects = _addressees(u, created)
-            held = any(fb.held_for_id for fb in created)
+            held = [fb.share_name for fb in created if fb.held_for_id]
     except claims.AlreadyDone:
         ack()  # a duplicate delivery: close quietly, the first one confirms
         return
@@ -140,8 +140,10 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
     undelivered = u.undelivered
     if visibility == "public":
         undelivered += public.publish(ws, context["db"], [fb.id for fb in created])  # type: ignore[misc]
+    if held:
+        visibility = "held_named" if all(held) else "held_anonymous"
     confirmation = views.feedback_sent(
-        who.locale, kind=kind, recipients=subjects, visibility="held" if held else visibility
+        who.locale, kind=kind, recipients=subjects, visibility=visibility
     )
     ws.sender.post(user_id, **confirmation)
     if undelivered:
@@ -172,7 +174,13 @@ def _give(
         message=text,
         metric_key=_selected(values, views.B_METRIC),
         ask=ask,
+        share_name=_ticked(values, views.B_SHARE_NAME, views.SHARE_NAME),
     )
+
+
+def _ticked(values: dict[str, Any], block: str, option: str) -> bool:
+    chosen = (values.get(block, {}).get("value") or {}).get("selected_options") or []
+    return any(o.get("value") == option for o in chosen)
 
 
 def _form_errors(
@@ -212,11 +220,12 @@ def _ack_button(choice: str, body: dict[str, Any], context: Any) -> None:
     with unit(context, body["user"]["id"]) as u:
         result = feedback.acknowledge(u.ws, u.session, u.who.user, fb_id, choice)
         giver = directory.by_id(u.session, result.fb.giver_id)
+        named = can_see_giver(u.session, u.who.user, result.fb)
         done = views.feedback_dm(
             u.who.locale,
             fb_id=fb_id,
             kind=result.fb.kind,
-            giver=giver.slack_id if giver else "",
+            giver=giver.slack_id if giver and named else None,
             message=result.fb.message,
             done=result.fb.ack,
         )
@@ -238,7 +247,7 @@ def discuss(ack: Ack, body: dict[str, Any], context: Any) -> None:
 def share(ack: Ack, body: dict[str, Any], context: Any) -> None:
     ack()
     with unit(context, body["user"]["id"]) as u:
-        fb = feedback.share_with_subject(
+        fb = feedback_requests.share_with_subject(
             u.ws, u.session, u.who.user, int(body["actions"][0]["value"])
         )
         giver = directory.by_id(u.session, fb.giver_id)
@@ -251,6 +260,7 @@ def share(ack: Ack, body: dict[str, Any], context: Any) -> None:
             giver=giver.slack_id if giver else "",
             subject=subject_id,
             message=fb.message,
+            share_name=fb.share_name,
             shared=True,
         )
     container = body.get("container") or {}

@@ -25,7 +25,7 @@ from storage.models.feedback import KINDS
 @dataclass
 class ReceivedItem:
     kind: str
-    giver: str
+    giver: str | None  # None: "a colleague" (permissions.can_see_giver)
     message: str
     created: Any  # datetime
     subject: str | None = None  # set for team / held items: who it is about
@@ -51,7 +51,10 @@ def _age(days: int, locale: str) -> str:
 
 
 def _item_line(item: ReceivedItem, locale: str) -> str:
-    who = t("feedback.item_from", locale, giver=f"<@{item.giver}>")
+    if item.giver is None:
+        who = t("feedback.item_from_anonymous", locale)
+    else:
+        who = t("feedback.item_from", locale, giver=f"<@{item.giver}>")
     about = f" → <@{item.subject}>" if item.subject else ""
     head = f"{KIND_EMOJI[item.kind]} *{kind_label(item.kind, locale)}*{about} · {who} · {fmt_date(item.created, locale)}"
     body = item.message if len(item.message) <= 300 else item.message[:299] + "…"

@@ -17,17 +17,19 @@ from bot.org import directory
 from bot.org.directory import Who
 from bot.permissions import feedback as permissions
 from bot.permissions.roles import is_hr
+from storage.models.core import User
 from storage.models.feedback import Feedback
 
 
 def _item(
-    session: Session, fb: Feedback, timezone: str, with_subject: bool = False
+    session: Session, viewer: User, fb: Feedback, timezone: str, with_subject: bool = False
 ) -> ReceivedItem:
     giver = directory.by_id(session, fb.giver_id)
     subject = directory.by_id(session, fb.recipient_id) if with_subject else None
+    named = giver is not None and permissions.can_see_giver(session, viewer, fb)
     return ReceivedItem(
         kind=fb.kind,
-        giver=giver.slack_id if giver else "",
+        giver=giver.slack_id if giver and named else None,
         message=fb.message,
         # the day in the viewer's time zone, not UTC's (08:00 in Shanghai is yesterday in UTC)
         created=fb.created_at.astimezone(ZoneInfo(timezone)),
@@ -39,7 +41,7 @@ def build(ws: Workspace, session: Session, who: Who) -> Overview:
     me, now = who.user, ws.clock()
     ov = Overview()
     ov.received = [
-        _item(session, fb, who.timezone)
+        _item(session, me, fb, who.timezone)
         for fb in feedback.received(session, me)
         if permissions.can_read_feedback(session, me, fb)
     ]
@@ -61,7 +63,7 @@ def build(ws: Workspace, session: Session, who: Who) -> Overview:
             (subject.slack_id if subject else "", request.topic, open_, answered, days)
         )
     ov.held = [
-        _item(session, fb, who.timezone, with_subject=True)
+        _item(session, me, fb, who.timezone, with_subject=True)
         for fb in feedback.held_for_me(session, me)
         if permissions.can_read_feedback(session, me, fb)
     ]
@@ -72,7 +74,7 @@ def build(ws: Workspace, session: Session, who: Who) -> Overview:
             for u, counts in reports
         ]
         ov.team = [
-            _item(session, fb, who.timezone, with_subject=True)
+            _item(session, me, fb, who.timezone, with_subject=True)
             for fb in feedback.team_visible(session, me)
         ]
     if is_hr(me):

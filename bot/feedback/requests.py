@@ -1,5 +1,7 @@
 """Feedback requests: someone asks peers for feedback about themselves, or a manager about a
-report; the peers' asks are reminded once and expire (the feedback-reminders job)."""
+report (answers held for the manager, who may share one with the rep); the peers' asks are
+reminded once and expire (the feedback-reminders job), and the requester hears who did not
+answer."""
 
 from __future__ import annotations
 
@@ -7,17 +9,19 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from bot.core.deps import Deps, each_workspace
 from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.workspace import Workspace
-from bot.feedback import views
+from bot.feedback import request_views, views
+from bot.feedback import service as feedback
 from bot.org import directory
 from bot.permissions import feedback as permissions
 from storage.db import Database
 from storage.models.core import User
-from storage.models.feedback import FeedbackAsk, FeedbackRequest
+from storage.models.feedback import Feedback, FeedbackAsk, FeedbackRequest
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +112,8 @@ def remind_and_expire_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     """One reminder after `reminder_days`, expiry after `expiry_days`. Idempotent: a reminded
     or expired ask is never touched again, and reminders go through the keyed outbox."""
     cfg = ws.config.feedback
-    reminded = expired = 0
+    reminded = 0
+    expired: dict[int, list[FeedbackAsk]] = {}
     with db.session() as session:
         open_asks = select(FeedbackAsk).where(
             FeedbackAsk.team_id == ws.team_id, FeedbackAsk.status == "open"
@@ -118,7 +123,7 @@ def remind_and_expire_in(ws: Workspace, db: Database, as_of: datetime) -> str:
             if age >= timedelta(days=cfg.expiry_days):
                 ask.status, ask.closed_at = "expired", as_of
                 session.add(ask)
-                expired += 1
+                expired.setdefault(ask.request_id, []).append(ask)
             elif (
                 age >= timedelta(days=cfg.reminder_days)
                 and ask.reminded_at is None
@@ -127,8 +132,33 @@ def remind_and_expire_in(ws: Workspace, db: Database, as_of: datetime) -> str:
                 ask.reminded_at = as_of
                 session.add(ask)
                 reminded += 1
+        for request_id, asks in expired.items():
+            _tell_requester_expired(ws, session, request_id, asks)
     sent, failed = ws.sender.flush(db, team_id=ws.team_id)
-    return f"reminded {reminded}, expired {expired}; sent {sent}, failed {failed}"
+    n_expired = sum(len(asks) for asks in expired.values())
+    return f"reminded {reminded}, expired {n_expired}; sent {sent}, failed {failed}"
+
+
+def _tell_requester_expired(
+    ws: Workspace, session: Session, request_id: int, asks: list[FeedbackAsk]
+) -> None:
+    """The requester learns who did not answer (nothing is sent when everyone answered: then
+    no ask expires). Once per request: all its asks were made, so expire, together."""
+    request = session.get(FeedbackRequest, request_id)
+    requester = directory.by_id(session, request.requester_id) if request else None
+    subject = directory.by_id(session, request.subject_id) if request else None
+    if request is None or requester is None or subject is None or requester.deactivated:
+        return
+    peers = [p.slack_id for a in asks if (p := directory.by_id(session, a.peer_id)) is not None]
+    dm = request_views.request_expired(
+        directory.locale_of(requester, ws.config),
+        requester=requester.slack_id,
+        subject=subject.slack_id,
+        peers=peers,
+        topic=request.topic,
+    )
+    key = f"feedback-request:{request_id}:expired"
+    ws.sender.enqueue(session, ws.team_id, key, requester.slack_id, **dm)
 
 
 def _remind(ws: Workspace, session: Session, ask: FeedbackAsk, age: timedelta) -> bool:
@@ -150,3 +180,35 @@ def _remind(ws: Workspace, session: Session, ask: FeedbackAsk, age: timedelta) -
     key = f"feedback-ask:{ask.id}:reminder"
     ws.sender.enqueue(session, ask.team_id, key, peer.slack_id, **dm)
     return True
+
+
+def share_with_subject(ws: Workspace, session: Session, viewer: User, fb_id: int) -> Feedback:
+    """The manager who asked passes an answer on to the rep, once however often Share is
+    pressed (a conditional UPDATE wins the race). The rep sees the answerer's name only if the
+    answerer agreed (permissions.can_see_giver); the answerer is told either way."""
+    fb = session.get(Feedback, fb_id)
+    if fb is None or not permissions.can_share_with_subject(viewer, fb):
+        raise NotAllowed()
+    result = session.execute(
+        update(Feedback)
+        .where(col(Feedback.id) == fb_id, col(Feedback.shared_at).is_(None))
+        .values(shared_at=ws.clock())
+    )
+    session.refresh(fb)
+    giver = directory.by_id(session, fb.giver_id)
+    recipient = directory.by_id(session, fb.recipient_id)
+    if not result.rowcount or giver is None or recipient is None:  # type: ignore[attr-defined]
+        return fb  # already shared (a double click): nothing new
+    feedback.queue_recipient_dm(ws, session, fb, giver, recipient, None)
+    if not giver.deactivated:
+        notice = request_views.shared_notice(
+            directory.locale_of(giver, ws.config),
+            requester=viewer.slack_id,
+            subject=recipient.slack_id,
+            kind=fb.kind,
+            named=fb.share_name,
+        )
+        key = f"feedback:{fb.id}:shared"
+        ws.sender.enqueue(session, fb.team_id, key, giver.slack_id, **notice)
+    log.info("feedback %s shared with its subject (name %s)", fb.id, fb.share_name)
+    return fb

@@ -75,11 +75,13 @@ def give(
     message: str,
     metric_key: str | None = None,
     ask: FeedbackAsk | None = None,
+    share_name: bool = False,
 ) -> list[Feedback]:
     """Store one Feedback per recipient and queue its messages, delivered after commit; public
     praise's card too (`publish` then links it in the recipient's DM).
 
-    An answer to a manager's request about a rep goes to that manager, held from the rep."""
+    An answer to a manager's request about a rep goes to that manager, held from the rep;
+    `share_name`: its answerer agreed that the manager may share it with their name."""
     message = message.strip()
     held_for: User | None = None
     if ask is not None:
@@ -103,6 +105,7 @@ def give(
             message=message,
             metric_key=metric_key,
             ask_id=ask.id if ask else None,
+            share_name=share_name and held_for is not None,
             created_at=now,
         )
         session.add(fb)
@@ -151,6 +154,7 @@ def _queue_delivery(
             giver=giver.slack_id,
             subject=recipient.slack_id,
             message=fb.message,
+            share_name=fb.share_name,
         )
         ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:held", held_for.slack_id, **dm)
         return
@@ -176,7 +180,7 @@ def queue_recipient_dm(
         locale,
         fb_id=fb.id,
         kind=fb.kind,
-        giver=giver.slack_id,
+        giver=giver.slack_id if permissions.can_see_giver(session, recipient, fb) else None,
         message=fb.message,
         link=link,
         metric=_metric_label(ws.config, fb.metric_key, locale),
@@ -191,7 +195,7 @@ def _metric_label(config: AppConfig, key: str | None, locale: str) -> str | None
     return key
 
 
-# --- acknowledging and sharing ----------------------------------------------------------------
+# --- acknowledging (sharing a requested answer: requests.share_with_subject) ------------------
 
 
 @dataclass(frozen=True)
@@ -226,22 +230,6 @@ def acknowledge(
             ws.sender.enqueue(session, fb.team_id, f"feedback:{fb.id}:ack", giver.slack_id, **dm)
         log.info("feedback %s acknowledged: %s", fb.id, fb.ack)
     return Acknowledged(fb, first)
-
-
-def share_with_subject(ws: Workspace, session: Session, viewer: User, fb_id: int) -> Feedback:
-    """The manager who asked passes an answer on to the rep (once)."""
-    fb = session.get(Feedback, fb_id)
-    if fb is None or not permissions.can_share_with_subject(viewer, fb):
-        raise NotAllowed()
-    if fb.shared_at is None:
-        fb.shared_at = ws.clock()
-        session.add(fb)
-        giver = directory.by_id(session, fb.giver_id)
-        recipient = directory.by_id(session, fb.recipient_id)
-        if giver is not None and recipient is not None:
-            queue_recipient_dm(ws, session, fb, giver, recipient, None)
-        log.info("feedback %s shared with its subject", fb.id)
-    return fb
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -30,13 +30,15 @@ THANKS = "feedback_thanks"
 DISCUSS = "feedback_discuss"
 SHARE = "feedback_share"
 ANSWER = "feedback_answer"
-B_RECIPIENTS, B_KIND, B_VISIBILITY, B_METRIC, B_MESSAGE = (
+B_RECIPIENTS, B_KIND, B_VISIBILITY, B_METRIC, B_MESSAGE, B_SHARE_NAME = (
     "fb_recipients",
     "fb_kind",
     "fb_visibility",
     "fb_metric",
     "fb_message",
+    "fb_share_name",
 )
+SHARE_NAME = "share_name"  # the one option of the B_SHARE_NAME checkbox
 FIELD_BLOCKS = {
     "recipients": B_RECIPIENTS,
     "kind": B_KIND,
@@ -58,19 +60,17 @@ def kind_label(kind: str, locale: str) -> str:
 
 
 def _titled_dm(
-    key: str, locale: str, kind: str, giver: str, message: str, subject: str | None = None
+    key: str, locale: str, kind: str, giver: str | None, message: str, subject: str | None = None
 ) -> tuple[str, str]:
     """A feedback DM's (fallback text, body): its title (kind, giver and, for held answers and
-    manager copies, who it is about) over the quoted message."""
-    about = {} if subject is None else {"subject": f"<@{subject}>"}
-    title = t(
-        key,
-        locale,
-        emoji=KIND_EMOJI[kind],
-        kind=kind_label(kind, locale),
-        giver=f"<@{giver}>",
-        **about,
-    )
+    manager copies, who it is about) over the quoted message. `giver` None: "a colleague"
+    (a shared answer whose author did not agree to be named)."""
+    params = {} if subject is None else {"subject": f"<@{subject}>"}
+    if giver is None:
+        key += "_anonymous"
+    else:
+        params["giver"] = f"<@{giver}>"
+    title = t(key, locale, emoji=KIND_EMOJI[kind], kind=kind_label(kind, locale), **params)
     return titled(title, message)
 
 
@@ -79,13 +79,14 @@ def feedback_dm(
     *,
     fb_id: int | None,
     kind: str,
-    giver: str,
+    giver: str | None,
     message: str,
     link: str | None = None,
     metric: str | None = None,
     done: str | None = None,
 ) -> dict[str, Any]:
-    """The recipient's DM; `done` (thanks | discuss) replaces the buttons after a press."""
+    """The recipient's DM; `done` (thanks | discuss) replaces the buttons after a press.
+    `giver` None: from "a colleague" (see permissions.can_see_giver)."""
     text, body = _titled_dm("feedback.dm", locale, kind, giver, message)
     blocks: list[Block] = [section(body)]
     extras = []
@@ -96,7 +97,10 @@ def feedback_dm(
     if extras:
         blocks.append(context(" · ".join(extras)))
     if done:
-        blocks.append(context(t(f"feedback.done_{done}", locale, giver=f"<@{giver}>")))
+        if giver is None:
+            blocks.append(context(t(f"feedback.done_{done}_anonymous", locale)))
+        else:
+            blocks.append(context(t(f"feedback.done_{done}", locale, giver=f"<@{giver}>")))
     else:
         value = str(fb_id)
         blocks.append(
@@ -117,15 +121,19 @@ def held_feedback_dm(
     giver: str,
     subject: str,
     message: str,
+    share_name: bool,
     shared: bool = False,
 ) -> dict[str, Any]:
-    """To the manager who asked: an answer about their report, with "Share with" the rep."""
+    """To the manager who asked: an answer about their report, with "Share with" the rep and
+    whether sharing shows the answerer's name (their choice) or "a colleague"."""
     text, body = _titled_dm("feedback.held_dm", locale, kind, giver, message, subject=subject)
     blocks: list[Block] = [section(body)]
+    named = "named" if share_name else "anonymous"
+    who = {"subject": f"<@{subject}>", "giver": f"<@{giver}>"}
     if shared:
-        blocks.append(context(t("feedback.shared_done", locale, subject=f"<@{subject}>")))
+        blocks.append(context(t(f"feedback.shared_done_{named}", locale, **who)))
     else:
-        blocks.append(context(t("feedback.held_note", locale, subject=f"<@{subject}>")))
+        blocks.append(context(t(f"feedback.held_note_{named}", locale, **who)))
         label = t("feedback.share", locale)
         blocks.append(actions(button(label, SHARE, str(fb_id)), block_id=f"fb_share_{fb_id}"))
     return {"text": text, "blocks": blocks}
@@ -176,6 +184,8 @@ def ask_dm(
 
 
 def feedback_sent(locale: str, *, kind: str, recipients: list[str], visibility: str) -> dict:
+    """The giver's confirmation; `visibility` held_named / held_anonymous for an answer held
+    for the manager who asked (with or without consent to share the name)."""
     text = t(
         f"feedback.sent_{visibility}",
         locale,
@@ -243,13 +253,16 @@ def feedback_modal(
     ask_id: int | None = None,
     held: bool = False,
 ) -> dict[str, Any]:
-    """The "Give feedback" modal. Answering a request fixes the recipient (and for a
-    manager's request about a rep, the answer is private to that manager: no visibility)."""
+    """The "Give feedback" modal. Answering a request fixes the recipient and says who sees
+    the answer now and later, with or without the answerer's name (for a manager's request
+    about a rep: held for that manager, no visibility choice, a checkbox for the name)."""
     if ask_id is not None and requester and fixed_recipient:
         who = _request_section(locale, requester, fixed_recipient, topic, held)
     else:
         who = _recipients_input(locale, recipients)
     blocks = [who, *_choice_inputs(locale, kind, held, metrics), _message_input(locale, text)]
+    if ask_id is not None and held and requester and fixed_recipient:
+        blocks.append(_share_name_input(locale, requester, fixed_recipient))
     return {
         "type": "modal",
         "callback_id": MODAL,
@@ -269,6 +282,24 @@ def _request_section(
     if topic:
         line += "\n" + topic_line(topic, locale)
     return section(line)
+
+
+def _share_name_input(locale: str, requester: str, subject: str) -> Block:
+    """Unticked by default: shared without consent, the rep sees "a colleague"."""
+    option = {
+        "text": {
+            "type": "mrkdwn",
+            "text": t(
+                "feedback.modal_share_name_option",
+                locale,
+                requester=f"<@{requester}>",
+                subject=f"<@{subject}>",
+            ),
+        },
+        "value": SHARE_NAME,
+    }
+    element = {"type": "checkboxes", "action_id": "value", "options": [option]}
+    return _input(B_SHARE_NAME, t("feedback.modal_share_name", locale), element, optional=True)
 
 
 def _recipients_input(locale: str, recipients: Sequence[str]) -> Block:

@@ -2,7 +2,8 @@
 
 Feedback text is sensitive. Who may read one piece:
   * the giver and the person it is addressed to (for an answer to a manager's request about
-    a rep: that manager; the rep only once the manager shared it);
+    a rep: that manager; the rep only once the manager shared it, and with the answerer's
+    name only when the answerer agreed: can_see_giver);
   * the recipient's manager chain, when the giver is in that chain or chose "manager";
   * everyone, for praise the giver made public (it is posted like a kudos).
 HR sees counts and trends (can_see_feedback_counts), never the text by virtue of the role."""
@@ -41,6 +42,18 @@ def can_read_feedback(session: Session, viewer: User, fb: Feedback) -> bool:
         return False
     chain_ids = {m.id for m in manager_chain(session, recipient)}
     return viewer.id in chain_ids and (fb.giver_id in chain_ids or fb.visibility == "manager")
+
+
+def can_see_giver(session: Session, viewer: User, fb: Feedback) -> bool:
+    """Who gave it: everyone who may read it, except the rep reading a manager's request's
+    answer that the manager shared without the answerer's consent (`share_name`): that rep
+    sees "a colleague". Nobody else reads a held answer (not the requester's own managers,
+    not the rep's other managers, not HR), so nobody else sees the name either."""
+    if not can_read_feedback(session, viewer, fb):
+        return False
+    if fb.held_for_id is not None and viewer.id == fb.recipient_id != fb.giver_id:
+        return bool(fb.share_name)
+    return True
 
 
 def can_see_feedback_counts(session: Session, viewer: User, subject: User) -> bool:

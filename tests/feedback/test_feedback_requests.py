@@ -99,7 +99,7 @@ def test_manager_for_request_holds_answers_until_shared(slack, fake, org, db, cl
     slack.command("UEMGR", "/feedback", "request <@UALICE> <@UCAROL> for <@UBOB> about teamwork")
     assert "about <@UBOB>" in reply_text(fake, "UEMGR")
     ask = wait_dm(fake, "UALICE")
-    assert "about <@UBOB>" in dump([ask]) and "goes only to <@UEMGR>" in dump([ask])
+    assert "about <@UBOB>" in dump([ask]) and "goes to <@UEMGR> alone" in dump([ask])
     assert fake.dms_to("UBOB") == []  # the rep isn't told who was asked
     view, _ = answer(
         slack, fake, "UALICE", ask, 1, kind="correction", visibility=None, text="HELD-1"

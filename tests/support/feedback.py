@@ -67,8 +67,14 @@ def modal_values(
     visibility: str | None = "private",
     text: str = "",
     metric: str | None = None,
+    share_name: bool | None = None,
 ) -> dict[str, Any]:
+    """A modal's state.values as Slack sends them; `share_name` ticks (True) or leaves
+    unticked (False) the answer form's "with my name" checkbox."""
     values: dict[str, Any] = {"fb_message": {"value": {"type": "plain_text_input", "value": text}}}
+    if share_name is not None:
+        chosen = [{"value": "share_name"}] if share_name else []
+        values["fb_share_name"] = {"value": {"type": "checkboxes", "selected_options": chosen}}
     if recipients is not None:
         values["fb_recipients"] = {
             "value": {"type": "multi_users_select", "selected_users": recipients}
