@@ -99,6 +99,38 @@ def test_held_answer_readable_by_asking_manager_and_giver_then_rep_once_shared(d
         assert permissions.can_acknowledge(people["bob"], fb)
 
 
+def _name_seers(db, people, fb: Feedback) -> set[str]:
+    with db.session() as s:
+        return {n for n in EVERYONE if permissions.can_see_giver(s, people[n], fb)}
+
+
+def test_who_may_see_the_name_of_a_held_answers_giver(db, people):
+    """Alice answered east_mgr's request about bob. Her name: alice and east_mgr always; bob
+    only once shared and only if she agreed; never the director above east_mgr, bob's peers,
+    another team's manager or HR (they may not read the answer at all)."""
+    fb = _held_answer(db, people)
+    assert _name_seers(db, people, fb) == {"alice", "east_mgr"}
+    fb.shared_at = datetime.now(UTC)
+    assert _name_seers(db, people, fb) == {"alice", "east_mgr"}  # bob reads "a colleague"
+    fb.share_name = True
+    assert _name_seers(db, people, fb) == {"alice", "east_mgr", "bob"}
+    fb.shared_at = None  # consent alone shows nothing: bob reads nothing before sharing
+    assert _name_seers(db, people, fb) == {"alice", "east_mgr"}
+
+
+@pytest.mark.parametrize(("giver", "kind", "visibility", "readers"), READ_MATRIX)
+def test_whoever_reads_other_feedback_sees_its_giver(db, people, giver, kind, visibility, readers):
+    fb = Feedback(
+        team_id="T0001",
+        giver_id=people[giver].id,
+        recipient_id=people["bob"].id,
+        kind=kind,
+        visibility=visibility,
+        message="x",
+    )
+    assert _name_seers(db, people, fb) == readers
+
+
 def test_hr_sees_counts_not_text(db, people):
     with db.session() as s:
         assert permissions.can_see_feedback_counts(s, people["hr"], people["bob"])

@@ -70,10 +70,12 @@ def dms(fake, user: str, n: int) -> list:
     return fake.dms_to(user)
 
 
-def open_answer_form(slack, fake, peer: str) -> dict:
-    ask = [c for c in fake.dms_to(peer) if views.ANSWER in dump([c])][-1]
+def open_answer_form(slack, fake, peer: str, requester: str = "") -> dict:
+    """Press Give feedback on the peer's latest ask (from `requester`, when given)."""
+    asks = [c for c in fake.dms_to(peer) if views.ANSWER in dump([c]) and requester in dump([c])]
     n = len(fake.views("open")) + 1
-    slack.block_action(peer, views.ANSWER, button_value(ask, views.ANSWER), channel_id="D" + peer)
+    value = button_value(asks[-1], views.ANSWER)
+    slack.block_action(peer, views.ANSWER, value, channel_id="D" + peer)
     return opened_view(fake, n)
 
 
@@ -241,14 +243,7 @@ def test_expired_request_tells_the_requester_who_did_not_answer(
         dms(fake, peer, n)
     clock["t"] = T0 + timedelta(days=1)
     submit(slack, open_answer_form(slack, fake, "UXW"), "UXW", kind="praise", text="好")
-    view = [v.params["view"] for v in fake.views("open")]
-    slack.block_action(
-        "UCAROL",
-        views.ANSWER,
-        button_value([c for c in fake.dms_to("UCAROL") if "UEMGR" in dump([c])][0], views.ANSWER),
-        channel_id="DUCAROL",
-    )
-    view = opened_view(fake, len(view) + 1)
+    view = open_answer_form(slack, fake, "UCAROL", requester="UEMGR")
     submit(slack, view, "UCAROL", kind="praise", text="fine", share_name=False)
     assert fake.wait_for(lambda: fake.dms_to("UEMGR"))
     assert inflight.wait_idle()
