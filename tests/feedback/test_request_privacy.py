@@ -238,18 +238,19 @@ def test_expired_request_tells_the_requester_who_did_not_answer(
     org.standard()
     slack.command("UALICE", "/feedback", "request <@UBOB> <@UXW> <@UCAROL> about onboarding")
     slack.command("UXW", "/feedback", "request <@UALICE>")  # a zh requester, nobody answers
-    slack.command("UEMGR", "/feedback", "request <@UCAROL> for <@UBOB>")  # everyone answers
-    for peer, n in (("UBOB", 1), ("UXW", 1), ("UCAROL", 2), ("UALICE", 1)):
+    slack.command("UEMGR", "/feedback", "request <@UBOB> for <@UXW> about pipeline")  # no answer
+    slack.command("UDIR", "/feedback", "request <@UCAROL> for <@UBOB>")  # everyone answers
+    for peer, n in (("UBOB", 2), ("UXW", 1), ("UCAROL", 2), ("UALICE", 1)):
         dms(fake, peer, n)
     clock["t"] = T0 + timedelta(days=1)
     submit(slack, open_answer_form(slack, fake, "UXW"), "UXW", kind="praise", text="好")
-    view = open_answer_form(slack, fake, "UCAROL", requester="UEMGR")
+    view = open_answer_form(slack, fake, "UCAROL", requester="UDIR")
     submit(slack, view, "UCAROL", kind="praise", text="fine", share_name=False)
-    assert fake.wait_for(lambda: fake.dms_to("UEMGR"))
+    assert fake.wait_for(lambda: fake.dms_to("UDIR"))
     assert inflight.wait_idle()
     before = {u: len(fake.dms_to(u)) for u in PEOPLE}
     job = find_job("feedback-reminders")
-    assert job.func(deps, T0 + timedelta(days=14)).startswith("reminded 0, expired 3")
+    assert job.func(deps, T0 + timedelta(days=14)).startswith("reminded 0, expired 4")
     assert dms(fake, "UALICE", before["UALICE"] + 1)[-1].params["text"] == (
         ":hourglass: Your request for feedback has expired. Did not answer: <@UBOB>, <@UCAROL>."
         "\n*Topic:* onboarding"
@@ -257,11 +258,16 @@ def test_expired_request_tells_the_requester_who_did_not_answer(
     assert dms(fake, "UXW", before["UXW"] + 1)[-1].params["text"] == (
         ":hourglass: 你的反馈请求已过期。未回复：<@UALICE>。"
     )
+    assert dms(fake, "UEMGR", before["UEMGR"] + 1)[-1].params["text"] == (
+        ":hourglass: Your request for feedback about <@UXW> has expired. Did not answer: <@UBOB>."
+        "\n*Topic:* pipeline"
+    )
     assert job.func(deps, T0 + timedelta(days=15)).startswith("reminded 0, expired 0")
     assert inflight.wait_idle()
     after = {u: len(fake.dms_to(u)) for u in PEOPLE}
-    # Once each; nothing to the manager whose request was fully answered, nor to the peers.
+    # Once each; nothing to the director whose request was fully answered, nor to the peers.
     assert {u: after[u] - before[u] for u in PEOPLE if after[u] != before[u]} == {
         "UALICE": 1,
         "UXW": 1,
+        "UEMGR": 1,
     }
