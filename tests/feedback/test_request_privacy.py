@@ -131,7 +131,7 @@ def test_shared_without_consent_the_rep_sees_a_colleague_and_the_answerer_is_tol
     slack, fake, org, db, clock, inflight
 ):
     org.standard()
-    slack.command("UEMGR", "/feedback", "request <@UALICE> for <@UBOB> about teamwork")
+    slack.command("UEMGR", "/feedback", "request <@UALICE> <@UCAROL> for <@UBOB> about teamwork")
     dms(fake, "UALICE", 1)
     view = open_answer_form(slack, fake, "UALICE")
     submit(slack, view, "UALICE", kind="correction", text="ANON-1", share_name=False)
@@ -180,10 +180,13 @@ def test_shared_without_consent_the_rep_sees_a_colleague_and_the_answerer_is_tol
     assert inflight.wait_idle()  # every listener has finished: nothing more comes
     assert len(fake.dms_to("UBOB")) == 1 and len(fake.dms_to("UALICE")) == 4
     assert "UALICE" not in seen_by(fake, "UBOB")  # the rep never learns who wrote it
+    # Nobody else reads it, so nobody else learns who wrote it: not the other peer asked
+    # (carol), bob's peers, another team's manager, HR, nor the director above the manager.
     for user in PEOPLE:
         if user not in ("UEMGR", "UALICE", "UBOB"):
             assert "ANON-1" not in seen_by(fake, user), user
-    assert "ANON-1" not in home_of(slack, fake, "UDIR")  # above the manager who asked
+    for user in ("UDIR", "UCAROL", "UHR"):
+        assert "ANON-1" not in home_of(slack, fake, user), user
 
 
 def test_shared_without_consent_in_chinese_for_a_chinese_rep(slack, fake, org, clock):
