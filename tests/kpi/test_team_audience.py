@@ -13,6 +13,7 @@ import pytest
 from bot.core.config import AppConfig
 from bot.features import find_job
 from bot.i18n import t
+from tests.support.feedback import home_of
 from tests.support.kpi_fixture import kpi_config, load
 from tests.support.slack import all_text, reply_to
 
@@ -131,3 +132,9 @@ def test_unknown_team_lists_only_the_teams_the_asker_may_see(slack, fake, asking
 def test_a_known_team_the_asker_may_not_see_is_still_refused(slack, fake, asking):
     text = ask(slack, fake, "UBOB", "team 华西")
     assert "you can see the ranking of your own team only" in text and "UCAROL" not in text
+
+
+def test_home_shows_the_team_by_its_name_in_the_readers_language(slack, fake, asking):
+    assert "East" in home_of(slack, fake, "UALICE")
+    zh = home_of(slack, fake, "UXW")
+    assert "华东" in zh and "east" not in zh.replace("UEMGR", "")

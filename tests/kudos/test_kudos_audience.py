@@ -5,11 +5,16 @@ person's own language. Through the real endpoint, asserting on what the channel 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from bot.core.config import AppConfig
+from bot.features import find_job
 from bot.i18n import t
+from storage.models.core import Delivery
+from storage.types import utcnow
 from tests.support.feedback import CONFIG, dump, open_and_submit, reply_text
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
@@ -97,3 +102,25 @@ def test_public_praise_in_the_channels_language_not_the_givers(slack, fake, org,
     assert fake.wait_for(lambda: fake.messages("CRECOG"))
     [card] = fake.messages("CRECOG")
     assert card.params["text"] == ":clap: <@UXW> praised <@UBOB>: 谢谢"
+
+
+@pytest.mark.parametrize("config", [configured("bilingual", "zh-CN")])
+def test_a_card_posted_late_keeps_the_channels_languages(slack, fake, org, deps, config):
+    """Refused at first, the card goes out on the outbox's retry exactly as it was written:
+    both languages, though the giver writes Chinese and the workspace is Chinese."""
+    org.standard()
+    fake.fail_next("chat.postMessage", status=400, error="channel_not_found")
+    slack.command("UXW", "/kudos", "<@UBOB> 谢谢 #teamwork")
+    reply_text(fake, "UXW")
+    with deps.db.session() as session:  # the retry is due (its backoff elapsed)
+        [card] = session.exec(select(Delivery).where(Delivery.key.endswith(":card"))).all()
+        card.next_attempt_at = utcnow() - timedelta(seconds=1)
+        session.add(card)
+    assert "failed 0" in find_job("deliver-outbox").func(deps, utcnow())
+    first, retried = [
+        c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == "CRECOG"
+    ]
+    assert first.params == retried.params  # the refused post, then the same card again
+    en, zh = card_title("en-US", "UXW", "UBOB"), card_title("zh-CN", "UXW", "UBOB")
+    assert retried.params["text"] == f"{zh} / {en}: 谢谢"  # the workspace's language first
+    assert "`#Teamwork`" in dump([retried]) and "`#团队合作`" in dump([retried])
