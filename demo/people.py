@@ -50,7 +50,12 @@ class Directory:
         return None
 
     def describe(self, p: Person) -> str:
-        team = f"{p.team} ({TEAMS[p.team][0]})" if p.team in TEAMS else (p.team or "no team")
+        names = TEAMS.get(p.team or "")
+        team = (
+            f"{p.team} ({names['name_en']} / {names['name_zh']})"
+            if names
+            else (p.team or "no team")
+        )
         return f"{p.name} (@{p.handle}) · {p.role} · {team} · {p.locale} · {p.timezone}"
 
     def escape(self, text: str) -> str:

@@ -26,6 +26,7 @@ from bot.core.workspace import Workspace
 from bot.features import FEATURES
 from bot.org.importer import import_org
 from demo.seed_data import (
+    CHANNEL_LOCALES,
     CHANNELS,
     FEEDBACK,
     GENERAL,
@@ -51,7 +52,7 @@ def channel_names(config: AppConfig) -> dict[str, str]:
     """Channel id -> the name the console shows: config keys (`recognition`) and team names."""
     names = {GENERAL: "general"}
     for key, channel_id in config.channels.model_dump().items():
-        if isinstance(channel_id, str) and channel_id:
+        if isinstance(channel_id, str) and channel_id and not key.endswith("_locale"):
             names[channel_id] = key
     for team, team_config in config.teams.items():
         if team_config.channel:
@@ -78,8 +79,8 @@ def demo_config(example: Path | None = EXAMPLE_CONFIG) -> AppConfig:
         data = tomllib.loads(example.read_text(encoding="utf-8"))
     data |= {
         "workspace": {"timezone": SHANGHAI, "default_locale": "zh-CN"},
-        "channels": dict(CHANNELS),
-        "teams": {team: {"channel": channel} for team, (_, channel) in TEAMS.items()},
+        "channels": CHANNELS | CHANNEL_LOCALES,
+        "teams": {team: dict(team_config) for team, team_config in TEAMS.items()},
     }
     return AppConfig.model_validate(_deep_merge(data, CONFIG_OVERRIDES))
 

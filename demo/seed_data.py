@@ -12,10 +12,12 @@ SHANGHAI, LOS_ANGELES = "Asia/Shanghai", "America/Los_Angeles"
 # Channel ids are what the bot posts to; names are what the console shows (`channel #east`).
 GENERAL = "C0GENERAL"
 CHANNELS = {"recognition": "C0RECOG", "announcements": "C0ANNOUNCE"}
-TEAMS = {  # team key (org import `team` column) -> (display name, channel id)
-    "east": ("华东", "C0EAST"),
-    "south": ("华南", "C0SOUTH"),
-    "west": ("West", "C0WEST"),
+# The recognition channel is read by everyone: both languages in one card.
+CHANNEL_LOCALES = {"recognition_locale": "bilingual"}
+TEAMS = {  # team key (org import `team` column) -> its [teams.<key>] config
+    "east": {"name_en": "East", "name_zh": "华东", "channel": "C0EAST"},  # the workspace's zh-CN
+    "south": {"name_en": "South", "name_zh": "华南", "channel": "C0SOUTH"},
+    "west": {"name_en": "West", "name_zh": "美西", "channel": "C0WEST", "locale": "en-US"},
 }
 
 

@@ -14,6 +14,7 @@ from bot.core.errors import UserFacingError
 from bot.core.mentions import Mention, first_word
 from bot.home import page as home
 from bot.i18n import t
+from bot.i18n.audience import recognition_locales
 from bot.kudos import service as kudos
 from bot.kudos.parsing import parse_kudos
 from bot.kudos.views import kudos_help, kudos_sent
@@ -98,7 +99,7 @@ def reaction_added(event: dict[str, Any], context: Any) -> None:
             if who.user.is_bot:
                 return
             recipient = directory.recipient(u.session, ws.team_id, Mention(author))
-            locale = ws.config.workspace.default_locale
+            locale = recognition_locales(ws.config)[0]  # the card's (first) language
             given = kudos.give(
                 ws,
                 u.session,

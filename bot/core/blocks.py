@@ -81,3 +81,18 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     if blocks:
         payload["blocks"] = fit(blocks, MAX_MESSAGE_BLOCKS)
     return payload
+
+
+def stack(parts: list[tuple[str, list[Block]]]) -> tuple[str, list[Block]]:
+    """One card from the same message in several languages (a "bilingual" channel): each
+    part's blocks, a divider between them, all within Slack's 50 blocks (each part gets an
+    equal share); the `text` fallbacks joined, so notifications show every language."""
+    if len(parts) == 1:
+        return parts[0][0], fit(parts[0][1], MAX_MESSAGE_BLOCKS)
+    share = (MAX_MESSAGE_BLOCKS - (len(parts) - 1)) // len(parts)
+    blocks: list[Block] = []
+    for i, (_, part) in enumerate(parts):
+        if i:
+            blocks.append(divider())
+        blocks.extend(fit(part, share))
+    return "\n\n".join(text for text, _ in parts), blocks

@@ -130,9 +130,8 @@ def _queue_public_card(
     channel = ws.config.channels.recognition
     if not channel:
         raise InvalidInput("visibility", "kudos.no_channel")
-    locale = ws.config.workspace.default_locale
-    card = kudos.praise_card(
-        locale, giver=giver.slack_id, recipients=[recipient.slack_id], message=fb.message
+    card = kudos.praise_card(  # in the recognition channel's language(s)
+        ws.config, giver=giver.slack_id, recipients=[recipient.slack_id], message=fb.message
     )
     ws.sender.enqueue(session, ws.team_id, f"feedback:{fb.id}:public", channel, **card)
 

@@ -10,6 +10,7 @@ from bot.core.blocks import Block
 from bot.core.workspace import Workspace
 from bot.org import directory
 from bot.org.directory import Who
+from bot.org.teams import team_name
 from bot.pulse.views import home_view
 from storage.db import Database
 
@@ -22,7 +23,7 @@ def build(ws: Workspace, session: Session, who: Who) -> dict:
     return home_view(
         locale=who.locale,
         name=who.user.name,
-        team=who.user.team,
+        team=team_name(ws.config, who.user.team, who.locale) if who.user.team else None,
         manager_slack_id=manager.slack_id if manager else None,
         role=who.user.role,
         sections=sections,

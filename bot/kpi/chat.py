@@ -3,7 +3,7 @@ Knows nothing of Slack payloads; the handler passes plain text and the acting us
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session
@@ -22,11 +22,12 @@ from bot.core.periods import (
     parse,
 )
 from bot.core.workspace import Workspace
-from bot.i18n import t
+from bot.i18n import label, t
 from bot.kpi import scorecard
 from bot.kpi.views import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
 from bot.org import directory
 from bot.org.directory import Who
+from bot.org.teams import find_team, team_keys, team_name
 from bot.permissions import kpi as permissions
 
 TEAM_WORDS = ("team", "团队")
@@ -95,13 +96,14 @@ def reply(ws: Workspace, session: Session, who: Who, text: str) -> dict:
         return help_message(who.locale)
     if request.kind == "own":
         card = scorecard.scorecard(session, config, team_id, who.user, request.period)
-        return scorecard_message(card, who.locale, own=True)
+        return scorecard_message(named(card, config, who.locale), who.locale, own=True)
     if request.kind == "person":
         assert request.person is not None
         subject = directory.resolve(session, team_id, request.person)
         if not permissions.can_view_kpis(session, who.user, subject):
             raise NotAllowed("kpi.not_allowed_person")
         card = scorecard.scorecard(session, config, team_id, subject, request.period)
+        card = named(card, config, who.locale)
         return scorecard_message(card, who.locale, own=subject.id == who.user.id)
     return team_reply(session, config, team_id, who, request.team, request.period)
 
@@ -114,6 +116,8 @@ def team_reply(
     team: str | None,
     period: Period,
 ) -> dict:
+    if team is not None:
+        team = _find_team(session, config, team_id, who, team)
     view = permissions.kpi_team_view(session, who.user, team)
     if view is None:
         if who.user.team is None and team is None:
@@ -135,7 +139,8 @@ def team_reply(
             uid: detail_line(vals, config.metrics, who.locale) for uid, vals in values.items()
         }
     if view.team is not None:
-        title, rank_of = view.team, ("team" if view.members is None else "list")
+        title = team_name(config, view.team, who.locale)
+        rank_of = "team" if view.members is None else "list"
     elif view.members is not None:
         title, rank_of = t("kpi.your_reports", who.locale), "list"
     else:
@@ -151,6 +156,31 @@ def team_reply(
     )
 
 
+def named(card: scorecard.Scorecard, config: AppConfig, locale: str) -> scorecard.Scorecard:
+    """The scorecard with its team shown by the team's name in `locale` (not its key)."""
+    standing = card.standing
+    if standing is None or standing.team is None:
+        return card
+    shown = replace(standing, team=team_name(config, standing.team, locale))
+    return replace(card, standing=shown)
+
+
+def _find_team(session: Session, config: AppConfig, team_id: str, who: Who, text: str) -> str:
+    """The key of the team `text` names (key, English or Chinese name, any case). An unknown
+    name is refused with the teams the asker may see, by their names in the asker's language."""
+    keys = team_keys(session, team_id, config)
+    found = find_team(config, text, keys)
+    if found is not None:
+        return found
+    visible = [
+        team_name(config, key, who.locale)
+        for key in keys
+        if permissions.kpi_team_view(session, who.user, key) is not None
+    ]
+    shown = label(", ", "、", who.locale).join(visible) or t("value.none", who.locale)
+    raise UserFacingError("kpi.unknown_team", team=text, teams=shown)
+
+
 def home_section(ws: Workspace, session: Session, who: Who) -> list:  # type: ignore[type-arg]
     """App Home: this month's scorecard and the composite of the last 6 months."""
     config = ws.config
@@ -158,4 +188,4 @@ def home_section(ws: Workspace, session: Session, who: Who) -> list:  # type: ig
     team_id = who.user.team_id
     card = scorecard.scorecard(session, config, team_id, who.user, month)
     trend = scorecard.trend(session, config, team_id, who.user, month, 6)
-    return home_blocks(card, trend, who.locale)
+    return home_blocks(named(card, config, who.locale), trend, who.locale)

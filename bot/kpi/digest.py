@@ -19,15 +19,19 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot.core.blocks import Block, stack
 from bot.core.config import WEEKDAYS, AppConfig
 from bot.core.deps import Deps, each_workspace
 from bot.core.periods import Period, containing, local_date, local_time, working_days
 from bot.core.workspace import Workspace
 from bot.feedback import service as feedback
+from bot.i18n.audience import team_locales
 from bot.kpi import scorecard
+from bot.kpi.chat import named
 from bot.kpi.digest_views import Tip, WeekFeedback, WeekKudos, rep_digest, team_digest
 from bot.kudos import service as kudos
 from bot.org.directory import locale_of
+from bot.org.teams import team_name
 from storage.db import Database
 from storage.models.core import DigestRun, User
 
@@ -162,12 +166,13 @@ def queue_digest(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int
             if not card.has_data:
                 continue
             week_card = scorecard.scorecard(session, config, team_id, rep, week)
+            locale = locale_of(rep, config)
             text, blocks = rep_digest(
-                card=card,
+                card=named(card, config, locale),
                 week_card=week_card,
                 tip=next_step(card, last_day),
                 feedback=feedback_of_week(session, config, rep, week),
-                locale=locale_of(rep, config),
+                locale=locale,
             )
             key = f"digest:{week.key}:{rep.slack_id}"
             if ws.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
@@ -190,21 +195,8 @@ def _queue_team(
     ).all()
     if not members or not channel:
         return 0, 0
-    ids = [u.id for u in members if u.id is not None]
     board = scorecard.leaderboard(session, config, team_id, month, team=name)
-    movers = _movers(session, config, team_id, week, members)
-    locale = config.workspace.default_locale
-    text, blocks = team_digest(
-        team=name,
-        month=month,
-        week=week,
-        board=board,
-        attainment=scorecard.team_attainment(session, config, team_id, month, ids),
-        metrics=config.metrics,
-        movers=[(m.user.slack_id, m.delta) for m in movers],
-        kudos=kudos_of_week(session, config, members, week, locale),
-        locale=locale,
-    )
+    text, blocks = _team_post(ws, session, name, list(members), board, week, month)
     posts = ws.sender.enqueue(
         session, team_id, f"digest:{week.key}:{channel}", channel, text, blocks
     )
@@ -212,7 +204,8 @@ def _queue_team(
         return int(posts is not None), 0
     from bot.kpi.charts import attainment_chart
 
-    title = f"{name} · {month.key} · composite"
+    locale = team_locales(config, name)[0]
+    title = f"{team_name(config, name, locale)} · {month.key} · composite"
     by_id = {u.id: u for u in members}
     png = attainment_chart(
         [(by_id[s.user_id], s.composite) for s in board if s.user_id in by_id], title
@@ -229,6 +222,39 @@ def _queue_team(
         file_name=f"{key.replace(':', '-')}.png",
     )
     return int(posts is not None), int(chart is not None)
+
+
+def _team_post(
+    ws: Workspace,
+    session: Session,
+    name: str,
+    members: list[User],
+    board: list[scorecard.Standing],
+    week: Period,
+    month: Period,
+) -> tuple[str, list[Block]]:
+    """The team channel's post in the team's language(s) (`[teams.<key>] locale`; one card
+    with both when "bilingual"), the team shown by its name in each."""
+    config, team_id = ws.config, ws.team_id
+    ids = [u.id for u in members if u.id is not None]
+    movers = [(m.user.slack_id, m.delta) for m in _movers(session, config, team_id, week, members)]
+    attainment = scorecard.team_attainment(session, config, team_id, month, ids)
+    return stack(
+        [
+            team_digest(
+                team=team_name(config, name, locale),
+                month=month,
+                week=week,
+                board=board,
+                attainment=attainment,
+                metrics=config.metrics,
+                movers=movers,
+                kudos=kudos_of_week(session, config, members, week, locale),
+                locale=locale,
+            )
+            for locale in team_locales(config, name)
+        ]
+    )
 
 
 def _claim_week(session: Session, team_id: str, week: Period) -> bool:

@@ -23,6 +23,7 @@ from bot.core.periods import local_day_start, local_month_start
 from bot.core.sender import QUEUED, posted_late
 from bot.core.workspace import Workspace
 from bot.i18n import localized
+from bot.i18n.audience import recognition_locales
 from bot.kudos import views
 from bot.kudos.parsing import KudosArgs, value_lookup
 from bot.org import directory
@@ -90,9 +91,14 @@ def lock_giver(session: Session, giver: User) -> None:
     )
 
 
-def praise_card(locale: str, *, giver: str, recipients: list[str], message: str) -> dict[str, Any]:
-    """The kudos card, for other features' public praise (feedback made public)."""
-    return views.kudos_card(locale, giver=giver, recipients=recipients, message=message)
+def praise_card(
+    config: AppConfig, *, giver: str, recipients: list[str], message: str
+) -> dict[str, Any]:
+    """The kudos card in the recognition channel's language(s), for other features' public
+    praise (feedback made public)."""
+    return views.kudos_card(
+        recognition_locales(config), giver=giver, recipients=recipients, message=message
+    )
 
 
 def check_recipients(config: AppConfig, args: KudosArgs) -> None:
@@ -145,13 +151,13 @@ def give(
         session.add(KudosValue(team_id=ws.team_id, kudos_id=kudos.id, value_key=key))  # type: ignore[arg-type]
     for user in recipients:
         session.add(KudosRecipient(team_id=ws.team_id, kudos_id=kudos.id, user_id=user.id))  # type: ignore[arg-type]
-    locale = ws.config.workspace.default_locale
+    locales = recognition_locales(ws.config)  # the channel's, not the giver's
     card = views.kudos_card(
-        locale,
+        locales,
         giver=giver.slack_id,
         recipients=[r.slack_id for r in recipients],
         message=message,
-        values=[value_label(ws.config, k, locale) for k in values],
+        values={loc: [value_label(ws.config, k, loc) for k in values] for loc in locales},
     )
     ws.sender.enqueue(session, ws.team_id, _card_key(kudos), channel, **card)
     return kudos

@@ -3,7 +3,7 @@ Pure functions of plain values."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.blocks import context, message, section
@@ -13,14 +13,27 @@ from bot.i18n import t
 
 
 def kudos_card(
-    locale: str, *, giver: str, recipients: list[str], message: str, values: Sequence[str] = ()
+    locales: Sequence[str],
+    *,
+    giver: str,
+    recipients: list[str],
+    message: str,
+    values: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    title = t("kudos.card", locale, giver=f"<@{giver}>", recipients=people_list(recipients))
-    text, body = titled(title, message)
+    """The card in the recognition channel's language(s): in a bilingual channel the title and
+    the value tags in each language, the message (the giver's own words) quoted once."""
+    who = {"giver": f"<@{giver}>", "recipients": people_list(recipients)}
+    titles = [t("kudos.card", locale, **who) for locale in locales]
+    text, _ = titled(" / ".join(titles), message)
+    _, body = titled("\n".join(titles), message)
     blocks = [section(body)]
-    tags = " · ".join(f"`#{v}`" for v in values)
+    tags = [
+        t("kudos.card_values", locale, values=" · ".join(f"`#{v}`" for v in shown))
+        for locale in locales
+        if (shown := (values or {}).get(locale))
+    ]
     if tags:
-        blocks.append(context(t("kudos.card_values", locale, values=tags)))
+        blocks.append(context("  ".join(tags)))
     return {"text": text, "blocks": blocks}
 
 
