@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.core.config import WEEKDAYS, AppConfig
+from bot.core.config import BILINGUAL, LOCALES, WEEKDAYS, AppConfig
 from bot.core.deps import Deps, each_workspace
 from bot.core.periods import Period, containing, local_date, local_time, working_days
 from bot.core.workspace import Workspace
@@ -210,12 +210,15 @@ def _queue_team(
     )
     if not board:
         return int(posts is not None), 0
-    from bot.kpi.charts import attainment_chart
+    from bot.kpi.charts import attainment_chart, chart_title
 
-    title = f"{name} · {month.key} · composite"
+    locales = _team_locales(config, name)
+    title = chart_title(config, name, month, locales)
     by_id = {u.id: u for u in members}
     png = attainment_chart(
-        [(by_id[s.user_id], s.composite) for s in board if s.user_id in by_id], title
+        [(by_id[s.user_id].name, s.composite) for s in board if s.user_id in by_id],
+        title,
+        locales,
     )
     key = f"digest-chart:{week.key}:{channel}"  # after the post, so it follows it in the channel
     chart = ws.sender.enqueue(
@@ -223,12 +226,21 @@ def _queue_team(
         team_id,
         key,
         channel,
-        title,
+        title.replace("\n", " / "),
         None,
         file=png,
         file_name=f"{key.replace(':', '-')}.png",
     )
     return int(posts is not None), int(chart is not None)
+
+
+def _team_locales(config: AppConfig, name: str) -> tuple[str, ...]:
+    """The team channel's language(s): `[teams.<key>] locale`, both when "bilingual" (the
+    workspace's first), else the workspace's."""
+    default, setting = config.workspace.default_locale, config.teams[name].locale
+    if setting == BILINGUAL:
+        return (default, *(loc for loc in LOCALES if loc != default))
+    return (setting or default,)
 
 
 def _claim_week(session: Session, team_id: str, week: Period) -> bool:
