@@ -165,6 +165,10 @@ def test_value_labels_clear_the_bars_and_the_target_line(drawn, rows, locales):
         assert not label.x0 - 2 <= line_x <= label.x1 + 2, i  # 2 px clear of the line
         assert ax.bbox.x0 <= label.x0 and label.x1 <= ax.bbox.x1, i
         assert not any(label.overlaps(other) for other in labels[i + 1 :]), i
+    # the line's own label sits above the line's top end, clear of the top bar
+    [target] = [t for t in ax.texts if t.get_va() == "bottom"]
+    line_top = ax.transData.transform((TARGET, line.get_segments()[0][1][1]))[1]
+    assert pixels(target, fig).y0 > line_top and pixels(target, fig).y0 > max(b.y1 for b in bars)
     # the values just under and just over the line: inside and outside their bars
     bottom_up = zip(rows[::-1], value_labels(fig), strict=True)
     placed = {round(score * 100, 1): pixels(label, fig) for (_, score), label in bottom_up}
