@@ -2,11 +2,6 @@
 # `docker run -p 3000:3000 --env-file .env -e DATABASE_URL=postgresql+psycopg://... salespulse`
 FROM python:3.11-slim
 
-# Fonts with Chinese glyphs for the digest charts (team members' names).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk \
-    && rm -rf /var/lib/apt/lists/*
-
 RUN useradd --create-home --uid 10001 salespulse
 WORKDIR /app
 

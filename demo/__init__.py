@@ -51,7 +51,7 @@ def run_demo(
     console = Console(ws, out)
     try:
         out(f"SalesPulse demo ready in {time.monotonic() - started:.2f} s · {'; '.join(ws.seeded)}")
-        where = "kept" if ws.keep else "deleted on exit"
+        where = "kept" if ws.keep else "deleted on exit, but for the files the bot uploads"
         out(f"workspace {ws.dir} ({where}) · log {ws.dir / 'demo.log'}")
         if script is not None:
             lines = sys.stdin if str(script) == "-" else script.read_text("utf-8").splitlines()
@@ -67,8 +67,10 @@ def run_demo(
         quiet.setLevel(quiet_level)
         root.removeHandler(log_file)
         log_file.close()
-        ws.close()
+        files = ws.close()
         _restore(root, saved_handlers, saved_level)
+        if files is not None:
+            out(f"files the bot uploaded (charts) are kept in {files}")
 
 
 def _restore(root: logging.Logger, handlers: list[logging.Handler], level: int) -> None:

@@ -46,7 +46,7 @@ class AppSession:
         self.directory = Directory(ws.people, ws.channels)
         users = {p.slack_id: p.handle for p in self.people}
         self.names = Names(users=users, channels=ws.channels)
-        self.screen = Screen(ws.fake, self.names, ws.dir / "files")
+        self.screen = Screen(ws.fake, self.names, ws.files_dir)
         self.screen.absorb("", quiet=True)  # whatever seeding sent: known, not shown
         self.actor = self.directory.person(DEFAULT_ACTOR) or self.people[0]
         self.targets: dict[int, Target] = {}

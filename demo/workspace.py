@@ -32,6 +32,7 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 DB_FILE = "salespulse.db"
+FILES_DIR = "files"  # kept on exit, with or without --keep
 
 
 @dataclass
@@ -54,7 +55,14 @@ class Workspace:
     def team_id(self) -> str:
         return TEAM_ID
 
-    def close(self) -> None:
+    @property
+    def files_dir(self) -> Path:
+        """Where the files the bot uploads (the digest's charts) are saved."""
+        return self.dir / FILES_DIR
+
+    def close(self) -> Path | None:
+        """Stop everything; without `keep` delete the workspace but for the files the bot
+        uploaded, so the chart paths printed stay good: their folder, or None."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -63,8 +71,17 @@ class Workspace:
         self.inflight.wait_idle(5)
         self.fake.stop()
         self.deps.db.dispose()  # checkpoints the WAL into the kept database file
-        if not self.keep:
+        if self.keep:
+            return self.files_dir if self.files_dir.is_dir() else None
+        if not self.files_dir.is_dir():
             shutil.rmtree(self.dir, ignore_errors=True)
+            return None
+        for path in self.dir.iterdir():
+            if path.is_dir() and path != self.files_dir:
+                shutil.rmtree(path, ignore_errors=True)
+            elif not path.is_dir():
+                path.unlink(missing_ok=True)
+        return self.files_dir
 
 
 def _serve(web: Any) -> tuple[uvicorn.Server, threading.Thread, int]:

@@ -202,13 +202,15 @@ def _queue_team(
     )
     if not board:
         return int(posts is not None), 0
-    from bot.kpi.charts import attainment_chart
+    from bot.kpi.charts import attainment_chart, chart_title
 
-    locale = team_locales(config, name)[0]
-    title = f"{team_name(config, name, locale)} · {month.key} · composite"
+    locales = team_locales(config, name)
+    title = chart_title(config, name, month, locales)
     by_id = {u.id: u for u in members}
     png = attainment_chart(
-        [(by_id[s.user_id], s.composite) for s in board if s.user_id in by_id], title
+        [(by_id[s.user_id].name, s.composite) for s in board if s.user_id in by_id],
+        title,
+        locales,
     )
     key = f"digest-chart:{week.key}:{channel}"  # after the post, so it follows it in the channel
     chart = ws.sender.enqueue(
@@ -216,7 +218,7 @@ def _queue_team(
         team_id,
         key,
         channel,
-        title,
+        title.replace("\n", " / "),
         None,
         file=png,
         file_name=f"{key.replace(':', '-')}.png",

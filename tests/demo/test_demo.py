@@ -36,6 +36,7 @@ def _salespulse() -> list[str]:
 def test_walkthrough_runs_green_and_starts_fast(tmp_path):
     """The shipped walkthrough, as a user runs it: a new process, no Slack settings."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SLACK_BOT_TOKEN": "xoxb-real"}
+    env["TMPDIR"] = str(tmp_path)  # the throwaway workspace, and the charts kept from it
     env["SLACK_API_URL"] = "http://127.0.0.1:9/api/"  # the demo must ignore the real ones
     started = time.monotonic()
     proc = subprocess.Popen(
@@ -78,7 +79,14 @@ def test_walkthrough_runs_green_and_starts_fast(tmp_path):
     charts = [line for line in out.splitlines() if "saved to" in line and "digest-chart-" in line]
     assert len(charts) == 3 and all(line.endswith(".png") for line in charts)
     workspace = Path(first and out.splitlines()[1].split()[1])
-    assert not workspace.exists()  # thrown away on exit
+    assert workspace.parent == tmp_path
+    # thrown away on exit but for the charts, which are still where the output said
+    assert [p.name for p in workspace.iterdir()] == ["files"]
+    pngs = [Path(line.split(" saved to ")[1]) for line in charts]
+    assert all(p.parent == workspace / "files" and p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    assert (
+        out.splitlines()[-1] == f"files the bot uploaded (charts) are kept in {workspace / 'files'}"
+    )
 
 
 def run_script(tmp_path: Path, text: str, *args: str) -> Any:
