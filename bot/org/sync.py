@@ -47,7 +47,8 @@ def sync_workspace(ws: Workspace, db: Database, as_of: datetime) -> str:
 
 def _summary(total: profiles.Stored, pages: int, problem: str) -> str:
     text = (
-        f"read {total.seen} Slack accounts in {pages} pages: {total.known} in the directory, "
+        f"read {total.seen} Slack accounts in {pages} page{'' if pages == 1 else 's'}: "
+        f"{total.known} in the directory, "
         f"{total.changed} with a new language or time zone, {total.deactivated} deactivated, "
         f"{total.reactivated} reactivated"
     )
