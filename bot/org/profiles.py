@@ -33,7 +33,8 @@ def profile_of(member: dict[str, Any]) -> dict[str, Any]:
     if "tz" in member:
         found["slack_timezone"] = _timezone(member.get("tz"))
     if "locale" in member:
-        found["slack_locale"] = normalize_locale(member.get("locale"))
+        locale = member.get("locale")
+        found["slack_locale"] = normalize_locale(locale) if isinstance(locale, str) else None
     if "deleted" in member:
         found["deactivated"] = bool(member.get("deleted"))
     return found
