@@ -105,6 +105,7 @@ def test_the_org_imports_values_beat_slacks(slack, fake, db):
     assert "*语言*\n简体中文，来自组织架构导入" in text
     assert "*时区*\nAsia/Shanghai，来自组织架构导入" in text
     assert "*当地时间*\n2026-11-27 10:00" in text
+    assert "\n时区：Asia/Shanghai，来自组织架构导入\n" in text  # the notification text
     assert "*团队*\n华东" in text
     assert "English" not in text and "Los_Angeles" not in text
     assert fake.calls_to("users.info") == []  # the import says both: Slack is not asked
