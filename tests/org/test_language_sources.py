@@ -208,3 +208,13 @@ def test_user_change_for_a_stranger_imports_nobody(slack, fake, db, inflight):
     with db.session() as session:
         assert session.exec(select(User)).all() == []
     assert fake.calls_to("users.info") == []
+
+
+def test_a_mentioned_imported_rep_is_read_from_slack_before_the_dm_they_get(slack, fake, db):
+    imported(db, fake, "UZH", "Zhou", locale="zh-CN", timezone="Asia/Shanghai", slack=LA)
+    imported(db, fake, "ULA", "Lena", slack=LA)  # never talked to the bot
+    slack.command("UZH", "/kudos", "<@ULA> 谢谢你帮我准备演示")
+    assert fake.wait_for(lambda: fake.dms_to("ULA"))
+    [dm] = fake.dms_to("ULA")
+    assert "gave you kudos!" in dm.params["text"]  # Lena's language, not the workspace's
+    assert [c.params["user"] for c in fake.calls_to("users.info")] == ["ULA"]
