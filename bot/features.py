@@ -23,6 +23,7 @@ from bot.feedback import queries as feedback_queries
 from bot.feedback import requests as feedback_requests
 from bot.kpi import chat as kpi_chat
 from bot.kpi import digest as kpi_digest
+from bot.org import sync as org_sync
 from bot.org.directory import Who
 
 
@@ -92,7 +93,23 @@ FEATURES: tuple[Feature, ...] = (
         config_sections=("workspace", "channels"),
         listeners=False,  # its middleware and error handler are handlers/app.py itself
     ),
-    Feature("org", config_sections=("teams",)),  # the directory follows Slack's user_change
+    Feature(
+        "org",  # the directory; its listeners follow Slack's user_change
+        jobs=(
+            Job(
+                "directory-sync",
+                org_sync.directory_sync,
+                lambda config: {
+                    "trigger": "cron",
+                    "hour": 4,
+                    "minute": 41,
+                    "timezone": config.workspace.timezone,
+                },
+                "Slack's language, time zone and deactivation for everyone in the directory",
+            ),
+        ),
+        config_sections=("teams",),
+    ),
     Feature(
         "pulse",
         commands=(

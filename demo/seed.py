@@ -24,6 +24,7 @@ from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.workspace import Workspace
 from bot.features import FEATURES
+from bot.org import sync as org_sync
 from bot.org.importer import import_org
 from demo.seed_data import (
     CHANNEL_LOCALES,
@@ -105,6 +106,8 @@ class SeedContext:
 
 
 Seed = Callable[[SeedContext], str]
+# People the org import gives no time zone or language: theirs come from their Slack profile.
+SLACK_ONLY = ("carol",)
 
 
 def seed_people(ctx: SeedContext) -> str:
@@ -127,11 +130,14 @@ def seed_people(ctx: SeedContext) -> str:
         writer.writeheader()
         for p in ctx.people:
             row = {c: getattr(p, c) for c in columns}
+            if p.handle in SLACK_ONLY:
+                row |= {"timezone": "", "locale": ""}
             writer.writerow(row | {"team": p.team or "", "manager": p.manager or ""})
     with ctx.deps.db.session() as session:
         result = import_org(session, ctx.team_id, path)
         if not result.ok:
             raise RuntimeError(f"demo org.csv rejected: {result.errors}")
+    org_sync.directory_sync(ctx.deps, ctx.deps.clock())  # as the daily job would have
     teams = len({p.team for p in ctx.people if p.team})
     return f"org: {result.created} people in {teams} teams (imported from {path.name})"
 

@@ -1,4 +1,5 @@
-"""Slack's user_change event: keep the directory's deactivated flag in step with Slack."""
+"""Slack's user_change event: keep the directory in step with Slack (deactivated, and
+Slack's language and time zone)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.core.deps import Deps
-from bot.org import directory
+from bot.org import profiles
 
 
 def user_change(event: dict[str, Any], context: Any) -> None:
@@ -15,9 +16,8 @@ def user_change(event: dict[str, Any], context: Any) -> None:
     if not isinstance(user, dict) or not user.get("id"):
         return
     with context["db"].session() as session:
-        directory.set_deactivated(
-            session, context["ws"].team_id, user["id"], bool(user.get("deleted"))
-        )
+        ws = context["ws"]
+        profiles.store(session, ws.team_id, [user], ws.clock(), synced=False)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
@@ -16,7 +17,8 @@ from bot.core.workspace import Workspace
 from bot.i18n import t
 from bot.org import directory
 from bot.org.directory import Who
-from bot.pulse.views import help_message, whoami_message
+from bot.org.teams import team_name
+from bot.pulse.views import help_message, lang_changed, lang_message, whoami_message
 from handlers.middleware import unit
 
 LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-US", "auto": None}
@@ -27,7 +29,8 @@ def pulse(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) -> 
     user_id, text = command["user_id"], command.get("text", "")
     with db.session() as session:
         user = directory.find(session, ws.team_id, user_id)
-        answer = _answer(ws, session, directory.who_of(user, ws.config), text) if user else None
+        known = user is not None and not directory.needs_profile(user)
+        answer = _answer(ws, session, directory.who_of(user, ws.config), text) if known else None
     if answer is not None:
         # Known user: no Slack call needed, so the answer goes in the ack itself (one round
         # trip, no work left after it), sent after the commit so a next command sees it.
@@ -48,24 +51,38 @@ def _answer(ws: Workspace, session: Session, who: Who, text: str) -> dict[str, A
     if sub in ("", "help", "帮助"):
         return help_message(who.locale, features.help_keys())
     if sub == "whoami":
-        manager = directory.by_id(session, who.user.manager_id)
-        return whoami_message(
-            locale=who.locale,
-            name=who.user.name,
-            team=who.user.team,
-            manager_slack_id=manager.slack_id if manager else None,
-            role=who.user.role,
-            timezone=who.timezone,
-            language_overridden=who.user.locale_override is not None,
-            in_org=who.user.source == "org",
-        )
+        return _whoami(ws, session, who)
     if sub == "lang":
-        choice = rest.strip().lower()
-        if choice not in LANG_CHOICES:
-            raise UserFacingError("lang.usage")
-        directory.set_language(session, who.user, LANG_CHOICES[choice])
-        locale = directory.locale_of(who.user, ws.config)
-        key = "lang.auto" if LANG_CHOICES[choice] is None else "lang.set"
-        return message(t(key, locale, language=t(f"language.{locale}", locale)))
+        return _lang(ws, session, who, rest.strip().lower())
     text = t("error.unknown_subcommand", who.locale, command="/pulse", sub=sub)
     return message(f"{text}\n{t('pulse.usage', who.locale)}")
+
+
+def _whoami(ws: Workspace, session: Session, who: Who) -> dict[str, Any]:
+    user, config = who.user, ws.config
+    manager = directory.by_id(session, user.manager_id)
+    local = ws.clock().astimezone(ZoneInfo(who.timezone))
+    return whoami_message(
+        locale=who.locale,
+        name=user.name,
+        team=team_name(config, user.team, who.locale) if user.team else None,
+        manager_slack_id=manager.slack_id if manager else None,
+        role=user.role,
+        timezone=directory.timezone_source(user, config),
+        language_source=directory.locale_source(user, config)[1],
+        local_time=f"{local:%Y-%m-%d %H:%M}",
+        in_org=user.source == "org",
+    )
+
+
+def _lang(ws: Workspace, session: Session, who: Who, choice: str) -> dict[str, Any]:
+    """`/pulse lang` shows the language and the choices; `zh|en|auto` sets it."""
+    if not choice:
+        _, source = directory.locale_source(who.user, ws.config)
+        inherited = directory.locale_source(who.user, ws.config, own_setting=False)
+        return lang_message(who.locale, source, inherited)
+    if choice not in LANG_CHOICES:
+        raise UserFacingError("lang.usage")
+    directory.set_language(session, who.user, LANG_CHOICES[choice])
+    locale, source = directory.locale_source(who.user, ws.config)
+    return lang_changed(locale, source, chosen=LANG_CHOICES[choice] is not None)

@@ -45,11 +45,13 @@ class Sender:
         client: WebClient,
         *,
         channel_interval: float = 1.0,
+        list_interval: float = 3.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
         self.channel_interval = channel_interval  # Slack allows about 1 message/s per channel
+        self.list_interval = list_interval  # between users.list pages: Tier 2, about 20/min
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -100,10 +102,19 @@ class Sender:
     def user_info(self, user_id: str) -> dict[str, Any]:
         return dict(self.client.users_info(user=user_id, include_locale=True)["user"])
 
-    def _pace(self, channel: str) -> None:
+    def users_page(self, cursor: str = "", limit: int = 200) -> tuple[list[dict[str, Any]], str]:
+        """One page of users.list with locales, and the cursor of the next ("" after the last).
+        Pages are paced (Tier 2); a 429 waits its Retry-After in the client's retry handler."""
+        self._pace("method:users.list", self.list_interval)
+        resp = self.client.users_list(limit=limit, cursor=cursor or None, include_locale=True)
+        more = (resp.get("response_metadata") or {}).get("next_cursor") or ""
+        return list(resp["members"]), str(more)
+
+    def _pace(self, channel: str, interval: float | None = None) -> None:
         with self._lock:
             now = self._clock()
-            ready = self._last_post.get(channel, float("-inf")) + self.channel_interval
+            wait_for = self.channel_interval if interval is None else interval
+            ready = self._last_post.get(channel, float("-inf")) + wait_for
             wait = max(0.0, ready - now)
             self._last_post[channel] = now + wait
         if wait:

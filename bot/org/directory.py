@@ -1,7 +1,9 @@
 """The org directory: who people are, their manager, language and time zone.
 
 Users from the org import are authoritative; anyone else who talks to the bot is looked
-up once with users.info and cached as a rep with no manager."""
+up once with users.info and cached as a rep with no manager. Slack's language and time zone
+fill in what the import leaves out (read once on first contact, then kept fresh by the
+directory-sync job and user_change events: bot/org/sync.py, bot/org/profiles.py)."""
 
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ from bot.core.config import AppConfig, normalize_locale
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Handle, Mention
 from bot.core.sender import Sender
+from bot.org import profiles
 from storage.db import Database
 from storage.models.core import User
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+NOT_FOUND = ("user_not_found", "users_not_found")
 
 
 @dataclass(frozen=True)
@@ -34,20 +38,42 @@ class Who:
     timezone: str
 
 
-def locale_of(user: User | None, config: AppConfig) -> str:
-    """Their own setting, else the org import's, else Slack's, else the workspace default."""
+# Where a person's language or time zone comes from (/pulse whoami says which).
+SETTING, ORG, SLACK, DEFAULT = "setting", "org", "slack", "default"
+
+
+def locale_source(
+    user: User | None, config: AppConfig, *, own_setting: bool = True
+) -> tuple[str, str]:
+    """(locale, where it comes from): their own setting (/pulse lang), else the org
+    import's, else Slack's, else the workspace default. Without `own_setting`: what
+    `/pulse lang auto` goes back to."""
     if user is not None:
-        for value in (user.locale_override, user.locale, user.slack_locale):
-            if normalize_locale(value):
-                return normalize_locale(value)  # type: ignore[return-value]
-    return config.workspace.default_locale
+        given = [(ORG, user.locale), (SLACK, user.slack_locale)]
+        if own_setting:
+            given.insert(0, (SETTING, user.locale_override))
+        for source, value in given:
+            locale = normalize_locale(value)
+            if locale:
+                return locale, source
+    return config.workspace.default_locale, DEFAULT
+
+
+def timezone_source(user: User | None, config: AppConfig) -> tuple[str, str]:
+    """(time zone, where it comes from): the org import's, else Slack's, else the workspace's."""
+    if user is not None:
+        for source, value in ((ORG, user.timezone), (SLACK, user.slack_timezone)):
+            if value:
+                return value, source
+    return config.workspace.timezone, DEFAULT
+
+
+def locale_of(user: User | None, config: AppConfig) -> str:
+    return locale_source(user, config)[0]
 
 
 def timezone_of(user: User | None, config: AppConfig) -> str:
-    """The org import's time zone, else Slack's, else the workspace's."""
-    if user is None:
-        return config.workspace.timezone
-    return user.timezone or user.slack_timezone or config.workspace.timezone
+    return timezone_source(user, config)[0]
 
 
 def find(session: Session, team_id: str, slack_id: str) -> User | None:
@@ -88,26 +114,62 @@ def by_id(session: Session, user_id: int | None) -> User | None:
     return session.get(User, user_id) if user_id is not None else None
 
 
+def needs_profile(user: User | None) -> bool:
+    """Whether Slack must be asked about this person before their request is answered: not
+    in the directory yet, or imported without a language or time zone and never read from
+    Slack (once; the daily directory-sync and user_change keep it fresh afterwards)."""
+    if user is None:
+        return True
+    missing = user.locale is None or user.timezone is None
+    return missing and user.slack_synced_at is None and not user.is_bot
+
+
 def learn(sender: Sender, db: Database, team_id: str, slack_ids: Iterable[str]) -> None:
-    """First contact: put people Slack knows but the directory doesn't into it, from users.info
-    (their locale and time zone). Runs before a unit of work opens its transaction: no Slack
-    call waits inside one. An id Slack doesn't know is left out (a lookup then says so)."""
+    """First contact: put people Slack knows but the directory doesn't into it, and read
+    Slack's language and time zone for imported people who lack them (users.info with
+    include_locale). Runs before a unit of work opens its transaction: no Slack call waits
+    inside one. An id Slack doesn't know is left out (a lookup then says so)."""
     for slack_id in dict.fromkeys(slack_ids):
         with db.session() as session:
-            if find(session, team_id, slack_id) is not None:
+            user = find(session, team_id, slack_id)
+            if not needs_profile(user):
                 continue
-        try:
-            info = sender.user_info(slack_id)
-        except SlackApiError as exc:
-            if exc.response.get("error") in ("user_not_found", "users_not_found"):
-                continue
-            raise
-        try:
-            with db.session() as session:  # a concurrent first contact may insert them too
-                session.add(_from_slack(team_id, slack_id, info))
-        except IntegrityError:
-            continue
-        log.info("cached Slack user %s (not in the org import)", slack_id)
+        if user is None:
+            _learn_new(sender, db, team_id, slack_id)
+        else:
+            _learn_profile(sender, db, team_id, slack_id)
+
+
+def _learn_new(sender: Sender, db: Database, team_id: str, slack_id: str) -> None:
+    try:
+        info = sender.user_info(slack_id)
+    except SlackApiError as exc:
+        if exc.response.get("error") in NOT_FOUND:
+            return
+        raise
+    try:
+        with db.session() as session:  # a concurrent first contact may insert them too
+            session.add(_from_slack(team_id, slack_id, info))
+    except IntegrityError:
+        return
+    log.info("cached Slack user %s (not in the org import)", slack_id)
+
+
+def _learn_profile(sender: Sender, db: Database, team_id: str, slack_id: str) -> None:
+    """An imported person's Slack profile, once. They are known, so a Slack failure only
+    leaves them on the inherited values until a later request (or the sync) asks again."""
+    try:
+        info = sender.user_info(slack_id)
+    except SlackApiError as exc:
+        if exc.response.get("error") not in NOT_FOUND:
+            log.warning("users.info for %s failed: %s", slack_id, exc.response.get("error"))
+            return
+        info = {"id": slack_id}  # Slack doesn't know them: don't ask on every request
+    except OSError as exc:
+        log.warning("users.info for %s failed: %s", slack_id, exc)
+        return
+    with db.session() as session:
+        profiles.store(session, team_id, [{**info, "id": slack_id}], utcnow(), synced=True)
 
 
 def _from_slack(team_id: str, slack_id: str, info: dict) -> User:
@@ -118,11 +180,9 @@ def _from_slack(team_id: str, slack_id: str, info: dict) -> User:
         name=info.get("real_name") or profile.get("real_name") or info.get("name") or slack_id,
         handle=profile.get("display_name") or info.get("name"),
         email=(profile.get("email") or "").lower() or None,
-        slack_timezone=info.get("tz"),
-        slack_locale=normalize_locale(info.get("locale")),
+        **profiles.profile_of(info),  # Slack's locale, time zone and deactivation
         slack_synced_at=utcnow(),
         is_bot=bool(info.get("is_bot")) or slack_id == "USLACKBOT",
-        deactivated=bool(info.get("deleted")),
         role="rep",
         source="slack",
     )
@@ -177,18 +237,6 @@ def recipient(session: Session, team_id: str, person: Mention | Handle) -> User:
     if user.deactivated:
         raise UserFacingError("error.deactivated", who=_shown(person))
     return user
-
-
-def set_deactivated(session: Session, team_id: str, slack_id: str, deactivated: bool) -> None:
-    """Slack says the person was deactivated or reactivated (user_change). Only people already
-    in the directory: anyone else is looked up with users.info on first contact."""
-    user = find(session, team_id, slack_id)
-    if user is None or user.deactivated == deactivated:
-        return
-    user.deactivated = deactivated
-    user.updated_at = utcnow()  # stored rankings depend on the directory (scorecard._digest)
-    session.add(user)
-    log.info("user %s %s", slack_id, "deactivated" if deactivated else "reactivated")
 
 
 def resolve_all(session: Session, team_id: str, people: list[Mention | Handle]) -> list[User]:

@@ -35,6 +35,15 @@ def help_message(locale: str, help_keys: Sequence[str]) -> dict:
     )
 
 
+def sourced(value: str, source: str, locale: str) -> str:
+    """A language or time zone and where it comes from (bot/org/directory.py's sources)."""
+    return t("whoami.sourced", locale, value=value, source=t(f"whoami.from_{source}", locale))
+
+
+def language_name(locale: str, shown_in: str) -> str:
+    return t(f"language.{locale}", shown_in)
+
+
 def whoami_message(
     *,
     locale: str,
@@ -42,11 +51,12 @@ def whoami_message(
     team: str | None,
     manager_slack_id: str | None,
     role: str,
-    timezone: str,
-    language_overridden: bool,
+    timezone: tuple[str, str],
+    language_source: str,
+    local_time: str,
     in_org: bool,
 ) -> dict:
-    lang_key = "whoami.language_override" if language_overridden else "whoami.language_auto"
+    """`timezone`: (IANA name, its source); the language is `locale` from `language_source`."""
     pairs = [
         (t("whoami.name", locale), name),
         (t("whoami.team", locale), _or_none(team, locale)),
@@ -55,17 +65,34 @@ def whoami_message(
             f"<@{manager_slack_id}>" if manager_slack_id else t("value.none", locale),
         ),
         (t("whoami.role", locale), t(f"role.{role}", locale)),
-        (t("whoami.timezone", locale), timezone),
         (
             t("whoami.language", locale),
-            t(lang_key, locale, language=t(f"language.{locale}", locale)),
+            sourced(language_name(locale, locale), language_source, locale),
         ),
+        (t("whoami.timezone", locale), sourced(*timezone, locale)),
+        (t("whoami.local_time", locale), local_time),
     ]
     blocks: list[Block] = [header(t("whoami.title", locale)), *fields(pairs)]
     if not in_org:
         blocks.append(context(t("whoami.not_in_org", locale)))
-    text = "\n".join(f"{k}: {v}" for k, v in pairs)
+    text = "\n".join(t("whoami.line", locale, label=k, value=v) for k, v in pairs)
     return message(f"{t('whoami.title', locale)}\n{text}", blocks)
+
+
+def lang_message(locale: str, source: str, inherited: tuple[str, str]) -> dict:
+    """`/pulse lang` alone: the language now, where it comes from, and the choices (with
+    what `auto` would go back to: `inherited`, a (locale, source) without the own setting)."""
+    back_to = sourced(language_name(inherited[0], locale), inherited[1], locale)
+    now = t("lang.current", locale, language=sourced(language_name(locale, locale), source, locale))
+    return message(f"{now}\n{t('lang.choices', locale, inherited=back_to)}")
+
+
+def lang_changed(locale: str, source: str, *, chosen: bool) -> dict:
+    """After `/pulse lang zh|en` (`chosen`) or `auto`, in the language now in force."""
+    if chosen:
+        return message(t("lang.set", locale))
+    language = sourced(language_name(locale, locale), source, locale)
+    return message(t("lang.auto", locale, language=language))
 
 
 def home_view(

@@ -61,4 +61,4 @@ def test_refusal_right_after_ack_is_still_acknowledged(deps, fake, org, monkeypa
         assert time.monotonic() - started < 2.0
     signer.close()
     assert fake.wait_for(lambda: len(fake.ephemerals("UALICE")) == 3)
-    assert "Usage: `/pulse lang zh`" in fake.ephemerals("UALICE")[0].params["text"]
+    assert "Usage: `/pulse lang` shows your language" in fake.ephemerals("UALICE")[0].params["text"]

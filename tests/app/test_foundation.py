@@ -22,7 +22,7 @@ def test_whoami_shows_team_manager_role_timezone_language(slack, fake, org):
     assert f"<@{people['east_mgr'].slack_id}>" in text
     assert "Sales rep" in text
     assert "Asia/Shanghai" in text
-    assert "English (from your Slack settings)" in text
+    assert "English, from the org import" in text
     assert reply_to(fake, "UALICE")[0]["response_type"] == "ephemeral"
     # a known user is answered in the ack itself: one round trip, no response_url post
     assert resp.json()["text"].startswith("What SalesPulse knows about you")
@@ -34,7 +34,7 @@ def test_whoami_in_chinese_for_zh_cn_user(slack, fake, org):
     slack.command("UXW", "/pulse", "whoami")
     text = all_text(reply_to(fake, "UXW")[0])
     assert "SlackPulse" not in text
-    assert "销售代表" in text and "团队" in text and "简体中文(跟随 Slack 设置)" in text
+    assert "销售代表" in text and "团队" in text and "简体中文，来自组织架构导入" in text
 
 
 def test_help_lists_every_command_in_users_language(slack, fake, org):
@@ -53,20 +53,20 @@ def test_lang_override_switches_language_and_auto_reverts(slack, fake, org, db):
     slack.command("UALICE", "/pulse", "lang zh")
     assert "以后我会用中文" in all_text(reply_to(fake, "UALICE", 1)[0])
     slack.command("UALICE", "/pulse", "whoami")
-    assert "(通过 /pulse lang 设置)" in all_text(reply_to(fake, "UALICE", 2)[1])
+    assert "简体中文，由你通过 `/pulse lang` 设置" in all_text(reply_to(fake, "UALICE", 2)[1])
     slack.command("UALICE", "/pulse", "lang auto")
-    assert "follows your Slack setting again (English)" in all_text(reply_to(fake, "UALICE", 3)[2])
+    assert "Done: back to English, from the org import." in all_text(reply_to(fake, "UALICE", 3)[2])
     with db.session() as s:
         assert s.exec(select(User).where(User.slack_id == "UALICE")).one().locale_override is None
 
 
-@pytest.mark.parametrize("args", ["lang", "lang fr", "lang zh en"])
+@pytest.mark.parametrize("args", ["lang fr", "lang zh en"])
 def test_bad_lang_gets_usage_and_changes_nothing(slack, fake, org, db, args):
     org.standard()
     resp = slack.command("UALICE", "/pulse", args)
     assert resp.headers["content-type"].startswith("application/json")  # else Slack shows raw JSON
     text = all_text(reply_to(fake, "UALICE")[0])
-    assert "Usage: `/pulse lang zh`" in text
+    assert "Usage: `/pulse lang` shows your language; `/pulse lang zh`" in text
     with db.session() as s:
         assert s.exec(select(User).where(User.slack_id == "UALICE")).one().locale_override is None
 

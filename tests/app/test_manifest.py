@@ -33,6 +33,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "conversations_open": {"im:write"},  # DMs
     "files_upload_v2": {"files:write"},  # files.getUploadURLExternal + completeUploadExternal
     "users_info": {"users:read", "users:read.email"},  # the directory keeps profile.email
+    "users_list": {"users:read"},  # the daily directory-sync
     "views_open": set(),
     "views_publish": set(),
 }

@@ -65,8 +65,8 @@ def test_english_team_gets_an_english_digest_in_a_chinese_workspace(deps, fake, 
         c.params["channel_id"]: c.params["files"][0]["title"]
         for c in fake.calls_to("files.completeUploadExternal")
     }
-    assert titles["CWEST"].startswith("West · 2026-11")
-    assert titles["CEAST"].startswith("华东 · 2026-11")
+    assert titles["CWEST"] == "West · November 2026 · composite score"
+    assert titles["CEAST"] == "华东 · 2026年11月 · 综合得分"
     # DMs follow each person: Alice (en-US) reads her team as "East", 小王 as 华东.
     [alice] = [all_text(c.params) for c in fake.dms_to("UALICE")]
     assert "in team East" in alice and "in team east" not in alice
