@@ -1,0 +1,115 @@
+"""The App Home's overviews of other people: a manager's team (each person of their reporting
+tree with composite, trend and this month's counts) and, for HR, the company by sales team
+(attainment and participation). Who sees which is bot/permissions/home.py; each figure comes
+from its feature (bot.kpi.home, bot.feedback.counts / service, bot.kudos.counts) in a few
+queries for the whole group, never one per person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot.core.blocks import Block
+from bot.core.periods import Period, local_month_start
+from bot.core.workspace import Workspace
+from bot.feedback import counts as feedback_counts
+from bot.feedback import service as feedback
+from bot.home.views import CompanyRow, PersonRow, company_blocks, team_blocks
+from bot.kpi import home as kpi_home
+from bot.kudos import counts as kudos_counts
+from bot.org.directory import Who
+from bot.org.teams import team_name
+from bot.permissions import home as permissions
+from storage.models.core import User
+
+MAX_PEOPLE = 150  # people listed on a manager's Home; the rest are "…and N more"
+
+
+@dataclass(frozen=True)
+class Month:
+    """This month twice: the KPI month (the workspace's calendar) and the instants counts run
+    over (from the 1st in the viewer's time zone until now)."""
+
+    period: Period
+    since: datetime
+    until: datetime
+
+
+def sections(ws: Workspace, session: Session, who: Who) -> list[Block]:
+    now = ws.clock()
+    month = Month(kpi_home.this_month(ws), local_month_start(now, who.timezone), now)
+    blocks: list[Block] = []
+    if permissions.sees_company_overview(who.user):
+        blocks += company_blocks(
+            company_rows(ws, session, month, who.locale), month.period, who.locale
+        )
+    team = permissions.team_on_home(session, who.user)
+    if team:
+        rows = team_rows(ws, session, month, team[:MAX_PEOPLE])
+        blocks += team_blocks(rows, len(team), month.period, who.locale)
+    return blocks
+
+
+def team_rows(
+    ws: Workspace, session: Session, month: Month, people: list[tuple[User, int]]
+) -> list[PersonRow]:
+    ids = [u.id for u, _ in people if u.id is not None]
+    trends = kpi_home.recent_composites(session, ws.config, ws.team_id, month.period, ids)
+    received = feedback.counts_by_kind(
+        session, ws.team_id, ids, month.since, month.until + timedelta(seconds=1)
+    )
+    kudos = kudos_counts.received_per_person(session, ws.team_id, month.since, month.until, ids)
+    requests = feedback_counts.open_requests_about(session, ws.team_id, ids)
+    return [
+        PersonRow(
+            name=user.name,
+            depth=depth,
+            trend=trends.get(user.id, []),  # type: ignore[arg-type]
+            feedback=sum(received.get(user.id, {}).values()),  # type: ignore[arg-type]
+            kudos=kudos.get(user.id, 0),  # type: ignore[arg-type]
+            open_requests=requests.get(user.id, 0),  # type: ignore[arg-type]
+        )
+        for user, depth in people
+    ]
+
+
+def company_rows(ws: Workspace, session: Session, month: Month, locale: str) -> list[CompanyRow]:
+    """The whole company first, then each sales team (the config's order, then the others by
+    name), then the people in no sales team."""
+    people = dict(
+        session.exec(
+            select(User.id, User.team).where(  # type: ignore[call-overload]
+                User.team_id == ws.team_id,
+                User.is_bot == False,  # noqa: E712
+                User.deactivated == False,  # noqa: E712
+            )
+        ).all()
+    )
+    until = month.until + timedelta(seconds=1)
+    received = set(feedback.counts_by_kind(session, ws.team_id, None, month.since, until))
+    received |= set(kudos_counts.received_per_person(session, ws.team_id, month.since, month.until))
+    gave = feedback_counts.givers(session, ws.team_id, month.since, month.until)
+    gave |= kudos_counts.givers(session, ws.team_id, month.since, month.until)
+    scores = kpi_home.team_composites(session, ws.config, ws.team_id, month.period)
+
+    def row(scope: str, name: str, members: set[int], teams: list[str | None]) -> CompanyRow:
+        ranked = [scores[t] for t in teams if t in scores]
+        count = sum(n for _, n in ranked)
+        composite = sum(mean * n for mean, n in ranked) / count if count else None
+        gave_n, received_n = len(members & gave), len(members & received)
+        return CompanyRow(scope, name, len(members), composite, gave_n, received_n)
+
+    teams = sorted({t for t in people.values() if t}, key=_team_order(ws))
+    by_team = {t: {uid for uid, team in people.items() if team == t} for t in [*teams, None]}
+    rows = [row("company", "", set(people), list(scores))]
+    rows += [row("team", team_name(ws.config, t, locale), by_team[t], [t]) for t in teams]
+    if by_team[None]:
+        rows.append(row("none", "", by_team[None], [None]))
+    return rows
+
+
+def _team_order(ws: Workspace):  # type: ignore[no-untyped-def]
+    configured = list(ws.config.teams)
+    return lambda key: (configured.index(key) if key in configured else len(configured), key)
