@@ -53,7 +53,25 @@ def seed(db: Database, people: int, reports: int) -> int:
     """HR, one manager per sales team of about `reports` reps (`people` in all), six months of
     facts and team targets, this month's feedback, kudos and open requests. Returns how many
     report to the first manager."""
+    ids, first = seed_people(db, people, reports)
     rnd = random.Random(7)
+    rows = []
+    for uid in ids:
+        for month in MONTHS:
+            day = date.fromisoformat(f"{month}-{rnd.randint(1, 25):02d}")
+            revenue = rnd.randint(20, 150) * 10**9
+            rows.append(FactRow(0, uid, "revenue", day, revenue, None, keys_of(day)))
+            csat = rnd.choice([3, 4, 5]) * 10**6
+            rows.append(FactRow(0, uid, "csat", day, csat, None, keys_of(day)))
+    with db.session() as s:  # a fresh transaction: the writer tunes SQLite before it begins
+        write_facts(s, TEAM, rows)
+    seed_activity(db, ids)
+    return first
+
+
+def seed_people(db: Database, people: int, reports: int) -> tuple[list[int], int]:
+    """The people and their teams' monthly targets: (the reps' ids, the first manager's
+    number of reports)."""
     teams = max(1, (people - 1) // (reports + 1))
     with db.session() as s:
         s.add(User(team_id=TEAM, slack_id="UHR", name="HR", role="hr"))
@@ -71,29 +89,19 @@ def seed(db: Database, people: int, reports: int) -> int:
         ]  # fmt: skip
         s.add_all(reps)
         s.flush()
-        ids = [u.id for u in reps if u.id is not None]
         for month in MONTHS:
             for t in range(teams):
                 for metric, target in (("revenue", 100_000), ("csat", 4)):
                     s.add(KpiTarget(team_id=TEAM, period=month, sales_team=f"team{t:03d}",
                                     metric=metric, target=target * 1_000_000))  # fmt: skip
-        rows = []
-        for uid in ids:
-            for month in MONTHS:
-                day = date.fromisoformat(f"{month}-{rnd.randint(1, 25):02d}")
-                rows.append(
-                    FactRow(
-                        0, uid, "revenue", day, rnd.randint(20, 150) * 10**9, None, keys_of(day)
-                    )
-                )
-                rows.append(
-                    FactRow(0, uid, "csat", day, rnd.choice([3, 4, 5]) * 10**6, None, keys_of(day))
-                )
         first = sum(1 for u in reps if u.manager_id == managers[0].id)
-    with db.session() as s:  # a fresh transaction: the writer tunes SQLite before it begins
-        write_facts(s, TEAM, rows)
+        return [u.id for u in reps if u.id is not None], first
+
+
+def seed_activity(db: Database, ids: list[int]) -> None:
+    """This month: feedback from a third of the reps, kudos from half, open requests."""
+    this_month = NOW - timedelta(days=10)
     with db.session() as s:
-        this_month = NOW - timedelta(days=10)
         for n, (giver, receiver) in enumerate(zip(ids, ids[7:], strict=False)):
             if n % 3 == 0:
                 s.add(Feedback(team_id=TEAM, giver_id=giver, recipient_id=receiver, kind="praise",
@@ -110,7 +118,6 @@ def seed(db: Database, people: int, reports: int) -> int:
                 s.add(request)
                 s.flush()
                 s.add(FeedbackAsk(team_id=TEAM, request_id=request.id, peer_id=receiver))
-    return first
 
 
 def measure(ws: Workspace, db: Database, slack_id: str, runs: int) -> dict[str, float]:
