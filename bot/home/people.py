@@ -6,6 +6,7 @@ queries for the whole group, never one per person."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,7 +35,12 @@ class Month:
 
     period: Period
     since: datetime
-    until: datetime
+    until: datetime  # now, included
+
+    @property
+    def before(self) -> datetime:
+        """The first instant after `until`, for queries over [since, before)."""
+        return self.until + timedelta(seconds=1)
 
 
 def sections(ws: Workspace, session: Session, who: Who) -> list[Block]:
@@ -57,22 +63,20 @@ def team_rows(
 ) -> list[PersonRow]:
     ids = [u.id for u, _ in people if u.id is not None]
     trends = kpi_home.recent_composites(session, ws.config, ws.team_id, month.period, ids)
-    received = feedback.counts_by_kind(
-        session, ws.team_id, ids, month.since, month.until + timedelta(seconds=1)
-    )
+    received = feedback.counts_by_kind(session, ws.team_id, ids, month.since, month.before)
     kudos = kudos_counts.received_per_person(session, ws.team_id, month.since, month.until, ids)
     requests = feedback_counts.open_requests_about(session, ws.team_id, ids)
-    return [
-        PersonRow(
-            name=user.name,
-            depth=depth,
-            trend=trends.get(user.id, []),  # type: ignore[arg-type]
-            feedback=sum(received.get(user.id, {}).values()),  # type: ignore[arg-type]
-            kudos=kudos.get(user.id, 0),  # type: ignore[arg-type]
-            open_requests=requests.get(user.id, 0),  # type: ignore[arg-type]
+    rows = []
+    for user, depth in people:
+        uid = user.id or 0
+        feedback_count = sum(received.get(uid, {}).values())
+        trend = trends.get(uid, [])
+        rows.append(
+            PersonRow(
+                user.name, depth, trend, feedback_count, kudos.get(uid, 0), requests.get(uid, 0)
+            )
         )
-        for user, depth in people
-    ]
+    return rows
 
 
 def company_rows(ws: Workspace, session: Session, month: Month, locale: str) -> list[CompanyRow]:
@@ -87,8 +91,7 @@ def company_rows(ws: Workspace, session: Session, month: Month, locale: str) -> 
             )
         ).all()
     )
-    until = month.until + timedelta(seconds=1)
-    received = set(feedback.counts_by_kind(session, ws.team_id, None, month.since, until))
+    received = set(feedback.counts_by_kind(session, ws.team_id, None, month.since, month.before))
     received |= set(kudos_counts.received_per_person(session, ws.team_id, month.since, month.until))
     gave = feedback_counts.givers(session, ws.team_id, month.since, month.until)
     gave |= kudos_counts.givers(session, ws.team_id, month.since, month.until)
@@ -101,8 +104,10 @@ def company_rows(ws: Workspace, session: Session, month: Month, locale: str) -> 
         gave_n, received_n = len(members & gave), len(members & received)
         return CompanyRow(scope, name, len(members), composite, gave_n, received_n)
 
-    teams = sorted({t for t in people.values() if t}, key=_team_order(ws))
-    by_team = {t: {uid for uid, team in people.items() if team == t} for t in [*teams, None]}
+    by_team: dict[str | None, set[int]] = {None: set()}
+    for uid, team in people.items():
+        by_team.setdefault(team or None, set()).add(uid)
+    teams = sorted((t for t in by_team if t), key=_team_order(ws))
     rows = [row("company", "", set(people), list(scores))]
     rows += [row("team", team_name(ws.config, t, locale), by_team[t], [t]) for t in teams]
     if by_team[None]:
@@ -110,6 +115,6 @@ def company_rows(ws: Workspace, session: Session, month: Month, locale: str) -> 
     return rows
 
 
-def _team_order(ws: Workspace):  # type: ignore[no-untyped-def]
+def _team_order(ws: Workspace) -> Callable[[str], tuple[int, str]]:
     configured = list(ws.config.teams)
     return lambda key: (configured.index(key) if key in configured else len(configured), key)
