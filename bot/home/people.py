@@ -30,8 +30,9 @@ MAX_PEOPLE = 150  # people listed on a manager's Home; the rest are "…and N mo
 
 @dataclass(frozen=True)
 class Month:
-    """This month twice: the KPI month (the workspace's calendar) and the instants counts run
-    over (from the 1st in the viewer's time zone until now)."""
+    """This month, the workspace's (its time zone): the KPI month and the instants the counts
+    run over, from the 1st until now. The same for every viewer: HR in Los Angeles and HR in
+    Shanghai see the same figures."""
 
     period: Period
     since: datetime
@@ -45,7 +46,8 @@ class Month:
 
 def sections(ws: Workspace, session: Session, who: Who) -> list[Block]:
     now = ws.clock()
-    month = Month(kpi_home.this_month(ws), local_month_start(now, who.timezone), now)
+    start = local_month_start(now, ws.config.workspace.timezone)
+    month = Month(kpi_home.this_month(ws), start, now)
     blocks: list[Block] = []
     if permissions.sees_company_overview(who.user):
         blocks += company_blocks(

@@ -10,6 +10,8 @@ import pytest
 from sqlmodel import select
 
 from storage.models.core import User
+from storage.models.feedback import Feedback
+from tests.conftest import TEAM
 from tests.support.home import feedback, kudos, line_of, open_home, request
 from tests.support.kpi_fixture import kpi_config, load
 
@@ -165,3 +167,35 @@ def test_another_teams_manager_sees_only_their_people(slack, fake, people):
     assert "50.0%" in line_of(text, "Carol Diaz")
     for other in ("Alice", "Bob", "王小明", "106.7%", "63.3%"):
         assert other not in str(view), other
+
+
+def test_this_month_is_the_workspaces_whoever_looks(slack, fake, people, deps):
+    """Counts run from the 1st in the workspace's time zone (Shanghai), not the viewer's: a
+    manager in Los Angeles sees what HR in Shanghai sees."""
+    with deps.db.session() as s:
+        wendy = s.exec(select(User).where(User.slack_id == "UWMGR")).one()
+        wendy.timezone = "America/Los_Angeles"
+        s.add(wendy)
+    with deps.db.session() as s:  # Nov 1, 01:00 in Shanghai; still Oct 31, 10:00 in LA
+        s.add(
+            Feedback(
+                team_id=TEAM,
+                giver_id=people["hr"].id,
+                recipient_id=people["carol"].id,
+                kind="praise",
+                message="first of the month",
+                created_at=datetime(2026, 10, 31, 17, 0, tzinfo=UTC),
+            )
+        )
+        s.add(  # Oct 31, 23:00 in Shanghai: last month
+            Feedback(
+                team_id=TEAM,
+                giver_id=people["hr"].id,
+                recipient_id=people["carol"].id,
+                kind="praise",
+                message="end of last month",
+                created_at=datetime(2026, 10, 31, 15, 0, tzinfo=UTC),
+            )
+        )
+    _, text = open_home(slack, fake, "UWMGR")
+    assert line_of(text, "Carol Diaz").endswith(" · feedback 1 · kudos 2 · open requests 0")
