@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from storage.models.core import User
 from storage.models.feedback import Feedback
+from storage.models.kpi import KpiTarget
 from tests.conftest import TEAM
 from tests.support.home import feedback, kudos, line_of, open_home, request
 from tests.support.kpi_fixture import kpi_config, load
@@ -199,3 +200,19 @@ def test_this_month_is_the_workspaces_whoever_looks(slack, fake, people, deps):
         )
     _, text = open_home(slack, fake, "UWMGR")
     assert line_of(text, "Carol Diaz").endswith(" · feedback 1 · kudos 2 · open requests 0")
+
+
+def test_a_manager_with_kpi_data_of_their_own_keeps_their_scorecard(slack, fake, people, deps):
+    with deps.db.session() as s:
+        s.add(
+            KpiTarget(
+                team_id=TEAM,
+                period="2026-11",
+                user_id=people["east_mgr"].id,
+                metric="revenue",
+                target=50_000 * 1_000_000,
+            )
+        )
+    _, text = open_home(slack, fake, "UEMGR")
+    assert "Your KPIs · November 2026" in text and "Your team · November 2026" in text
+    assert text.index("Your team") < text.index("Your KPIs")  # their people first
