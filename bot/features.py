@@ -21,8 +21,8 @@ from bot.core.deps import Deps
 from bot.core.workspace import Workspace
 from bot.feedback import queries as feedback_queries
 from bot.feedback import requests as feedback_requests
-from bot.kpi import chat as kpi_chat
 from bot.kpi import digest as kpi_digest
+from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
 
@@ -173,7 +173,7 @@ FEATURES: tuple[Feature, ...] = (
                 "weekly KPI digest: team channels and each rep",
             ),
         ),
-        home_sections=(HomeSection(kpi_chat.home_section, position=10),),
+        home_sections=(HomeSection(kpi_home.home_section, position=10),),
         config_sections=("metrics", "digest"),
     ),
 )

@@ -37,7 +37,9 @@ def _item(
     )
 
 
-def build(ws: Workspace, session: Session, who: Who) -> Overview:
+def build(ws: Workspace, session: Session, who: Who, *, report_counts: bool = True) -> Overview:
+    """`report_counts`: each direct report's counts (/feedback list; the Home shows them in
+    the team overview of bot/home/people.py instead)."""
     me, now = who.user, ws.clock()
     ov = Overview()
     ov.received = [
@@ -69,10 +71,11 @@ def build(ws: Workspace, session: Session, who: Who) -> Overview:
     ]
     reports = feedback.direct_report_counts(session, me, now, who.timezone)
     if reports:
-        ov.report_counts = [
-            (u.slack_id, counts, kudos.received_this_month(session, u, now, who.timezone)[0])
-            for u, counts in reports
-        ]
+        if report_counts:
+            ov.report_counts = [
+                (u.slack_id, counts, kudos.received_this_month(session, u, now, who.timezone)[0])
+                for u, counts in reports
+            ]
         ov.team = [
             _item(session, me, fb, who.timezone, with_subject=True)
             for fb in feedback.team_visible(session, me)
@@ -83,4 +86,4 @@ def build(ws: Workspace, session: Session, who: Who) -> Overview:
 
 
 def home_section(ws: Workspace, session: Session, who: Who) -> list[Block]:
-    return overview_blocks(who.locale, build(ws, session, who))
+    return overview_blocks(who.locale, build(ws, session, who, report_counts=False))

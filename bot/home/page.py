@@ -1,5 +1,6 @@
-"""The App Home page: who you are, then the sections features register (bot/features.py,
-each a `(ws, session, who) -> blocks` function), then the command list."""
+"""The App Home page: who you are, then the overviews of the people you may see (a manager's
+team, HR's company by team: bot/home/people.py), then the sections features register
+(bot/features.py, each a `(ws, session, who) -> blocks` function), then the command list."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlmodel import Session
 from bot import features
 from bot.core.blocks import Block
 from bot.core.workspace import Workspace
+from bot.home import people
 from bot.org import directory
 from bot.org.directory import Who
 from bot.org.teams import team_name
@@ -17,7 +19,7 @@ from storage.db import Database
 
 def build(ws: Workspace, session: Session, who: Who) -> dict:
     manager = directory.by_id(session, who.user.manager_id)
-    sections: list[Block] = []
+    sections: list[Block] = people.sections(ws, session, who)
     for section in features.home_sections():
         sections.extend(section.build(ws, session, who))
     return home_view(

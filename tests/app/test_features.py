@@ -32,7 +32,7 @@ def test_every_config_section_belongs_to_exactly_one_feature():
 
 def test_home_shows_kpi_numbers_before_the_feedback_overview():
     from bot.feedback.queries import home_section as feedback_section
-    from bot.kpi.chat import home_section as kpi_section
+    from bot.kpi.home import home_section as kpi_section
 
     assert [s.build for s in features.home_sections()] == [kpi_section, feedback_section]
 

@@ -1,0 +1,52 @@
+"""Kudos as counts for the App Home overviews (managers' teams, HR's company by team): one
+query for a whole group, never one per person. Withdrawn kudos don't count, as everywhere
+(bot.kudos.service.received_between)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models.feedback import Kudos, KudosRecipient
+
+
+def received_per_person(
+    session: Session,
+    team_id: str,
+    since: datetime,
+    until: datetime,
+    user_ids: Sequence[int] | None = None,
+) -> dict[int, int]:
+    """{user id: kudos that praised them in [since, until]} (everyone, or only `user_ids`)."""
+    query = (
+        select(KudosRecipient.user_id, func.count(col(Kudos.id)))
+        .join(Kudos, col(Kudos.id) == col(KudosRecipient.kudos_id))
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.created_at >= since,
+            Kudos.created_at <= until,
+            col(Kudos.withdrawn_at).is_(None),
+        )
+        .group_by(KudosRecipient.user_id)
+    )
+    if user_ids is not None:
+        query = query.where(col(KudosRecipient.user_id).in_(list(user_ids) or [-1]))
+    return dict(session.exec(query).all())
+
+
+def givers(session: Session, team_id: str, since: datetime, until: datetime) -> set[int]:
+    """Who gave at least one kudos in [since, until]."""
+    rows = session.exec(
+        select(Kudos.giver_id)
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.created_at >= since,
+            Kudos.created_at <= until,
+            col(Kudos.withdrawn_at).is_(None),
+        )
+        .distinct()
+    ).all()
+    return set(rows)
