@@ -41,7 +41,24 @@ def kudos_sent(locale: str, *, recipients: list[str], link: str, values: list[st
     return message(text, [section(text)])
 
 
-def kudos_help(locale: str, *, values: list[str], daily_limit: int, emoji: str) -> dict:
+def kudos_help(
+    locale: str,
+    *,
+    values: list[str],
+    daily_limit: int,
+    emoji: str,
+    max_recipients: int,
+    withdraw_minutes: int,
+) -> dict:
+    """/kudos help with the workspace's own limits (people never see the config)."""
     known = ", ".join(f"`#{v}`" for v in values) or t("value.none", locale)
-    text = t("kudos.help", locale, values=known, limit=daily_limit, emoji=emoji)
+    text = t(
+        "kudos.help",
+        locale,
+        values=known,
+        limit=daily_limit,
+        emoji=emoji,
+        max=max_recipients,
+        minutes=withdraw_minutes,
+    )
     return message(text, [section(text)])

@@ -34,7 +34,7 @@ def test_whoami_in_chinese_for_zh_cn_user(slack, fake, org):
     slack.command("UXW", "/pulse", "whoami")
     text = all_text(reply_to(fake, "UXW")[0])
     assert "SlackPulse" not in text
-    assert "销售代表" in text and "团队" in text and "简体中文(跟随 Slack 设置)" in text
+    assert "销售代表" in text and "团队" in text and "简体中文（跟随 Slack 设置）" in text
 
 
 def test_help_lists_every_command_in_users_language(slack, fake, org):
@@ -53,7 +53,7 @@ def test_lang_override_switches_language_and_auto_reverts(slack, fake, org, db):
     slack.command("UALICE", "/pulse", "lang zh")
     assert "以后我会用中文" in all_text(reply_to(fake, "UALICE", 1)[0])
     slack.command("UALICE", "/pulse", "whoami")
-    assert "(通过 /pulse lang 设置)" in all_text(reply_to(fake, "UALICE", 2)[1])
+    assert "（通过 `/pulse lang` 设置）" in all_text(reply_to(fake, "UALICE", 2)[1])
     slack.command("UALICE", "/pulse", "lang auto")
     assert "follows your Slack setting again (English)" in all_text(reply_to(fake, "UALICE", 3)[2])
     with db.session() as s:
@@ -128,7 +128,7 @@ def test_app_home_greets_in_users_language_with_team_manager_and_help(slack, fak
     call = fake.views("views.publish")[0]
     assert call.params["user_id"] == "UXW"
     text = all_text(call.params["view"])
-    assert "王小明,你好" in text and "<@UEMGR>" in text and "/pulse" in text
+    assert "王小明，你好" in text and "<@UEMGR>" in text and "/pulse" in text
     assert len(call.params["view"]["blocks"]) <= 100
 
 
