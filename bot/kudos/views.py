@@ -51,7 +51,7 @@ def kudos_help(
     withdraw_minutes: int,
 ) -> dict:
     """/kudos help with the workspace's own limits (people never see the config)."""
-    known = ", ".join(f"`#{v}`" for v in values) or t("value.none", locale)
+    known = t("value.separator", locale).join(f"`#{v}`" for v in values) or t("value.none", locale)
     text = t(
         "kudos.help",
         locale,
