@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.config import AppConfig
-from tests.support.feedback import CONFIG
+from tests.support.feedback import CONFIG, home_of
 from tests.support.kpi_fixture import kpi_config, load
 from tests.support.slack import all_text, reply_to
 from tests.support.zh_text import (
@@ -112,3 +112,53 @@ def test_week_card_in_chinese_has_no_parentheses_in_parentheses(slack, fake, org
     assert "销售额：—" in text  # the fallback text too: `label：value`
     text = text.replace("响应时间(小时)", "响应时间")  # the operator's own label in the config
     assert half_width_next_to_cjk(text) == [], text
+
+
+def _texts(payload: dict) -> list[str]:
+    """Every mrkdwn or plain text in a message or view, one string per element."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(payload)
+    return found + ([payload["text"]] if isinstance(payload.get("text"), str) else [])
+
+
+def test_everything_a_chinese_rep_and_manager_read_has_chinese_punctuation(slack, fake, org):
+    """Catalog text and the labels, lists and separators the code puts around it."""
+    org.standard()
+    slack.command("UEMGR", "/pulse", "lang zh")
+    for user, command, text in [
+        ("UXW", "/pulse", "whoami"),
+        ("UXW", "/kudos", "@alice 拿下大单 #客户第一"),
+        ("UALICE", "/kudos", "<@UXW> thanks for the intro #teamwork"),
+        ("UXW", "/feedback", "@bob 表扬 演示很精彩"),
+        ("UEMGR", "/feedback", "@小王 改进 报价要更快一些"),
+        ("UEMGR", "/feedback", "request @小王 for @bob about 报价速度"),
+        ("UALICE", "/feedback", "<@UXW> praise great call"),
+        ("UXW", "/feedback", "list"),
+        ("UXW", "/kpi", "help"),
+    ]:
+        slack.command(user, command, text)
+    assert fake.wait_for(lambda: len(fake.dms_to("UXW")) == 4), fake.calls
+    home_of(slack, fake, "UXW")
+    home_of(slack, fake, "UEMGR")
+    calls = fake.dms_to("UXW") + fake.ephemerals("UXW") + fake.ephemerals("UEMGR")
+    calls += [c for c in fake.views("publish") if c.params.get("user_id") in ("UXW", "UEMGR")]
+    texts = [text for c in calls for text in _texts(c.params)]
+    assert any("<@UBOB>：表扬 1" in text for text in texts)  # the manager's Home, per report
+    assert any("姓名：王小明" in text for text in texts)  # whoami's fallback text
+    bad = {
+        text: (half_width_next_to_cjk(text), bad_emphasis(text))
+        for text in texts
+        if half_width_next_to_cjk(text) or bad_emphasis(text) or max_paren_depth(text) > 1
+    }
+    assert bad == {}
