@@ -15,7 +15,12 @@ from bot.i18n import t
 def kudos_card(
     locale: str, *, giver: str, recipients: list[str], message: str, values: Sequence[str] = ()
 ) -> dict[str, Any]:
-    title = t("kudos.card", locale, giver=f"<@{giver}>", recipients=people_list(recipients))
+    title = t(
+        "kudos.card",
+        locale,
+        giver=f"<@{giver}>",
+        recipients=people_list(recipients, t("value.separator", locale)),
+    )
     text, body = titled(title, message)
     blocks = [section(body)]
     tags = " · ".join(f"`#{v}`" for v in values)
@@ -35,7 +40,12 @@ def kudos_withdrawn(locale: str) -> dict[str, Any]:
 
 
 def kudos_sent(locale: str, *, recipients: list[str], link: str, values: list[str]) -> dict:
-    text = t("kudos.sent", locale, recipients=people_list(recipients), link=link)
+    text = t(
+        "kudos.sent",
+        locale,
+        recipients=people_list(recipients, t("value.separator", locale)),
+        link=link,
+    )
     if values:
         text += "\n" + t("kudos.card_values", locale, values=" · ".join(f"`#{v}`" for v in values))
     return message(text, [section(text)])

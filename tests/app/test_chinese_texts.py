@@ -85,9 +85,9 @@ def test_correction_dm_in_chinese_has_bold_slack_renders(slack, fake, org):
 
 def test_kudos_in_chinese_are_dianzan_for_giver_recipient_and_channel(slack, fake, org):
     org.standard()
-    slack.command("UXW", "/kudos", "@alice 拿下大单 #客户第一")
+    slack.command("UXW", "/kudos", "@alice @bob 拿下大单 #客户第一")
     giver = all_text(reply_to(fake, "UXW")[0])
-    assert giver.startswith(":white_check_mark: 已为 <@UALICE> 公开点赞：<https://")
+    assert giver.startswith(":white_check_mark: 已为 <@UALICE>、<@UBOB> 公开点赞：<https://")
     assert_reads_as_chinese(giver)
     slack.command("UALICE", "/kudos", "<@UXW> thanks for the intro")
     assert fake.wait_for(lambda: len(fake.dms_to("UXW")) == 1)
