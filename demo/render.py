@@ -116,11 +116,13 @@ _LABELLED = re.compile(r"^\*([^*\n]+)\*\n(.+)$", re.DOTALL)
 
 
 def _field(obj: Any, names: Names) -> str:
-    """A section field; `*Label*\\nvalue` reads as `Label: value`."""
+    """A section field; `*Label*\\nvalue` reads as `Label: value` (`姓名：value` in Chinese)."""
     text = text_of(obj, names)
     match = _LABELLED.match(text)
     if match:
-        return f"{match.group(1)}: {match.group(2).replace(chr(10), ' / ')}"
+        label, value = match.group(1), match.group(2).replace(chr(10), " / ")
+        colon = "：" if "\u4e00" <= label[-1:] <= "\u9fff" else ": "
+        return f"{label}{colon}{value}"
     return text.replace("\n", " / ")
 
 

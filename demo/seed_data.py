@@ -191,5 +191,5 @@ FEEDBACK = (
     (3, "UHUANGLEI", "UBOB", "correction", "manager",
      "The Globex quote went out with last year's prices. Check the price list before sending."),
     (5, "UWENDY", "UCAROL", "praise", "private", "Thanks for coaching Emily on discovery calls."),
-    (6, "UCHENJING", "UXIAOWANG", "suggestion", "private", "报价可以更快一些,最好当天给到客户。"),
+    (6, "UCHENJING", "UXIAOWANG", "suggestion", "private", "报价可以更快一些，最好当天给到客户。"),
 )  # fmt: skip

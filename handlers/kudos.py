@@ -31,7 +31,14 @@ def _emoji(name: str) -> str:
 def _help(config: AppConfig, locale: str) -> dict[str, Any]:
     labels = [kudos.value_label(config, v.key, locale) for v in config.values]
     cfg = config.kudos
-    return kudos_help(locale, values=labels, daily_limit=cfg.daily_limit, emoji=cfg.emoji)
+    return kudos_help(
+        locale,
+        values=labels,
+        daily_limit=cfg.daily_limit,
+        emoji=cfg.emoji,
+        max_recipients=cfg.max_recipients,
+        withdraw_minutes=cfg.withdraw_minutes,
+    )
 
 
 def kudos_command(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) -> None:

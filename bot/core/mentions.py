@@ -82,6 +82,6 @@ def join_tokens(tokens: list[Token]) -> str:
     return " ".join(token_text(t) for t in tokens).strip()
 
 
-def people_list(ids: list[str]) -> str:
-    """`<@U1>, <@U2>`: people as Slack renders them."""
-    return ", ".join(f"<@{i}>" for i in ids)
+def people_list(ids: list[str], separator: str = ", ") -> str:
+    """`<@U1>, <@U2>`: people as Slack renders them (`<@U1>、<@U2>` with Chinese's separator)."""
+    return separator.join(f"<@{i}>" for i in ids)

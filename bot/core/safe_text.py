@@ -118,6 +118,7 @@ def quoted(text: str) -> str:
 
 
 def titled(title: str, user_text: str) -> tuple[str, str]:
-    """(the `text` fallback, the section text) of a title over a quote of user text."""
+    """(the `text` fallback, the section text) of a title over a quote of user text. The
+    fallback puts the text on its own line: no colon that would be half-width in Chinese."""
     shown = safe_text(user_text)
-    return f"{title}: {shown}", f"{title}\n{quoted(shown)}"
+    return f"{title}\n{shown}", f"{title}\n{quoted(shown)}"

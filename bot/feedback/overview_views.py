@@ -96,7 +96,12 @@ def overview_blocks(locale: str, ov: Overview) -> list[Block]:
     if ov.report_counts is not None:
         blocks.append(header(t("feedback.home_reports", locale)))
         lines = [
-            f"<@{who}>: {_counts(c, locale)} · {t('feedback.kudos_count', locale, count=k)}"
+            t(
+                "value.labelled",
+                locale,
+                label=f"<@{who}>",
+                value=f"{_counts(c, locale)} · {t('feedback.kudos_count', locale, count=k)}",
+            )
             for who, c, k in ov.report_counts
         ]
         blocks += _list_section(lines, none)

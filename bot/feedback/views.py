@@ -190,7 +190,7 @@ def feedback_sent(locale: str, *, kind: str, recipients: list[str], visibility: 
         f"feedback.sent_{visibility}",
         locale,
         kind=kind_label(kind, locale),
-        recipients=people_list(recipients),
+        recipients=people_list(recipients, t("value.separator", locale)),
     )
     return {"text": text, "blocks": [section(text)]}
 
@@ -198,10 +198,15 @@ def feedback_sent(locale: str, *, kind: str, recipients: list[str], visibility: 
 def request_sent(locale: str, *, peers: list[str], subject: str | None) -> dict:
     if subject:
         text = t(
-            "feedback.request_sent_for", locale, peers=people_list(peers), subject=f"<@{subject}>"
+            "feedback.request_sent_for",
+            locale,
+            peers=people_list(peers, t("value.separator", locale)),
+            subject=f"<@{subject}>",
         )
     else:
-        text = t("feedback.request_sent", locale, peers=people_list(peers))
+        text = t(
+            "feedback.request_sent", locale, peers=people_list(peers, t("value.separator", locale))
+        )
     return message(text, [section(text)])
 
 

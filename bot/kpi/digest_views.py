@@ -147,7 +147,7 @@ def rep_digest(
 def kudos_line(kudos: WeekKudos, locale: str) -> str:
     if not kudos.count:
         return t("digest.kudos_none", locale)
-    values = ", ".join(f"{label} ×{n}" for label, n in kudos.top_values)
+    values = t("value.separator", locale).join(f"{label} ×{n}" for label, n in kudos.top_values)
     key = "digest.kudos_values" if values else "digest.kudos_count"
     return t(key, locale, count=kudos.count, values=values)
 
@@ -155,7 +155,7 @@ def kudos_line(kudos: WeekKudos, locale: str) -> str:
 def feedback_line(week: WeekFeedback, locale: str) -> str:
     if not week.kudos and not week.by_kind:
         return t("digest.feedback_none", locale)
-    kinds = ", ".join(
+    kinds = t("value.separator", locale).join(
         f"{t(f'feedback.kind.{kind}', locale)} ×{n}" for kind, n in sorted(week.by_kind.items())
     )
     return t(

@@ -155,7 +155,8 @@ def scorecard_message(card: Scorecard, locale: str, *, own: bool) -> dict:
         return message(text, [blocks[0], section(text)])
     lines = [standing_text(card, locale, period_label(card.period.previous(), locale))]
     for m in card.metrics:
-        lines.append(f"{localized(m.metric, locale)}: {fmt_value(m.metric, m.actual, locale)}")
+        value = fmt_value(m.metric, m.actual, locale)
+        lines.append(t("value.labelled", locale, label=localized(m.metric, locale), value=value))
     return message("\n".join(lines), blocks)
 
 

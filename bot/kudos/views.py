@@ -22,8 +22,15 @@ def kudos_card(
 ) -> dict[str, Any]:
     """The card in the recognition channel's language(s): in a bilingual channel the title and
     the value tags in each language, the message (the giver's own words) quoted once."""
-    who = {"giver": f"<@{giver}>", "recipients": people_list(recipients)}
-    titles = [t("kudos.card", locale, **who) for locale in locales]
+    titles = [
+        t(
+            "kudos.card",
+            locale,
+            giver=f"<@{giver}>",
+            recipients=people_list(recipients, t("value.separator", locale)),
+        )
+        for locale in locales
+    ]
     text, _ = titled(" / ".join(titles), message)
     _, body = titled("\n".join(titles), message)
     blocks = [section(body)]
@@ -48,13 +55,35 @@ def kudos_withdrawn(locale: str) -> dict[str, Any]:
 
 
 def kudos_sent(locale: str, *, recipients: list[str], link: str, values: list[str]) -> dict:
-    text = t("kudos.sent", locale, recipients=people_list(recipients), link=link)
+    text = t(
+        "kudos.sent",
+        locale,
+        recipients=people_list(recipients, t("value.separator", locale)),
+        link=link,
+    )
     if values:
         text += "\n" + t("kudos.card_values", locale, values=" · ".join(f"`#{v}`" for v in values))
     return message(text, [section(text)])
 
 
-def kudos_help(locale: str, *, values: list[str], daily_limit: int, emoji: str) -> dict:
-    known = ", ".join(f"`#{v}`" for v in values) or t("value.none", locale)
-    text = t("kudos.help", locale, values=known, limit=daily_limit, emoji=emoji)
+def kudos_help(
+    locale: str,
+    *,
+    values: list[str],
+    daily_limit: int,
+    emoji: str,
+    max_recipients: int,
+    withdraw_minutes: int,
+) -> dict:
+    """/kudos help with the workspace's own limits (people never see the config)."""
+    known = t("value.separator", locale).join(f"`#{v}`" for v in values) or t("value.none", locale)
+    text = t(
+        "kudos.help",
+        locale,
+        values=known,
+        limit=daily_limit,
+        emoji=emoji,
+        max=max_recipients,
+        minutes=withdraw_minutes,
+    )
     return message(text, [section(text)])

@@ -75,7 +75,7 @@ def whoami_message(
     blocks: list[Block] = [header(t("whoami.title", locale)), *fields(pairs)]
     if not in_org:
         blocks.append(context(t("whoami.not_in_org", locale)))
-    text = "\n".join(t("whoami.line", locale, label=k, value=v) for k, v in pairs)
+    text = "\n".join(t("value.labelled", locale, label=k, value=v) for k, v in pairs)
     return message(f"{t('whoami.title', locale)}\n{text}", blocks)
 
 

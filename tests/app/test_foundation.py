@@ -128,7 +128,7 @@ def test_app_home_greets_in_users_language_with_team_manager_and_help(slack, fak
     call = fake.views("views.publish")[0]
     assert call.params["user_id"] == "UXW"
     text = all_text(call.params["view"])
-    assert "王小明,你好" in text and "<@UEMGR>" in text and "/pulse" in text
+    assert "王小明，你好" in text and "<@UEMGR>" in text and "/pulse" in text
     assert len(call.params["view"]["blocks"]) <= 100
 
 

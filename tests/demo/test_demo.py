@@ -64,12 +64,12 @@ def test_walkthrough_runs_green_and_starts_fast(tmp_path):
         "> /pulse whoami",
         "  Name: Alice Wong",
         "  Manager: @chenjing",
-        "  == 王小明,你好 :wave: ==",
+        "  == 王小明，你好 :wave: ==",
         "  == Hello, Carol Diaz :wave: ==",
         "(refused as expected: the bot refused it (lang.usage))",
         "(refused as expected: the bot refused it (kudos.self))",
         "(refused as expected: the bot refused it (kpi.not_allowed_person))",
-        "  :clap: @小王 表扬了 @alice",
+        "  :clap: @小王 为 @alice 点赞",
         "  › :white_check_mark: You thanked @alice for this.",
         "  == Feedback you received ==",
         "housekeeping: forgot 0 processed event ids and 0 claims",
@@ -385,7 +385,7 @@ def test_completion_offers_commands_people_jobs_channels_and_labels(demo):
 def test_script_from_stdin():
     result = CliRunner().invoke(cli, ["demo", "--script", "-"], input="as 小王\n/pulse whoami\n")
     assert result.exit_code == 0, result.output
-    assert "  姓名: 王小明" in result.output.splitlines()
+    assert "  姓名：王小明" in result.output.splitlines()
 
 
 @pytest.mark.parametrize("today", ["2027-01-01", "2026-11-30"])

@@ -125,7 +125,7 @@ def test_modal_errors_in_chinese(slack, fake, org):
     answer = open_and_submit(
         slack, fake, "UXW", recipients=["UBOB"], kind="correction", visibility="public", text="x"
     )
-    assert answer["errors"]["fb_visibility"] == "只有表扬可以公开:改进和建议始终保密。"
+    assert answer["errors"]["fb_visibility"] == "只有表扬可以公开：改进和建议始终保密。"
 
 
 # --- the visibility matrix ----------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_chinese_scorecard_and_period_words(slack, fake, people):
     assert "你的 KPI · 2026年第4季度" in text
     _, text = ask(slack, fake, "UXW", "", 2)
     assert "销售额" in text and "¥0 / 目标 ¥100,000" in text
-    assert "综合得分:0.0%" in text and "团队 east 第 3 名(共 3 人)" in text
+    assert "综合得分：0.0%" in text and "团队 east 第 3 名（共 3 人）" in text
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_periods_out_of_range_say_so_in_the_users_language(slack, fake, people):
         assert f"The period `{period}` is out of range: I know the years 1001 to 9998." in text
         assert "went wrong" not in text
     _, text = ask(slack, fake, "UXW", "9999-12")
-    assert "周期 `9999-12` 超出范围:只支持 1001 年到 9998 年。" in text
+    assert "周期 `9999-12` 超出范围：只支持 1001 年到 9998 年。" in text
     _, text = ask(slack, fake, "UALICE", "2026-W99", 5)
     assert "I don't know the period `2026-W99`" in text
 

@@ -68,7 +68,8 @@ def test_team_channels_and_reps_get_their_digest(deps, fake, people):
     [xw] = texts(fake.dms_to("UXW"))
     assert "你的 KPI 周报" in xw
     assert (
-        "销售额目前完成目标的 0.0%:到 2026年11月30日 还差 ¥100,000,平均每个工作日约 ¥100,000" in xw
+        "销售额目前完成目标的 0.0%：到 2026年11月30日 还差 ¥100,000，平均每个工作日约 ¥100,000"
+        in xw
     )
     assert len(fake.dms_to("UBOB")) == 1 and len(fake.dms_to("UCAROL")) == 1
     for nobody in ("UEMGR", "UWMGR", "UDIR", "UHR"):
@@ -269,7 +270,7 @@ def test_digest_counts_the_weeks_kudos_and_feedback_nothing_else(deps, fake, peo
     [bob] = texts(fake.dms_to("UBOB"))
     assert "you received *1 kudos* and *0 feedback* (—)" in bob
     [xw] = texts(fake.dms_to("UXW"))
-    assert "本周没有新的表扬或反馈" in xw  # the withdrawn kudos doesn't count
+    assert "本周没有新的点赞或反馈" in xw  # the withdrawn kudos doesn't count
 
 
 def test_a_week_without_kudos_says_so(deps, fake, people):

@@ -37,7 +37,7 @@ def test_kudos_posts_card_confirms_and_dms_each_recipient_with_permalink(slack, 
     link = "https://fake.slack.com/archives/CRECOG/p"
     assert link in dump(fake.dms_to("UBOB")) and link in dump(fake.dms_to("UXW"))
     assert "gave you kudos" in dump(fake.dms_to("UBOB"))
-    assert "给了你一个 kudos" in dump(fake.dms_to("UXW"))  # the zh-CN recipient
+    assert "为你点赞" in dump(fake.dms_to("UXW"))  # the zh-CN recipient
     assert "Kudos posted for" in reply and link in reply
     assert fake.dms_to("UALICE") == [] and fake.dms_to("UEMGR") == []
     with db.session() as s:
@@ -56,7 +56,7 @@ def test_chinese_kudos_with_handle_and_chinese_value(slack, fake, org, db):
     with db.session() as s:
         assert [v.value_key for v in s.exec(select(KudosValue)).all()] == ["customer"]
     home = home_of(slack, fake, "UXW")
-    assert "本月 kudos" in home and "`#客户第一` ×1" in home and "*1* 个 kudos" in home
+    assert "本月点赞" in home and "`#客户第一` ×1" in home and "*1* 个点赞" in home
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_help_lists_values_limit_and_emoji_in_users_language(slack, fake, org):
     assert ":clap:" in text
     slack.command("UXW", "/kudos", "帮助")
     zh = reply_text(fake, "UXW")
-    assert "#客户第一" in zh and "每天可以发送 2 个" in zh
+    assert "#客户第一" in zh and "每天可以点赞 2 次" in zh
 
 
 # --- the emoji path ---------------------------------------------------------------------------
