@@ -154,7 +154,7 @@ def test_everything_a_chinese_rep_and_manager_read_has_chinese_punctuation(slack
     calls = fake.dms_to("UXW") + fake.ephemerals("UXW") + fake.ephemerals("UEMGR")
     calls += [c for c in fake.views("publish") if c.params.get("user_id") in ("UXW", "UEMGR")]
     texts = [text for c in calls for text in _texts(c.params)]
-    assert any("<@UBOB>：表扬 1" in text for text in texts)  # the manager's Home, per report
+    assert any("*Bob Chen*" in text and "反馈 1" in text for text in texts)  # manager's Home
     assert any("姓名：王小明" in text for text in texts)  # whoami's fallback text
     bad = {
         text: (half_width_next_to_cjk(text), bad_emphasis(text))

@@ -27,7 +27,7 @@ def configured(locale: str | None, default: str) -> AppConfig:
 
 
 def card_title(locale: str, giver: str, *recipients: str) -> str:
-    who = ", ".join(f"<@{r}>" for r in recipients)
+    who = t("value.separator", locale).join(f"<@{r}>" for r in recipients)
     return t("kudos.card", locale, giver=f"<@{giver}>", recipients=who)
 
 
@@ -38,7 +38,7 @@ def test_english_recognition_channel_in_a_chinese_workspace(slack, fake, org, co
     reply = reply_text(fake, "UALICE")
     [card] = fake.messages("CRECOG")
     text = dump([card])
-    assert card.params["text"] == ":clap: <@UALICE> praised <@UXW>: great call with Globex"
+    assert card.params["text"] == ":clap: <@UALICE> praised <@UXW>\ngreat call with Globex"
     assert "Values: `#Teamwork`" in text
     assert not CJK.search(text), text  # no Chinese label, no Chinese title
     # The people keep their own languages: the giver's reply in English, 小王's DM in Chinese.
@@ -66,7 +66,7 @@ def test_bilingual_recognition_channel_gets_one_card_in_both_languages(slack, fa
     [card] = fake.messages("CRECOG")  # one card, not one per language
     en = card_title("en-US", "UALICE", "UBOB", "UXW")
     zh = card_title("zh-CN", "UALICE", "UBOB", "UXW")
-    assert card.params["text"] == f"{en} / {zh}: nailed the demo"  # the fallback: both
+    assert card.params["text"] == f"{en} / {zh}\nnailed the demo"  # the fallback: both
     [body, tags] = card.params["blocks"]
     assert body["text"]["text"] == f"{en}\n{zh}\n> nailed the demo"  # the words quoted once
     shown = tags["elements"][0]["text"]
@@ -88,7 +88,7 @@ def test_emoji_kudos_card_in_the_channels_language(slack, fake, org, config):
     )
     assert fake.wait_for(lambda: fake.messages("CRECOG"))
     [card] = fake.messages("CRECOG")
-    assert card.params["text"].startswith(":clap: <@UXW> praised <@UBOB>: :clap: for ")
+    assert card.params["text"].startswith(":clap: <@UXW> praised <@UBOB>\n:clap: for ")
     assert not CJK.search(card.params["text"])
 
 
@@ -101,7 +101,7 @@ def test_public_praise_in_the_channels_language_not_the_givers(slack, fake, org,
     assert resp is None
     assert fake.wait_for(lambda: fake.messages("CRECOG"))
     [card] = fake.messages("CRECOG")
-    assert card.params["text"] == ":clap: <@UXW> praised <@UBOB>: 谢谢"
+    assert card.params["text"] == ":clap: <@UXW> praised <@UBOB>\n谢谢"
 
 
 @pytest.mark.parametrize("config", [configured("bilingual", "zh-CN")])
@@ -122,5 +122,5 @@ def test_a_card_posted_late_keeps_the_channels_languages(slack, fake, org, deps,
     ]
     assert first.params == retried.params  # the refused post, then the same card again
     en, zh = card_title("en-US", "UXW", "UBOB"), card_title("zh-CN", "UXW", "UBOB")
-    assert retried.params["text"] == f"{zh} / {en}: 谢谢"  # the workspace's language first
+    assert retried.params["text"] == f"{zh} / {en}\n谢谢"  # the workspace's language first
     assert "`#Teamwork`" in dump([retried]) and "`#团队合作`" in dump([retried])
