@@ -44,7 +44,7 @@ FORM_FOR_ZH = (
     "• 以后：<@UEMGR> 可能把它分享给 <@UBOB>；勾选下方选项才附上你的名字，"
     "否则显示为「一位同事」。分享时会通知你。\n"
     "• 其他人都看不到：包括 <@UBOB> 的其他上级和人力资源部门。\n"
-    "*主题:*teamwork"
+    "*主题：* teamwork"
 )
 FORM_SELF_EN = (
     "<@UXW> asked for your feedback. <@UXW> will see your answer with your name;"
@@ -151,7 +151,7 @@ def test_shared_without_consent_the_rep_sees_a_colleague_and_the_answerer_is_tol
     # A double click on Share, both presses at once: one DM to bob, one notice to alice.
     at_once(*(lambda: share(slack, fake, "UEMGR", held) for _ in range(2)))
     [bob_dm] = dms(fake, "UBOB", 1)
-    assert bob_dm.params["text"] == ":wrench: *Correction* from a colleague: ANON-1"
+    assert bob_dm.params["text"] == ":wrench: *Correction* from a colleague\nANON-1"
     notice = dms(fake, "UALICE", 3)[2]
     assert notice.params["text"] == (
         ":information_source: <@UEMGR> shared your Correction about <@UBOB> with them,"
@@ -197,7 +197,7 @@ def test_shared_without_consent_in_chinese_for_a_chinese_rep(slack, fake, org, c
     submit(slack, view, "UALICE", kind="suggestion", text="ANON-ZH", share_name=False)
     share(slack, fake, "UEMGR", dms(fake, "UEMGR", 1)[0])
     [dm] = dms(fake, "UXW", 1)
-    assert dm.params["text"] == ":bulb: 来自一位同事的 *建议*: ANON-ZH"
+    assert dm.params["text"] == ":bulb: 来自一位同事的 *建议*\nANON-ZH"
     home = home_of(slack, fake, "UXW")
     assert "来自一位同事" in home and "UALICE" not in home
     slack.command("UXW", "/feedback", "列表")
@@ -221,7 +221,7 @@ def test_shared_with_consent_names_the_answerer_and_tells_them_in_chinese(
     assert "<@UXW> agreed that their name goes with it." in dump([held])
     share(slack, fake, "UEMGR", held)
     [dm] = dms(fake, "UBOB", 1)
-    assert dm.params["text"] == ":star2: *Praise* from <@UXW>: NAMED-1"
+    assert dm.params["text"] == ":star2: *Praise* from <@UXW>\nNAMED-1"
     assert dms(fake, "UXW", 3)[2].params["text"] == (
         ":information_source: <@UEMGR> 已把你关于 <@UBOB> 的表扬分享给对方，并按你的同意附上了你的名字。"
     )

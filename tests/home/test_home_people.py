@@ -98,7 +98,7 @@ def test_manager_home_in_chinese(slack, fake, people, deps):
     assert "你的团队 · 2026年11月" in text
     assert line_of(text, "Bob Chen").endswith(" · 反馈 2 · 点赞 1 · 未完成的反馈请求 0")
     assert "106.7%" in line_of(text, "Alice Wong")
-    team = text[text.index("你的团队") : text.index("`/kpi @姓名` 查看详情。")]
+    team = text[text.index("你的团队") : text.index("`/kpi @同事` 查看详情。")]
     assert "Your team" not in text and "kudos" not in team.lower() and "feedback" not in team
 
 
