@@ -28,9 +28,13 @@ def _emoji(name: str) -> str:
 
 
 def _help(config: AppConfig, locale: str) -> dict[str, Any]:
-    labels = [kudos.value_label(config, v.key, locale) for v in config.values]
     cfg = config.kudos
-    return kudos_help(locale, values=labels, daily_limit=cfg.daily_limit, emoji=cfg.emoji)
+    return kudos_help(
+        locale,
+        values=kudos.value_tags(config, locale),
+        daily_limit=cfg.daily_limit,
+        emoji=cfg.emoji,
+    )
 
 
 def kudos_command(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) -> None:

@@ -3,45 +3,96 @@ UserFacingErrors naming what was wrong."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Handle, Mention, Token, Word, join_tokens, split_people, tokenize
 from bot.core.safe_text import is_visibly_empty
 
+TAG_MARKS = ("#", "＃")
+# Hyphens, underscores, spaces and middle dots separate the words of a value's name alike.
+_SEPARATORS = re.compile(r"[\s\-_‐‑–—·・]+")
+# Punctuation that may follow a tag in a sentence (`#teamwork!`, `#客户第一。`).
+_TRAILING = ".,!?;:。，！？；：、…)）\"'”’"
+
 
 @dataclass(frozen=True)
 class KudosArgs:
     people: tuple[Mention | Handle, ...]
-    message: str  # without the known value tags
+    message: str  # as typed, without the known value tags that closed it
     values: tuple[str, ...]  # known value keys, in the order given, no duplicates
 
 
+def tag_name(text: str) -> str:
+    """A value's name or a typed tag in the one form they are compared in: `Customer first`,
+    `#customer_first`, `#Customer-First!` all give `customer-first`."""
+    name = unicodedata.normalize("NFKC", text).casefold().lstrip("#").rstrip(_TRAILING)
+    return _SEPARATORS.sub("-", name).strip("-")
+
+
 def value_lookup(values: list[tuple[str, ...]]) -> dict[str, str]:
-    """{lower-cased key or label: key} from (key, label_en, label_zh) triples."""
+    """{tag name: key} from (key, label_en, label_zh) triples: each name as `tag_name` writes
+    it and run together (`#CustomerFirst`)."""
     lookup: dict[str, str] = {}
     for key, *labels in values:
         for name in (key, *labels):
-            lookup.setdefault(name.lower(), key)
+            typed = tag_name(name)
+            if typed:
+                lookup.setdefault(typed, key)
+                lookup.setdefault(typed.replace("-", ""), key)
     return lookup
 
 
+def _is_tag(token: Token) -> bool:
+    return isinstance(token, Word) and token.text.startswith(TAG_MARKS) and len(token.text) > 1
+
+
+def _match(tokens: list[Token], start: int, values: dict[str, str]) -> str | None:
+    """The value named by the tag at `start`: by itself, or with the words after it when
+    the value's name has spaces (`#Customer first`); the longest name wins."""
+    longest = max((name.count("-") + 1 for name in values), default=1)
+    for end in range(min(len(tokens), start + longest), start, -1):
+        words = tokens[start:end]
+        if all(isinstance(w, Word) for w in words) and not any(map(_is_tag, words[1:])):
+            key = values.get(tag_name(" ".join(w.text for w in words)))  # type: ignore[union-attr]
+            if key is not None:
+                return key
+    return None
+
+
+def _closing_tags(tokens: list[Token]) -> int:
+    """Where the run of tags that ends the message starts (len(tokens) when there is none)."""
+    start = len(tokens)
+    while start > 0 and _is_tag(tokens[start - 1]):
+        start -= 1
+    return start
+
+
+def _punctuated(token: Token) -> bool:
+    """`#teamwork!`: a tag with punctuation after it stays, so the punctuation does too."""
+    return isinstance(token, Word) and token.text.rstrip(_TRAILING) != token.text
+
+
 def parse_kudos(text: str, values: dict[str, str]) -> KudosArgs:
-    """`@a @b message #value`: leading people, then the message; a #tag naming a known value
-    (by key or label) is taken out of the text and counted, an unknown one stays as text."""
+    """`@a @b message #value`: leading people, then the message. A #tag naming a known value
+    (by key or label, any case, `-`/`_`/space alike) counts for that value. The message keeps
+    every word as typed: only known tags in the run of tags that ends it are taken out (the
+    card lists them as values); a tag inside a sentence stays where it was, and a tag that
+    names no value is text like any other."""
     people, rest = split_people(tokenize(text))
     if not people:
         raise UserFacingError("kudos.no_recipient")
+    closing = _closing_tags(rest)
     kept: list[Token] = []
     found: list[str] = []
-    for token in rest:
-        if isinstance(token, Word) and token.text.startswith(("#", "#")) and len(token.text) > 1:
-            key = values.get(token.text[1:].lower())
-            if key is not None:
-                if key not in found:
-                    found.append(key)
-                continue
-        kept.append(token)
+    for i, token in enumerate(rest):
+        key = _match(rest, i, values) if _is_tag(token) else None
+        if key is not None and key not in found:
+            found.append(key)
+        if key is None or i < closing or _punctuated(token):
+            kept.append(token)
     message = join_tokens(kept)
     if is_visibly_empty(message):
         raise UserFacingError("kudos.empty_message")
