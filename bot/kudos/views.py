@@ -9,7 +9,7 @@ from typing import Any
 from bot.core.blocks import context, message, section
 from bot.core.mentions import people_list
 from bot.core.safe_text import titled
-from bot.i18n import t
+from bot.i18n import is_zh, t
 
 
 def kudos_card(
@@ -44,6 +44,8 @@ def kudos_sent(locale: str, *, recipients: list[str], link: str, values: list[st
 
 
 def kudos_help(locale: str, *, values: list[str], daily_limit: int, emoji: str) -> dict:
-    known = ", ".join(f"`#{v}`" for v in values) or t("value.none", locale)
+    """`values` as people type them after `#` (`customer-first`, `客户第一`)."""
+    known = ("、" if is_zh(locale) else ", ").join(f"`#{v}`" for v in values)
+    known = known or t("value.none", locale)
     text = t("kudos.help", locale, values=known, limit=daily_limit, emoji=emoji)
     return message(text, [section(text)])

@@ -80,7 +80,7 @@ def test_help_shows_each_value_as_it_can_be_typed(slack, fake, org):
     assert "#Customer first" not in en  # before: a tag with a space, which nobody can type
     slack.command("UXW", "/kudos", "帮助")
     zh = reply_text(fake, "UXW")
-    assert "`#客户第一`, `#团队合作`" in zh
+    assert "`#客户第一`、`#团队合作`" in zh
 
 
 def test_each_recipients_dm_quotes_the_message_safely(slack, fake, org):
