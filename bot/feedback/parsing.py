@@ -49,8 +49,8 @@ NOT_TYPOS = frozenset(
         "suggesting",
     }
 )
-# `praise:` / `改进：` work like `praise` / `改进`.
-_KIND_COLON = re.compile(r"(?s)(\S+?)[:：,，](.*)")
+# `praise:` / `改进：` / `praise!` work like `praise` / `改进`.
+_KIND_COLON = re.compile(r"(?s)(\S+?)[:：,，!！](.*)")
 DEFAULT_KIND = "suggestion"
 FOR_WORDS = ("for", "为")
 ABOUT_WORDS = ("about", "关于")

@@ -283,6 +283,29 @@ def test_edit_distance_is_a_distance(a, b):
     assert edit_distance(a, b, 1) == min(d, 2)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "message"),
+    [
+        ("<@U1> praise: great demo", "praise", "great demo"),
+        ("<@U1> Praise!great demo", "praise", "great demo"),
+        ("<@U1> 改进：报价太慢", "correction", "报价太慢"),
+        ("<@U1> 表扬，演示很精彩", "praise", "演示很精彩"),
+        ("<@U1> re: the pricing call", "suggestion", "re: the pricing call"),
+        ("<@U1> thanks, great demo", "suggestion", "thanks, great demo"),
+    ],
+)
+def test_a_type_followed_by_punctuation_is_the_type(text, kind, message):
+    parsed = parse_quick_feedback(text)
+    assert (parsed.kind, parsed.message) == (kind, message)
+
+
+def test_a_near_miss_followed_by_punctuation_is_asked_about():
+    with pytest.raises(UserFacingError) as err:
+        parse_quick_feedback("<@U1> corection: the price was wrong")
+    assert err.value.key == "feedback.did_you_mean_correction"
+    assert err.value.params == {"word": "corection:"}
+
+
 def test_list_takes_nothing_after_it():
     parse_list("")
     parse_list(" \u3000 ")
