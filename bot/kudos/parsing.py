@@ -35,13 +35,13 @@ def tag_name(text: str) -> str:
 def value_lookup(values: list[tuple[str, ...]]) -> dict[str, str]:
     """{tag name: key} from (key, label_en, label_zh) triples: each name as `tag_name` writes
     it and run together (`#CustomerFirst`)."""
+    names = [(tag_name(name), key) for key, *labels in values for name in (key, *labels)]
     lookup: dict[str, str] = {}
-    for key, *labels in values:
-        for name in (key, *labels):
-            typed = tag_name(name)
-            if typed:
-                lookup.setdefault(typed, key)
-                lookup.setdefault(typed.replace("-", ""), key)
+    for typed, key in names:  # as written first: a run-together form never shadows one
+        lookup.setdefault(typed, key)
+    for typed, key in names:
+        lookup.setdefault(typed.replace("-", ""), key)
+    lookup.pop("", None)
     return lookup
 
 

@@ -108,6 +108,14 @@ def test_value_names_compare_in_one_form():
     assert VALUES["customerfirst"] == VALUES["客户第一"] == VALUES["customer"] == "customer"
 
 
+def test_a_name_as_written_wins_over_another_values_run_together_name():
+    lookup = value_lookup(
+        [("team_spirit", "Team work", "团队精神"), ("teamwork", "Teamwork", "合作")]
+    )
+    assert lookup["team-work"] == "team_spirit" and lookup["teamwork"] == "teamwork"
+    assert lookup["teamspirit"] == "team_spirit"
+
+
 def test_known_tags_inside_and_at_the_end():
     args = parse_kudos("<@U1> putting #customer first, always #teamwork #great", VALUES)
     assert args.message == "putting #customer first, always #great"
