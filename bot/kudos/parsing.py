@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.errors import UserFacingError
-from bot.core.mentions import Handle, Mention, Token, Word, join_tokens, split_people, tokenize
+from bot.core.mentions import Handle, Mention, Token, Word, split_people, token_text, tokenize
 from bot.core.safe_text import is_visibly_empty
 
 TAG_MARKS = ("#", "＃")
@@ -43,6 +43,36 @@ def value_lookup(values: list[tuple[str, ...]]) -> dict[str, str]:
         lookup.setdefault(typed.replace("-", ""), key)
     lookup.pop("", None)
     return lookup
+
+
+# A tag written straight after Chinese text, without a space: `签下了华东大单#客户第一`.
+_GLUED_TAG = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])(?=[#＃])")
+
+
+def _split_glued(tokens: list[Token]) -> tuple[list[Token], set[int]]:
+    """Tags glued to the Chinese text before them, as words of their own; and the positions
+    of the words that had no space before them (they are joined again when kept)."""
+    out: list[Token] = []
+    glued: set[int] = set()
+    for token in tokens:
+        parts = _GLUED_TAG.split(token.text) if isinstance(token, Word) else [token]
+        glued.update(range(len(out) + 1, len(out) + len(parts)))
+        out.extend(Word(p) if isinstance(p, str) else p for p in parts)
+    return out, glued
+
+
+def _join(tokens: list[Token], kept: list[int], glued: set[int]) -> str:
+    """The kept tokens as typed: a space between words, none between words that had none."""
+    parts: list[str] = []
+    last = -1
+    for i in kept:
+        text = token_text(tokens[i])
+        if parts and all(k in glued for k in range(last + 1, i + 1)):
+            parts[-1] += text
+        else:
+            parts.append(text)
+        last = i
+    return " ".join(parts).strip()
 
 
 def _is_tag(token: Token) -> bool:
@@ -84,16 +114,17 @@ def parse_kudos(text: str, values: dict[str, str]) -> KudosArgs:
     people, rest = split_people(tokenize(text))
     if not people:
         raise UserFacingError("kudos.no_recipient")
+    rest, glued = _split_glued(rest)
     closing = _closing_tags(rest)
-    kept: list[Token] = []
+    kept: list[int] = []
     found: list[str] = []
     for i, token in enumerate(rest):
         key = _match(rest, i, values) if _is_tag(token) else None
         if key is not None and key not in found:
             found.append(key)
         if key is None or i < closing or _punctuated(token):
-            kept.append(token)
-    message = join_tokens(kept)
+            kept.append(i)
+    message = _join(rest, kept, glued)
     if is_visibly_empty(message):
         raise UserFacingError("kudos.empty_message")
     return KudosArgs(tuple(dict.fromkeys(people)), message, tuple(found))

@@ -4,6 +4,7 @@ properties with hypothesis."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -61,6 +62,15 @@ def test_every_way_of_writing_a_value_counts_for_it(slack, fake, org, db, tag):
     assert stored(db) == [("closed the Acme deal", ["customer"])]
     [card] = fake.messages("CRECOG")
     assert tag not in json.dumps(card.params, ensure_ascii=False)  # listed as a value instead
+
+
+def test_a_chinese_value_tag_glued_to_the_text_counts(slack, fake, org, db):
+    org.standard()
+    slack.command("UXW", "/kudos", "@alice 签下了华东大单#客户第一")
+    reply_text(fake, "UXW")
+    [card] = fake.messages("CRECOG")
+    assert "> 签下了华东大单" in card.params["blocks"][0]["text"]["text"]
+    assert stored(db) == [("签下了华东大单", ["customer"])]
 
 
 def test_a_tag_naming_no_value_stays_as_typed(slack, fake, org, db):
@@ -123,6 +133,45 @@ def test_known_tags_inside_and_at_the_end():
     # A closing tag with punctuation after it stays, so the punctuation does too.
     assert parse_kudos("<@U1> well done #teamwork!", VALUES).message == "well done #teamwork!"
     assert parse_kudos("<@U1> well done #teamwork!", VALUES).values == ("teamwork",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "values"),
+    [
+        ("签下了华东大单#客户第一", "签下了华东大单", ("customer",)),
+        ("签下大单＃客户第一＃团队合作", "签下大单", ("customer", "teamwork")),
+        ("感谢#客户第一 的精神", "感谢#客户第一 的精神", ("customer",)),
+        ("签下大单#客户第一。", "签下大单#客户第一。", ("customer",)),
+        ("感谢#客户第一的精神", "感谢#客户第一的精神", ()),  # names no value: text as typed
+        ("C# 和 F# 都很熟", "C# 和 F# 都很熟", ()),
+    ],
+)
+def test_chinese_text_with_glued_tags(text, message, values):
+    args = parse_kudos(f"@小王 {text}", VALUES)
+    assert (args.message, args.values) == (message, values)
+
+
+cjk_words = st.from_regex(r"[\u4e00-\u9fff，。！]{1,6}", fullmatch=True)
+zh_tags = st.sampled_from(["#客户第一", "＃团队合作", "#不存在", "#客户第一。"])
+
+
+@given(st.lists(st.one_of(cjk_words, zh_tags), min_size=1, max_size=8))
+def test_glued_chinese_text_is_never_lost(pieces):
+    """The message is the text as typed, less some value tags (listed as values instead):
+    no other character goes, none is added."""
+    text = "".join(pieces)
+    droppable = [p in ("#客户第一", "＃团队合作") for p in pieces]
+    try:
+        args = parse_kudos(f"@小王 {text}", VALUES)
+    except UserFacingError:
+        assert all(droppable)
+        return
+    ways = {
+        "".join(p for p, drop in zip(pieces, chosen, strict=True) if not drop)
+        for chosen in itertools.product([False, True], repeat=len(pieces))
+        if all(droppable[i] for i, drop in enumerate(chosen) if drop)
+    }
+    assert args.message in ways
 
 
 known_tags = st.sampled_from(
