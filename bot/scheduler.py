@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.sender import PROCESS_ID
-from bot.features import find_job, jobs
+from bot.features import Job, find_job, jobs
 from storage.models.core import SchedulerLease
 from storage.types import utcnow
 
@@ -25,6 +30,7 @@ log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
 LEASE_SECONDS = 60
 _deps: Deps | None = None  # jobs are stored by reference; they find the process's Deps here
+_TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger, "date": DateTrigger}
 
 
 def run_job(job_id: str) -> None:
@@ -55,6 +61,21 @@ def add_jobs(scheduler: BackgroundScheduler, deps: Deps) -> None:
             replace_existing=True,
             **job.trigger(deps.config),
         )
+
+
+def next_runs(config: AppConfig, now: datetime) -> list[tuple[Job, datetime | None]]:
+    """Each job and when its trigger fires next after `now`, in workspace time: read from the
+    config alone (the stored jobs are replaced from it at every start), so `salespulse jobs
+    list` needs no running scheduler and no database."""
+    timezone = ZoneInfo(config.workspace.timezone)
+    planned: list[tuple[Job, datetime | None]] = []
+    for job in jobs():
+        params = dict(job.trigger(config))
+        kind = params.pop("trigger")
+        params.setdefault("timezone", timezone)
+        trigger = _TRIGGERS[kind](**params)
+        planned.append((job, trigger.get_next_fire_time(None, now.astimezone(timezone))))
+    return planned
 
 
 class LeasedScheduler:

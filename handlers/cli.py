@@ -334,20 +334,14 @@ def jobs() -> None:
 
 @jobs.command("list")
 def jobs_list() -> None:
-    """Show the scheduled jobs and their next run times."""
-    from bot.scheduler import add_jobs, make_scheduler
+    """Show the scheduled jobs and their next run times (from the config: this starts no
+    scheduler and opens no database)."""
+    from bot.scheduler import next_runs
 
-    deps = _deps()
-    _prepare_database(deps)
-    scheduler = make_scheduler(deps)
-    scheduler.start(paused=True)  # paused: only reads and registers, never runs a job here
-    try:
-        add_jobs(scheduler, deps)
-        for job in scheduler.get_jobs():
-            when = job.next_run_time.isoformat() if job.next_run_time else "paused"
-            click.echo(f"{job.id:<20} next {when:<28} {job.name}")
-    finally:
-        scheduler.shutdown(wait=False)
+    config = Settings.from_env().load_config()
+    for job, when in next_runs(config, datetime.now(UTC)):
+        shown = when.isoformat(timespec="seconds") if when else "never"
+        click.echo(f"{job.id:<20} next {shown:<28} {job.description}")
 
 
 def job_time(deps: Deps, day: date | None) -> datetime:

@@ -19,7 +19,7 @@ from bot.feedback import overview_views, public, views
 from bot.feedback import queries as feedback_overview
 from bot.feedback import requests as feedback_requests
 from bot.feedback import service as feedback
-from bot.feedback.parsing import parse_quick_feedback, parse_request
+from bot.feedback.parsing import parse_list, parse_quick_feedback, parse_request
 from bot.home import page as home
 from bot.i18n import label, t
 from bot.org import directory
@@ -55,6 +55,7 @@ def feedback_command(ack: Ack, command: dict[str, Any], respond: Respond, contex
             elif sub in ("help", "帮助"):
                 reply = views.feedback_help(who.locale)
             elif sub in ("list", "列表"):
+                parse_list(rest)
                 reply = overview_views.overview_message(
                     who.locale, feedback_overview.build(u.ws, u.session, who)
                 )

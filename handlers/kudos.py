@@ -29,11 +29,10 @@ def _emoji(name: str) -> str:
 
 
 def _help(config: AppConfig, locale: str) -> dict[str, Any]:
-    labels = [kudos.value_label(config, v.key, locale) for v in config.values]
     cfg = config.kudos
     return kudos_help(
         locale,
-        values=labels,
+        values=kudos.value_tags(config, locale),
         daily_limit=cfg.daily_limit,
         emoji=cfg.emoji,
         max_recipients=cfg.max_recipients,

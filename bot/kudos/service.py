@@ -25,7 +25,7 @@ from bot.core.workspace import Workspace
 from bot.i18n import localized
 from bot.i18n.audience import recognition_locales
 from bot.kudos import views
-from bot.kudos.parsing import KudosArgs, value_lookup
+from bot.kudos.parsing import KudosArgs, tag_name, value_lookup
 from bot.org import directory
 from storage.db import Database
 from storage.models.core import Delivery, User
@@ -43,6 +43,11 @@ class Reaction:
 
 def values_of(config: AppConfig) -> dict[str, str]:
     return value_lookup([(v.key, v.label_en, v.label_zh) for v in config.values])
+
+
+def value_tags(config: AppConfig, locale: str) -> list[str]:
+    """Each company value as people can type it after `#`, in `locale`: `customer-first`."""
+    return [tag_name(localized(v, locale)) for v in config.values]
 
 
 def value_label(config: AppConfig, key: str, locale: str) -> str:
@@ -196,6 +201,7 @@ def announce(ws: Workspace, db: Database, kudos_id: int) -> str | None:
                 directory.locale_of(user, ws.config),
                 giver=giver.slack_id if giver else "",
                 link=permalink,
+                message=kudos.message,
             )
             ws.sender.enqueue(
                 session, ws.team_id, f"kudos:{kudos_id}:dm:{user.slack_id}", user.slack_id, **dm

@@ -44,9 +44,11 @@ def kudos_card(
     return {"text": text, "blocks": blocks}
 
 
-def kudos_dm(locale: str, *, giver: str, link: str) -> dict[str, Any]:
-    text = t("kudos.dm", locale, giver=f"<@{giver}>", link=link)
-    return {"text": text, "blocks": [section(text)]}
+def kudos_dm(locale: str, *, giver: str, link: str, message: str) -> dict[str, Any]:
+    """The DM to each recipient: who praised them, a link to the card and what they said."""
+    title = t("kudos.dm", locale, giver=f"<@{giver}>", link=link)
+    text, body = titled(title, message)
+    return {"text": text, "blocks": [section(body)]}
 
 
 def kudos_withdrawn(locale: str) -> dict[str, Any]:
@@ -75,7 +77,8 @@ def kudos_help(
     max_recipients: int,
     withdraw_minutes: int,
 ) -> dict:
-    """/kudos help with the workspace's own limits (people never see the config)."""
+    """/kudos help with the workspace's own limits (people never see the config); `values` as
+    people type them after `#` (`customer-first`, `客户第一`)."""
     known = t("value.separator", locale).join(f"`#{v}`" for v in values) or t("value.none", locale)
     text = t(
         "kudos.help",

@@ -188,7 +188,8 @@ def test_kudos_value_labels_follow_locale():
     )
     assert kudos.values_of(config) == {
         "customer": "customer",
-        "customer first": "customer",
+        "customer-first": "customer",
+        "customerfirst": "customer",
         "客户第一": "customer",
     }
     assert kudos.value_label(config, "customer", "zh-CN") == "客户第一"

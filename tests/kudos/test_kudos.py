@@ -126,7 +126,7 @@ def test_help_lists_values_limit_and_emoji_in_users_language(slack, fake, org):
     org.standard()
     slack.command("UALICE", "/kudos", "help")
     text = reply_text(fake, "UALICE")
-    assert "#Customer first" in text and "#Teamwork" in text and "2 kudos a day" in text
+    assert "`#customer-first`" in text and "`#teamwork`" in text and "2 kudos a day" in text
     assert ":clap:" in text
     slack.command("UXW", "/kudos", "帮助")
     zh = reply_text(fake, "UXW")
