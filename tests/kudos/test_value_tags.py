@@ -98,7 +98,7 @@ def test_each_recipients_dm_quotes_the_message_safely(slack, fake, org):
     slack.command("UALICE", "/kudos", "<@UBOB> <@UXW> <!here> saved the Q4 renewal #teamwork")
     reply_text(fake, "UALICE")
     assert fake.wait_for(lambda: len(fake.dms_to("UBOB")) == 1 and len(fake.dms_to("UXW")) == 1)
-    for user, said in (("UBOB", "gave you kudos"), ("UXW", "给了你")):
+    for user, said in (("UBOB", "gave you kudos"), ("UXW", "为你点赞")):
         [dm] = fake.dms_to(user)
         body = dm.params["blocks"][0]["text"]["text"]
         title, quote = body.split("\n", 1)
