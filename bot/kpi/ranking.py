@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -235,14 +236,22 @@ def standing_of(
 
 
 def composites(
-    session: Session, config: AppConfig, team_id: str, period: Period, user_ids: Sequence[int]
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    period: Period,
+    user_ids: Sequence[int],
+    *,
+    upto: date | None = None,
 ) -> dict[int, float]:
-    """Composite scores of a few people without ranking everyone (trends, movers)."""
+    """Composite scores of a few people without ranking everyone (trends, movers); `upto`:
+    of the period's first days only, against its targets (comparisons)."""
     stmt, params = statement(
         COMPOSITES + "\nSELECT user_id, composite FROM sc",
         config,
         team_id,
         period,
         user_ids=user_ids,
+        upto=upto,
     )
     return {r[0]: float(r[1]) for r in session.connection().execute(stmt, params)}
