@@ -186,6 +186,9 @@ def test_app_home_shows_month_scorecard_and_trend(slack, fake, people):
     view = fake.views("views.publish")[0].params["view"]
     text = all_text(view)
     assert "Your KPIs · November 2026" in text and "106.7%" in text
+    assert "*Composite score: 106.7%*  ↑ 16.7 pts" in text  # the same numbers as /kpi
+    assert "Change (↑ ↓) vs the first 26 days of October" in text
+    assert "`█████████░` 90.0%  *Revenue* ¥180,001" in text
     assert "Last 6 months" in text and "Oct 90.0%" in text and "Nov 106.7%" in text
     assert len(view["blocks"]) <= 100
 
@@ -310,3 +313,21 @@ def test_words_not_understood_are_named_in_the_users_language(slack, fake, peopl
     assert "I didn't understand `quarter` after `month`" in text
     _, text = ask(slack, fake, "UALICE", "lastmonth", 3)
     assert "I don't know the period `lastmonth`" in text and "last-month" in text
+
+
+def test_kpi_and_the_digest_show_the_same_scorecard(slack, fake, people, deps):
+    """One scorecard function: on the Monday the digest goes out, Alice's DM carries the
+    lines /kpi shows her that day (month to date vs the first 30 days of October)."""
+    from bot.features import find_job
+
+    monday = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+    deps.clock = lambda: monday
+    find_job("weekly-digest").func(deps, monday)
+    [dm] = fake.dms_to("UALICE")
+    reply, _ = ask(slack, fake, "UALICE", "")
+    card = block_lines(reply)[:-1]  # without the "only you" footer
+    assert card[1] == "Change (↑ ↓) vs the first 30 days of October"
+    assert "¥180,001 of ¥200,000 · ↑ ¥90,001" in card
+    digest = block_lines(dm.params)
+    start = digest.index(card[0])
+    assert digest[start : start + len(card)] == card
