@@ -44,7 +44,7 @@ class KpiRequest:
 def parse_request(text: str, today: date) -> KpiRequest:
     """`/kpi [period]`, `/kpi @user [period]`, `/kpi team [name] [period]`, `/kpi help`.
     Raises UserFacingError naming the word not understood ("kpi.bad_period",
-    "kpi.extra_words", "kpi.period_out_of_range"; "kpi.usage" for a mention as a period)."""
+    "kpi.extra_words", "kpi.period_out_of_range")."""
     tokens = tokenize(text)
     default = containing("month", today)
     if not tokens:
@@ -66,8 +66,8 @@ def parse_request(text: str, today: date) -> KpiRequest:
 def _period(tokens: list, today: date, default: Period) -> Period:  # type: ignore[type-arg]
     if not tokens:
         return default
-    if not isinstance(tokens[0], Word):
-        raise UserFacingError("kpi.usage")
+    if not isinstance(tokens[0], Word):  # /kpi @alice @bob
+        raise UserFacingError("kpi.bad_period", text=token_text(tokens[0]))
     period = _parse(tokens[0].text, today)
     if period is None:
         raise UserFacingError("kpi.bad_period", text=tokens[0].text)

@@ -58,7 +58,6 @@ def test_kpi_period_parses_well_formed_or_is_refused(text, prefix):
         request = parse_request(prefix + text, TODAY)
     except UserFacingError as exc:
         assert exc.key in (
-            "kpi.usage",
             "kpi.bad_period",
             "kpi.extra_words",
             "kpi.period_out_of_range",
@@ -159,7 +158,7 @@ def test_words_after_the_period_are_named_not_ignored(period, extra):
     try:
         parse_request(text, TODAY)
     except UserFacingError as exc:
-        assert exc.key in ("kpi.extra_words", "kpi.usage", "kpi.bad_period")
+        assert exc.key in ("kpi.extra_words", "kpi.bad_period")
         if exc.key == "kpi.extra_words":
             assert exc.params["period"] == period
             assert exc.params["text"].split() == " ".join(extra).split()
@@ -172,6 +171,12 @@ def test_month_quarter_names_the_word_not_understood():
         parse_request("month quarter", TODAY)
     assert caught.value.key == "kpi.extra_words"
     assert caught.value.params == {"text": "quarter", "period": "month"}
+    with pytest.raises(UserFacingError) as caught:
+        parse_request("<@UALICE|alice> <@UBOB|bob>", TODAY)
+    assert (caught.value.key, caught.value.params) == ("kpi.bad_period", {"text": "<@UBOB>"})
+    with pytest.raises(UserFacingError) as caught:
+        parse_request("team east 上月 本月 extra", TODAY)
+    assert caught.value.params == {"text": "本月 extra", "period": "上月"}
 
 
 # --- the same elapsed span of the previous period ------------------------------------------
