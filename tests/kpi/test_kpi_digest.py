@@ -62,7 +62,9 @@ def test_team_channels_and_reps_get_their_digest(deps, fake, people):
     assert "<@UCAROL>" in west and "UALICE" not in west
 
     [alice] = texts(fake.dms_to("UALICE"))
-    assert "Your weekly KPI digest" in alice and "¥180,001 of ¥200,000" in alice
+    assert "Your weekly KPI digest" in alice and "¥180,001 of ¥200,000 · ↑ ¥90,001" in alice
+    assert "Change (↑ ↓) vs the first 30 days of October" in alice  # as of Monday Nov 30
+    assert "Last week's composite: 0.0%  ↓ 49.0 pts" in alice  # the arrow carries the sign
     # weakest metric: pipeline 90% (revenue is 90.0005%)
     assert "Pipeline is at ¥270,000 against a target of ¥300,000" in alice
     [xw] = texts(fake.dms_to("UXW"))
