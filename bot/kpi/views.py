@@ -320,8 +320,8 @@ def home_blocks(
             f"`{bar(m.attainment)}` {pct(m.attainment, locale)}  *{localized(m.metric, locale)}* "
             f"{fmt_value(m.metric, m.actual, locale)}"
         )
-    blocks.append(section(standing_text(card, locale)))
     blocks.append(context(compared_text(card, locale)))
+    blocks.append(section(standing_text(card, locale)))
     if lines:
         blocks.append(section("\n".join(lines)))
     months = " · ".join(
