@@ -51,15 +51,19 @@ def scale(metric: MetricConfig) -> float:
     return float(10 ** (6 - (metric.decimals or 0)))
 
 
-def shown_sql(value: str, step: str) -> str:
-    """`shown` in SQL for a DOUBLE PRECISION `value` in micro-units and its `step` (from
-    `scale`): ROUND of a NUMERIC rounds half away from zero on SQLite and PostgreSQL alike."""
-    return f"ROUND(CAST({value} / {step} AS NUMERIC)) * {step}"
+def shown_sql(value: str, step: str, dialect: str) -> str:
+    """`shown` in SQL for a DOUBLE PRECISION column `value` in micro-units and its `step`
+    (from `scale`), half away from zero like ROUND_HALF_UP: SQLite's ROUND does that;
+    PostgreSQL's round(double precision) rounds half to even, so FLOOR there (a NUMERIC
+    round trip would cost four times as much)."""
+    if dialect == "postgresql":
+        return f"SIGN({value}) * FLOOR(ABS({value}) / {step} + 0.5) * {step}"
+    return f"ROUND({value} / {step}) * {step}"
 
 
 # capped(attainment(...)) over a row `x` with columns actual (NULL: no facts), target (> 0:
-# rows without a target are filtered out before) and hib (1: higher is better), both
-# already rounded with shown_sql.
+# rows without a target are filtered out before) and hib (1: higher is better), actual and
+# target already rounded with shown_sql.
 CAPPED_ATTAINMENT_SQL = f"""CASE WHEN x.actual IS NULL THEN 0.0
            WHEN x.hib = 1 THEN
              CASE WHEN x.actual >= {CAP} * x.target THEN {CAP}

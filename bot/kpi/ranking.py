@@ -86,7 +86,7 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
     ).first()
     if found:
         return digest
-    stmt, params = statement(FILL_SCORES, config, team_id, period)
+    stmt, params = statement(FILL_SCORES, config, team_id, period, dialect=conn.dialect.name)
     params["digest"] = digest
     try:
         with session.begin_nested():
@@ -253,5 +253,6 @@ def composites(
         period,
         user_ids=user_ids,
         upto=upto,
+        dialect=session.connection().dialect.name,
     )
     return {r[0]: float(r[1]) for r in session.connection().execute(stmt, params)}

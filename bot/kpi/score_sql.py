@@ -54,8 +54,7 @@ def _params(config: AppConfig, team_id: str, period: Period) -> tuple[str, dict[
 # another): plans stay linear on SQLite, and on PostgreSQL even before ANALYZE has run.
 # One GROUP BY (person, metric) gathers own targets, team targets and rollups; targets of
 # the period win, else (weeks) the month's: prorated for sums, as is otherwise.
-_CTES = (
-    """
+_CTES = """
 m(key, agg, hib, w, s) AS (VALUES {values}),
 src AS (
     SELECT t.user_id, t.metric, t.period, 1 AS own, t.target,
@@ -86,31 +85,25 @@ g AS (
       MAX(total) AS total, MAX(n) AS n, MAX(peak) AS peak, MAX(last_value) AS last_value
     FROM src GROUP BY user_id, metric
 ),
-x AS (
-    SELECT g.user_id, g.metric, m.hib, m.w, g.total, g.n, g.peak, g.last_value,
-      """
-    + shown_sql(
-        """COALESCE(
+x0 AS (
+    SELECT g.user_id, g.metric, m.hib, m.w, m.s, g.total, g.n, g.peak, g.last_value,
+      COALESCE(
         CAST(g.t_p AS DOUBLE PRECISION),
         CASE WHEN m.agg <> 'sum' THEN CAST(g.t_mm AS DOUBLE PRECISION)
              WHEN g.t_m1 IS NULL AND g.t_m2 IS NULL THEN NULL
-             ELSE COALESCE(g.t_m1, 0) * :f1 + COALESCE(g.t_m2, 0) * :f2 END)""",
-        "m.s",
-    )
-    + """ AS target,
-      """
-    + shown_sql(
-        """CASE WHEN g.n IS NULL THEN NULL
+             ELSE COALESCE(g.t_m1, 0) * :f1 + COALESCE(g.t_m2, 0) * :f2 END) AS target,
+      CASE WHEN g.n IS NULL THEN NULL
            WHEN m.agg = 'avg' THEN CAST(g.total AS DOUBLE PRECISION) / g.n
            WHEN m.agg = 'max' THEN CAST(g.peak AS DOUBLE PRECISION)
            WHEN m.agg = 'last' THEN CAST(g.last_value AS DOUBLE PRECISION)
-           ELSE CAST(g.total AS DOUBLE PRECISION) END""",
-        "m.s",
-    )
-    + """ AS actual
+           ELSE CAST(g.total AS DOUBLE PRECISION) END AS actual
     FROM g JOIN m ON m.key = g.metric
+),
+x AS (
+    SELECT user_id, metric, hib, w, total, n, peak, last_value,
+      {shown_target} AS target, {shown_actual} AS actual
+    FROM x0
 )"""
-)
 
 # Where the actuals come from: the period's rollups, or (`upto`) its facts up to a day.
 _FROM_ROLLUPS = """SELECT r.user_id, r.metric, NULL, NULL, NULL, r.total, r.n, r.peak, r.last_value
@@ -172,9 +165,12 @@ def statement(
     period: Period,
     user_ids: Any = None,
     upto: date | None = None,
+    *,
+    dialect: str,
 ) -> tuple[TextClause, dict[str, Any]]:
     """The statement and parameters; `user_ids` limits the work to those people; `upto`
-    (a day before the period's end) takes the actuals of its first days only."""
+    (a day before the period's end) takes the actuals of its first days only; `dialect`
+    (the connection's) picks how figures are rounded."""
     values, params = _params(config, team_id, period)
     binds = []
     filters = {"t_users": "", "u_users": "", "r_users": "", "f_users": ""}
@@ -192,5 +188,9 @@ def statement(
         actuals = _FROM_FACTS
         params.update(first=period.start, upto=upto)
         binds += [bindparam("first", type_=Date), bindparam("upto", type_=Date)]
-    sql = template.format(values=values, actuals=actuals.format(**filters), **filters)
+    shown = {
+        "shown_target": shown_sql("x0.target", "x0.s", dialect),
+        "shown_actual": shown_sql("x0.actual", "x0.s", dialect),
+    }
+    sql = template.format(values=values, actuals=actuals.format(**filters), **filters, **shown)
     return text(sql).bindparams(*binds), params

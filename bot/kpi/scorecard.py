@@ -127,7 +127,10 @@ def metric_values(
     """{user_id: {metric: (actual, target)}} from the stored integers, rounded to the
     metric's decimals (the figures attainment is computed from); `upto`: the actuals of the
     period's first days only."""
-    stmt, params = statement(METRIC_ROWS, config, team_id, period, user_ids=user_ids, upto=upto)
+    dialect = session.connection().dialect.name
+    stmt, params = statement(
+        METRIC_ROWS, config, team_id, period, user_ids=user_ids, upto=upto, dialect=dialect
+    )
     found: dict[int, dict[str, tuple[Decimal | None, Decimal | None]]] = {}
     for user_id, key, total, n, peak, last_value, target in session.connection().execute(
         stmt, params

@@ -25,18 +25,24 @@ from bot.kpi.attainment import (
 from bot.kpi.store import to_decimal
 from storage.db import Database
 
+
 # What the ranking SQL sees: actuals and targets in micro-units as DOUBLE PRECISION (NULL:
 # no facts), rounded to the metric's decimals, targets > 0 (rows without one are filtered
 # out before), hib 1 or 0.
-_ROW = (
-    "SELECT "
-    + CAPPED_ATTAINMENT_SQL
-    + " FROM (SELECT "
-    + shown_sql("CAST(:actual AS DOUBLE PRECISION)", "CAST(:step AS DOUBLE PRECISION)")
-    + " AS actual, "
-    + shown_sql("CAST(:target AS DOUBLE PRECISION)", "CAST(:step AS DOUBLE PRECISION)")
-    + " AS target, :hib AS hib) x"
-)
+def _row(dialect: str) -> str:
+    step = "CAST(:step AS DOUBLE PRECISION)"
+    return (
+        "SELECT "
+        + CAPPED_ATTAINMENT_SQL
+        + " FROM (SELECT "
+        + shown_sql("y.actual", step, dialect)
+        + " AS actual, "
+        + shown_sql("y.target", step, dialect)
+        + " AS target, y.hib FROM (SELECT CAST(:actual AS DOUBLE PRECISION) AS actual, "
+        "CAST(:target AS DOUBLE PRECISION) AS target, :hib AS hib) y) x"
+    )
+
+
 micro = st.integers(min_value=-(10**17), max_value=10**17)  # |value| < 1e11 units
 target_micro = st.integers(min_value=1, max_value=10**17)
 
@@ -84,7 +90,7 @@ def test_python_and_sql_attainment_agree(
     with db.engine.connect() as conn:
         params = {"actual": actual, "target": target, "hib": int(higher_is_better)}
         params["step"] = scale(metric)
-        found = conn.execute(text(_ROW), params).scalar_one()
+        found = conn.execute(text(_row(conn.dialect.name)), params).scalar_one()
     assert 0 <= expected <= CAP
     # doubles hold 15-16 digits: past 10^9 units a tie may round one unit apart
     assert math.isclose(float(found), float(expected), rel_tol=1e-9, abs_tol=1e-12)
