@@ -180,7 +180,7 @@ def run(url: str, label: str, csv_path: Path, reps: int, config: AppConfig) -> d
             for user_id in sample:
                 user = session.get(User, user_id)
                 secs, _card = timed(
-                    lambda u=user, p=period: scorecard.scorecard(session, config, TEAM, u, p)
+                    lambda u=user, p=period: scorecard.scorecard(session, config, TEAM, u, p, TODAY)
                 )
                 times.append(secs * 1000)
             times.sort()

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CONFIG_PATH = Path("salespulse.toml")
@@ -119,6 +119,7 @@ class FeedbackConfig(_Strict):
 
 
 AGGREGATES = ("sum", "avg", "max", "last")
+MAX_DECIMALS = 4  # micro-units hold 6; more than 4 reads as noise
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -132,6 +133,10 @@ class MetricConfig(_Strict):
     aggregate: str = "sum"
     higher_is_better: bool = True
     weight: float = 1.0
+    # Decimal places of every figure of this metric (value, target, change, pace); None in
+    # the file: money and counts 0, percentages, averages and scores 1. Attainment is
+    # computed from the figures rounded to these places (bot.kpi.attainment).
+    decimals: int | None = None
 
     @field_validator("key")
     @classmethod
@@ -160,6 +165,20 @@ class MetricConfig(_Strict):
         if value < 0:
             raise ValueError("weight must be zero or more")
         return value
+
+    @field_validator("decimals")
+    @classmethod
+    def _decimals(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= MAX_DECIMALS:
+            raise ValueError(f"decimals must be 0 to {MAX_DECIMALS}")
+        return value
+
+    @model_validator(mode="after")
+    def _default_decimals(self) -> MetricConfig:
+        if self.decimals is None:
+            rate = self.aggregate == "avg" or self.unit in ("%", "score")
+            self.decimals = 1 if rate else 0
+        return self
 
 
 def _default_metrics() -> list[MetricConfig]:

@@ -23,6 +23,17 @@ WORDS = {
     "季度": "quarter",
     "年": "year",
 }
+# The period before the one `today` is in: /kpi last-month, /kpi 上月.
+PREVIOUS_WORDS = {
+    "last-week": "week",
+    "last-month": "month",
+    "last-quarter": "quarter",
+    "last-year": "year",
+    "上周": "week",
+    "上月": "month",
+    "上季度": "quarter",
+    "去年": "year",
+}
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
@@ -62,6 +73,40 @@ class Period:
 
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def elapsed(self, today: date) -> int | None:
+        """Days of the period up to and including `today` while it is in progress (on its
+        last day too); None before it begins and after it ends."""
+        if self.start <= today <= self.end:
+            return (today - self.start).days + 1
+        return None
+
+
+@dataclass(frozen=True)
+class Span:
+    """The first days of `period`, up to `end`: all of it when `end` is its last day."""
+
+    period: Period
+    end: date
+
+    @property
+    def whole(self) -> bool:
+        return self.end >= self.period.end
+
+    def days(self) -> int:
+        return (self.end - self.period.start).days + 1
+
+
+def compared_span(period: Period, today: date | None) -> Span:
+    """What `period` seen on `today` is compared with: while it is in progress, the same
+    number of first days of the previous period (clamped to its length: March 31 compares
+    with all of February; a week's Monday-Friday with last week's Monday-Friday); otherwise
+    the whole previous period (also when `today` is None)."""
+    previous = period.previous()
+    days = None if today is None else period.elapsed(today)
+    if days is None:
+        return Span(previous, previous.end)
+    return Span(previous, min(previous.end, previous.start + timedelta(days=days - 1)))
 
 
 def week_key(day: date) -> str:
@@ -126,11 +171,13 @@ def parse_key(text: str) -> Period | None:
 
 
 def parse(text: str, today: date) -> Period | None:
-    """A word (week, 本月, ...) relative to `today`, or a key; None when it is neither.
-    Raises OutOfRange like parse_key."""
+    """A word (week, 本月, last-month, 上月, ...) relative to `today`, or a key; None when it
+    is neither. Raises OutOfRange like parse_key."""
     word = text.strip().lower()
     if word in WORDS:
         return containing(WORDS[word], today)
+    if word in PREVIOUS_WORDS:
+        return containing(PREVIOUS_WORDS[word], today).previous()
     return parse_key(word.upper() if "w" in word or "q" in word else word)
 
 

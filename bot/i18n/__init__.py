@@ -81,13 +81,14 @@ def fmt_number(value: Decimal | int | float, locale: str, digits: int | None = N
 _SYMBOLS = {"CNY": "¥"}
 
 
-def fmt_money(value: Decimal | int, currency: str, locale: str) -> str:
+def fmt_money(value: Decimal | int, currency: str, locale: str, digits: int | None = None) -> str:
     """¥1,234,567 and ¥1,234.5: thousands separators, only the decimals the value has
-    (no forced .00), never abbreviated."""
+    (no forced .00) or exactly `digits` of them, never abbreviated."""
+    decimals = ".######" if digits is None else ("." + "0" * digits if digits else "")
     text = babel_numbers.format_currency(
         value,
         currency,
-        format="¤#,##0.######",
+        format="¤#,##0" + decimals,
         locale=babel_locale(locale),
         currency_digits=False,
     )

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.core.blocks import header, message, section
 from bot.core.config import AppConfig
 from bot.core.errors import NotAllowed, UserFacingError
-from bot.core.mentions import Handle, Mention, Word, tokenize
+from bot.core.mentions import Handle, Mention, Word, token_text, tokenize
 from bot.core.periods import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -44,7 +44,8 @@ class KpiRequest:
 
 def parse_request(text: str, today: date) -> KpiRequest:
     """`/kpi [period]`, `/kpi @user [period]`, `/kpi team [name] [period]`, `/kpi help`.
-    Raises UserFacingError("kpi.usage"/"kpi.bad_period"/"kpi.period_out_of_range")."""
+    Raises UserFacingError naming the word not understood ("kpi.bad_period",
+    "kpi.extra_words", "kpi.period_out_of_range")."""
     tokens = tokenize(text)
     default = containing("month", today)
     if not tokens:
@@ -66,11 +67,14 @@ def parse_request(text: str, today: date) -> KpiRequest:
 def _period(tokens: list, today: date, default: Period) -> Period:  # type: ignore[type-arg]
     if not tokens:
         return default
-    if len(tokens) > 1 or not isinstance(tokens[0], Word):
-        raise UserFacingError("kpi.usage")
+    if not isinstance(tokens[0], Word):  # /kpi @alice @bob
+        raise UserFacingError("kpi.bad_period", text=token_text(tokens[0]))
     period = _parse(tokens[0].text, today)
     if period is None:
         raise UserFacingError("kpi.bad_period", text=tokens[0].text)
+    if len(tokens) > 1:  # /kpi month quarter: say which word was not understood
+        rest = " ".join(token_text(token) for token in tokens[1:])
+        raise UserFacingError("kpi.extra_words", text=rest, period=tokens[0].text)
     return period
 
 
@@ -95,14 +99,14 @@ def reply(ws: Workspace, session: Session, who: Who, text: str) -> dict:
     if request.kind == "help":
         return help_message(who.locale)
     if request.kind == "own":
-        card = scorecard.scorecard(session, config, team_id, who.user, request.period)
+        card = scorecard.scorecard(session, config, team_id, who.user, request.period, today)
         return scorecard_message(named(card, config, who.locale), who.locale, own=True)
     if request.kind == "person":
         assert request.person is not None
         subject = directory.resolve(session, team_id, request.person)
         if not permissions.can_view_kpis(session, who.user, subject):
             raise NotAllowed("kpi.not_allowed_person")
-        card = scorecard.scorecard(session, config, team_id, subject, request.period)
+        card = scorecard.scorecard(session, config, team_id, subject, request.period, today)
         card = named(card, config, who.locale)
         return scorecard_message(card, who.locale, own=subject.id == who.user.id)
     return team_reply(session, config, team_id, who, request.team, request.period)
@@ -184,8 +188,9 @@ def _find_team(session: Session, config: AppConfig, team_id: str, who: Who, text
 def home_section(ws: Workspace, session: Session, who: Who) -> list:  # type: ignore[type-arg]
     """App Home: this month's scorecard and the composite of the last 6 months."""
     config = ws.config
-    month = containing("month", local_date(ws.clock(), config.workspace.timezone))
+    today = local_date(ws.clock(), config.workspace.timezone)
+    month = containing("month", today)
     team_id = who.user.team_id
-    card = scorecard.scorecard(session, config, team_id, who.user, month)
+    card = scorecard.scorecard(session, config, team_id, who.user, month, today)
     trend = scorecard.trend(session, config, team_id, who.user, month, 6)
     return home_blocks(named(card, config, who.locale), trend, who.locale)

@@ -161,8 +161,9 @@ def queue_digest(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int
                 User.deactivated == False,  # noqa: E712
             )
         ).all()
+        today = local_date(as_of, config.workspace.timezone)  # compared as /kpi would today
         for rep in reps:
-            card = scorecard.scorecard(session, config, team_id, rep, month)
+            card = scorecard.scorecard(session, config, team_id, rep, month, today)
             if not card.has_data:
                 continue
             week_card = scorecard.scorecard(session, config, team_id, rep, week)

@@ -129,10 +129,11 @@ def rep_digest(
     blocks = scorecard_blocks(card, locale, own=True)[:-1]  # without the "only you" footer
     blocks.insert(0, section(f"*{title}*"))
     if week_card.composite is not None:
-        change = points(week_card.composite_change, locale)
         line = t("digest.rep_week", locale, score=pct(week_card.composite, locale))
-        if change:
-            line += "  " + change
+        if week_card.previous_composite is None:
+            line += "  " + t("kpi.no_previous", locale)
+        else:
+            line += "  " + points(week_card.composite_change, locale)
         blocks.append(section(line))
     blocks.append(section(feedback_line(feedback, locale)))
     advice = tip_text(tip, locale)

@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -85,7 +86,7 @@ def ranked(session: Session, config: AppConfig, team_id: str, period: Period) ->
     ).first()
     if found:
         return digest
-    stmt, params = statement(FILL_SCORES, config, team_id, period)
+    stmt, params = statement(FILL_SCORES, config, team_id, period, dialect=conn.dialect.name)
     params["digest"] = digest
     try:
         with session.begin_nested():
@@ -235,14 +236,23 @@ def standing_of(
 
 
 def composites(
-    session: Session, config: AppConfig, team_id: str, period: Period, user_ids: Sequence[int]
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    period: Period,
+    user_ids: Sequence[int],
+    *,
+    upto: date | None = None,
 ) -> dict[int, float]:
-    """Composite scores of a few people without ranking everyone (trends, movers)."""
+    """Composite scores of a few people without ranking everyone (trends, movers); `upto`:
+    of the period's first days only, against its targets (comparisons)."""
     stmt, params = statement(
         COMPOSITES + "\nSELECT user_id, composite FROM sc",
         config,
         team_id,
         period,
         user_ids=user_ids,
+        upto=upto,
+        dialect=session.connection().dialect.name,
     )
     return {r[0]: float(r[1]) for r in session.connection().execute(stmt, params)}

@@ -15,7 +15,7 @@ FULL_PERIOD_REBUILD = 500  # more people than this: rebuild whole periods, not p
 # Rollups of weeks and months come from the facts; quarters and years from the month rollups
 # (a month lies in one quarter and one year), so only two passes read every fact. `last` is
 # the value of the fact with the greatest (day, id), found through last_key.
-_ID_SPAN = 10_000_000_000
+ID_SPAN = 10_000_000_000
 _FROM_FACTS = f"""
 INSERT INTO kpi_rollups
   (team_id, period, metric, user_id, total, n, peak, last_day, last_key, last_value)
@@ -24,12 +24,12 @@ SELECT :team, g.period, g.metric, g.user_id, g.total, g.n, g.peak, g.last_day, g
 FROM (
     SELECT {{col}} AS period, metric, user_id, SUM(value) AS total, COUNT(*) AS n,
            MAX(value) AS peak, MAX(day) AS last_day,
-           MAX(day_ord * {_ID_SPAN} + id) AS last_key
+           MAX(day_ord * {ID_SPAN} + id) AS last_key
     FROM kpi_facts
     WHERE team_id = :team AND {{col}} IN :keys {{users}}
     GROUP BY {{col}}, metric, user_id
 ) g
-JOIN kpi_facts f ON f.id = g.last_key % {_ID_SPAN}
+JOIN kpi_facts f ON f.id = g.last_key % {ID_SPAN}
 """
 _FROM_MONTHS = f"""
 INSERT INTO kpi_rollups
@@ -43,7 +43,7 @@ FROM (
     WHERE team_id = :team AND period IN :months {{users}}
     GROUP BY {{expr}}, metric, user_id
 ) g
-JOIN kpi_facts f ON f.id = g.last_key % {_ID_SPAN}
+JOIN kpi_facts f ON f.id = g.last_key % {ID_SPAN}
 """
 # month key 2026-11 -> quarter 2026-Q4 / year 2026, in SQL both databases speak
 _QUARTER_OF = (

@@ -8,19 +8,25 @@ VALUES table, so a weight change re-scores history.
 - target: the person's own target for the period, else their sales team's (reps only); a
   week with no target gets its month's: prorated by working days for `sum` metrics, the
   month's value as is for avg/max/last;
+- actual and target are rounded to the metric's decimals before attainment (the shown
+  figures: bot.kpi.attainment);
 - composite: weighted mean of capped attainment over the metrics that have a target;
-  people without any target are not ranked."""
+  people without any target are not ranked;
+- `upto`: the actuals of the period's first days only (to that day, from the facts), against
+  the period's targets: the same elapsed span of a previous period, for comparisons."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.sql.elements import TextClause
 
 from bot.core.config import AppConfig
 from bot.core.periods import Period, containing, week_month_shares
-from bot.kpi.attainment import CAPPED_ATTAINMENT_SQL
+from bot.kpi.attainment import CAPPED_ATTAINMENT_SQL, scale, shown_sql
+from bot.kpi.rollups import ID_SPAN
 
 _NONE = "-"  # a period key no row has: unused week-proration slots
 
@@ -30,9 +36,9 @@ def _params(config: AppConfig, team_id: str, period: Period) -> tuple[str, dict[
     rows = []
     params: dict[str, Any] = {"team": team_id, "p": period.key}
     for i, m in enumerate(config.metrics):
-        rows.append(f"(:k{i}, :a{i}, :h{i}, :w{i})")
+        rows.append(f"(:k{i}, :a{i}, :h{i}, :w{i}, :s{i})")
         params.update({f"k{i}": m.key, f"a{i}": m.aggregate, f"h{i}": int(m.higher_is_better)})
-        params[f"w{i}"] = float(m.weight)
+        params.update({f"w{i}": float(m.weight), f"s{i}": scale(m)})
     params.update({"m1": _NONE, "f1": 0.0, "m2": _NONE, "f2": 0.0, "mm": _NONE})
     if period.kind == "week":
         shares = week_month_shares(period)
@@ -40,7 +46,7 @@ def _params(config: AppConfig, team_id: str, period: Period) -> tuple[str, dict[
             params[f"m{slot}"] = key
             params[f"f{slot}"] = week_days / month_days if month_days else 0.0
         params["mm"] = containing("month", period.start + (period.end - period.start) / 2).key
-    values = ", ".join(rows) if rows else "(NULL, NULL, NULL, NULL)"
+    values = ", ".join(rows) if rows else "(NULL, NULL, NULL, NULL, NULL)"
     return values, params
 
 
@@ -49,7 +55,7 @@ def _params(config: AppConfig, team_id: str, period: Period) -> tuple[str, dict[
 # One GROUP BY (person, metric) gathers own targets, team targets and rollups; targets of
 # the period win, else (weeks) the month's: prorated for sums, as is otherwise.
 _CTES = """
-m(key, agg, hib, w) AS (VALUES {values}),
+m(key, agg, hib, w, s) AS (VALUES {values}),
 src AS (
     SELECT t.user_id, t.metric, t.period, 1 AS own, t.target,
       CAST(NULL AS BIGINT) AS total, CAST(NULL AS INTEGER) AS n,
@@ -64,9 +70,7 @@ src AS (
       AND t.team_id = u.team_id AND t.user_id IS NULL AND t.sales_team = u.team
       AND t.period IN (:p, :m1, :m2, :mm)
     UNION ALL
-    SELECT r.user_id, r.metric, NULL, NULL, NULL, r.total, r.n, r.peak, r.last_value
-    FROM kpi_rollups r
-    WHERE r.team_id = :team AND r.period = :p {r_users}
+    {actuals}
 ),
 g AS (
     SELECT user_id, metric,
@@ -81,8 +85,8 @@ g AS (
       MAX(total) AS total, MAX(n) AS n, MAX(peak) AS peak, MAX(last_value) AS last_value
     FROM src GROUP BY user_id, metric
 ),
-x AS (
-    SELECT g.user_id, g.metric, m.hib, m.w, g.total, g.n, g.peak, g.last_value,
+x0 AS (
+    SELECT g.user_id, g.metric, m.hib, m.w, m.s, g.total, g.n, g.peak, g.last_value,
       COALESCE(
         CAST(g.t_p AS DOUBLE PRECISION),
         CASE WHEN m.agg <> 'sum' THEN CAST(g.t_mm AS DOUBLE PRECISION)
@@ -94,7 +98,25 @@ x AS (
            WHEN m.agg = 'last' THEN CAST(g.last_value AS DOUBLE PRECISION)
            ELSE CAST(g.total AS DOUBLE PRECISION) END AS actual
     FROM g JOIN m ON m.key = g.metric
+),
+x AS (
+    SELECT user_id, metric, hib, w, total, n, peak, last_value,
+      {shown_target} AS target, {shown_actual} AS actual
+    FROM x0
 )"""
+
+# Where the actuals come from: the period's rollups, or (`upto`) its facts up to a day.
+_FROM_ROLLUPS = """SELECT r.user_id, r.metric, NULL, NULL, NULL, r.total, r.n, r.peak, r.last_value
+    FROM kpi_rollups r
+    WHERE r.team_id = :team AND r.period = :p {r_users}"""
+_FROM_FACTS = f"""SELECT a.user_id, a.metric, NULL, NULL, NULL, a.total, a.n, a.peak, f.value
+    FROM (
+      SELECT user_id, metric, CAST(SUM(value) AS BIGINT) AS total, COUNT(*) AS n,
+        MAX(value) AS peak, MAX(day_ord * {ID_SPAN} + id) AS last_key
+      FROM kpi_facts
+      WHERE team_id = :team AND day >= :first AND day <= :upto {{f_users}}
+      GROUP BY user_id, metric
+    ) a JOIN kpi_facts f ON f.id = a.last_key % {ID_SPAN}"""
 
 COMPOSITES = (
     "WITH "
@@ -142,11 +164,16 @@ def statement(
     team_id: str,
     period: Period,
     user_ids: Any = None,
+    upto: date | None = None,
+    *,
+    dialect: str,
 ) -> tuple[TextClause, dict[str, Any]]:
-    """The statement and parameters; `user_ids` limits the work to those people."""
+    """The statement and parameters; `user_ids` limits the work to those people; `upto`
+    (a day before the period's end) takes the actuals of its first days only; `dialect`
+    (the connection's) picks how figures are rounded."""
     values, params = _params(config, team_id, period)
     binds = []
-    filters = {"t_users": "", "u_users": "", "r_users": ""}
+    filters = {"t_users": "", "u_users": "", "r_users": "", "f_users": ""}
     if user_ids is not None:
         params["uids"] = list(user_ids) or [-1]
         binds.append(bindparam("uids", expanding=True))
@@ -154,5 +181,16 @@ def statement(
             "t_users": "AND t.user_id IN :uids",
             "u_users": "AND u.id IN :uids",
             "r_users": "AND r.user_id IN :uids",
+            "f_users": "AND user_id IN :uids",
         }
-    return text(template.format(values=values, **filters)).bindparams(*binds), params
+    actuals = _FROM_ROLLUPS
+    if upto is not None and upto < period.end:
+        actuals = _FROM_FACTS
+        params.update(first=period.start, upto=upto)
+        binds += [bindparam("first", type_=Date), bindparam("upto", type_=Date)]
+    shown = {
+        "shown_target": shown_sql("x0.target", "x0.s", dialect),
+        "shown_actual": shown_sql("x0.actual", "x0.s", dialect),
+    }
+    sql = template.format(values=values, actuals=actuals.format(**filters), **filters, **shown)
+    return text(sql).bindparams(*binds), params

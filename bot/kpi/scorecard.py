@@ -16,8 +16,8 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from bot.core.config import AppConfig, MetricConfig
-from bot.core.periods import Period, containing
-from bot.kpi.attainment import CAP, attainment, capped
+from bot.core.periods import Period, Span, compared_span, containing
+from bot.kpi.attainment import CAP, attainment, capped, shown
 from bot.kpi.ranking import (
     Standing,
     composites,
@@ -55,10 +55,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class MetricResult:
+    """Figures as shown: rounded to the metric's decimals."""
+
     metric: MetricConfig
     actual: Decimal | None  # None: no facts in the period
     target: Decimal | None  # None: no target
-    previous: Decimal | None  # the actual of the previous period of the same kind
+    previous: Decimal | None  # the actual of the compared span (None: no facts there)
+    elapsed: tuple[int, int] | None = None  # (days so far, days) of a period in progress
 
     @property
     def attainment(self) -> Decimal | None:
@@ -67,9 +70,24 @@ class MetricResult:
 
     @property
     def change(self) -> Decimal | None:
-        if self.actual is None and self.previous is None:
+        """None when the compared span has no data: there is nothing to compare with."""
+        if self.previous is None:
             return None
-        return (self.actual or Decimal(0)) - (self.previous or Decimal(0))
+        return (self.actual or Decimal(0)) - self.previous
+
+    @property
+    def target_to_date(self) -> Decimal | None:
+        """A sum's target prorated by the elapsed days of a period in progress. Averages,
+        maxima and last values are levels, compared with their target as they are."""
+        if self.elapsed is None or self.target is None or self.metric.aggregate != "sum":
+            return None
+        days, total = self.elapsed
+        return shown(self.metric, self.target * days / total)
+
+    @property
+    def pace(self) -> Decimal | None:
+        """Attainment against the target to date (uncapped, like `attainment`)."""
+        return attainment(self.metric, self.actual, self.target_to_date)
 
 
 @dataclass(frozen=True)
@@ -78,7 +96,9 @@ class Scorecard:
     period: Period
     metrics: list[MetricResult]
     standing: Standing | None  # None: no target in this period, so not ranked
-    previous_composite: float | None
+    previous_composite: float | None  # of the compared span
+    compared: Span  # what the changes compare with
+    elapsed: int | None = None  # days so far, while the period is in progress
 
     @property
     def composite(self) -> float | None:
@@ -96,10 +116,21 @@ class Scorecard:
 
 
 def metric_values(
-    session: Session, config: AppConfig, team_id: str, period: Period, user_ids: Sequence[int]
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    period: Period,
+    user_ids: Sequence[int],
+    *,
+    upto: date | None = None,
 ) -> dict[int, dict[str, tuple[Decimal | None, Decimal | None]]]:
-    """{user_id: {metric: (actual, target)}} exact from the stored integers."""
-    stmt, params = statement(METRIC_ROWS, config, team_id, period, user_ids=user_ids)
+    """{user_id: {metric: (actual, target)}} from the stored integers, rounded to the
+    metric's decimals (the figures attainment is computed from); `upto`: the actuals of the
+    period's first days only."""
+    dialect = session.connection().dialect.name
+    stmt, params = statement(
+        METRIC_ROWS, config, team_id, period, user_ids=user_ids, upto=upto, dialect=dialect
+    )
     found: dict[int, dict[str, tuple[Decimal | None, Decimal | None]]] = {}
     for user_id, key, total, n, peak, last_value, target in session.connection().execute(
         stmt, params
@@ -117,42 +148,49 @@ def metric_values(
                 actual = to_decimal(int(peak))
             else:
                 actual = to_decimal(int(last_value))
-        tgt = None
-        if target is not None:
-            # Explicit targets are whole micro-units (exact); a week's share of a month's
-            # target is a computed figure, shown to the cent.
-            exact = Decimal(str(target))
-            tgt = (
-                to_decimal(int(exact))
-                if exact == exact.to_integral_value()
-                else to_decimal(exact.scaleb(-6).quantize(Decimal("0.01")).scaleb(6))
-            )
-        found.setdefault(user_id, {})[key] = (actual, tgt)
+        # the target comes rounded from the SQL (a week's share of a month's is a fraction)
+        tgt = None if target is None else Decimal(str(target)).scaleb(-6)
+        found.setdefault(user_id, {})[key] = (shown(metric, actual), shown(metric, tgt))
     return found
 
 
 def scorecard(
-    session: Session, config: AppConfig, team_id: str, user: User, period: Period
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    user: User,
+    period: Period,
+    today: date | None = None,
 ) -> Scorecard:
+    """`user`'s scorecard of `period` as seen on `today` (None: as a complete period). A
+    period in progress compares with the same elapsed span of the previous one and shows
+    pace; a complete one compares with the whole previous period."""
     assert user.id is not None
-    previous = period.previous()
-    now = metric_values(session, config, team_id, period, [user.id]).get(user.id, {})
-    before = metric_values(session, config, team_id, previous, [user.id]).get(user.id, {})
+    ids = [user.id]
+    elapsed = None if today is None else period.elapsed(today)
+    span = compared_span(period, today)
+    upto = None if span.whole else span.end
+    now = metric_values(session, config, team_id, period, ids).get(user.id, {})
+    before = metric_values(session, config, team_id, span.period, ids, upto=upto).get(user.id, {})
     metrics = [
         MetricResult(
             metric=m,
             actual=now.get(m.key, (None, None))[0],
             target=now.get(m.key, (None, None))[1],
             previous=before.get(m.key, (None, None))[0],
+            elapsed=None if elapsed is None else (elapsed, period.days()),
         )
         for m in config.metrics
     ]
+    previous = composites(session, config, team_id, span.period, ids, upto=upto).get(user.id)
     return Scorecard(
         user=user,
         period=period,
         metrics=metrics,
         standing=standing_of(session, config, team_id, period, user),
-        previous_composite=composites(session, config, team_id, previous, [user.id]).get(user.id),
+        previous_composite=previous,
+        compared=span,
+        elapsed=elapsed,
     )
 
 

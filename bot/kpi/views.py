@@ -1,9 +1,10 @@
 """KPI views: the scorecard, team rankings and the App Home section. Pure functions of
-scorecard results; every number formatted per locale (¥1,234,567; 85.0%), never abbreviated."""
+scorecard results; every number formatted per locale (¥1,234,567; 85.0%), never abbreviated,
+each metric's figures with its own decimals; the compared period named once per card."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from babel import dates as babel_dates
 
@@ -20,60 +21,78 @@ from bot.core.blocks import (
 )
 from bot.core.config import MetricConfig
 from bot.core.periods import Period
-from bot.i18n import babel_locale, fmt_date, fmt_money, fmt_number, fmt_percent, localized, t
-from bot.kpi.attainment import attainment
+from bot.i18n import (
+    babel_locale,
+    fmt_date,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    localized,
+    t,
+)
+from bot.kpi.attainment import attainment, shown
 from bot.kpi.scorecard import MetricResult, Scorecard, Standing
+from bot.kpi.spans import span_label
 
 BAR_WIDTH = 10
 SPARKS = "▁▂▃▄▅▆▇█"
 MAX_LIST_LINES = 100  # people listed in one reply; the rest are "…and N more"
 
 
-def _round(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
 def fmt_value(metric: MetricConfig, value: Decimal | None, locale: str) -> str:
-    """A metric value in its unit. Sums, maxima and last values are exact to their input;
-    averages (and prorated targets) are rounded for reading."""
+    """A metric figure (value, target, change) in its unit with the metric's decimals."""
     if value is None:
         return t("value.none", locale)
-    if metric.aggregate == "avg":
-        value = _round(value, 1 if metric.unit == "%" else 2)
-    value = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+    value = shown(metric, value)
+    assert value is not None
+    digits = metric.decimals or 0
     if metric.unit == "%":
-        return f"{fmt_number(value, locale)}%"
+        return f"{fmt_number(value, locale, digits)}%"
     if metric.unit in ("count", "score"):
-        return fmt_number(value, locale)
-    return fmt_money(value, metric.unit, locale)
+        return fmt_number(value, locale, digits)
+    return fmt_money(value, metric.unit, locale, digits)
 
 
 def fmt_change(metric: MetricConfig, change: Decimal | None, locale: str) -> str:
+    """`↑ ¥90,001`, `↓ 0.5`, `→ 0`: the arrow carries the sign, decided on the shown figure."""
     if change is None:
         return ""
-    if metric.aggregate == "avg":  # decide the arrow on what is shown: +0.004 reads "→ 0"
-        change = _round(change, 1 if metric.unit == "%" else 2)
-    arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
-    sign = "+" if change > 0 else "-" if change < 0 else ""
-    return f"{arrow} {sign}{fmt_value(metric, abs(change), locale)}"
+    rounded = shown(metric, change)
+    assert rounded is not None
+    arrow = "↑" if rounded > 0 else "↓" if rounded < 0 else "→"
+    return f"{arrow} {fmt_value(metric, abs(rounded), locale)}"
+
+
+def shown_ratio(ratio: Decimal | float) -> Decimal:
+    """An attainment as shown (to 0.1%); just under 100% never reads as 100.0%."""
+    exact = Decimal(str(ratio))
+    rounded = exact.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    if exact < 1 <= rounded:
+        return exact.quantize(Decimal("0.001"), rounding=ROUND_FLOOR)
+    return rounded
 
 
 def bar(ratio: Decimal | float | None) -> str:
-    filled = 0 if ratio is None else max(0, min(BAR_WIDTH, round(float(ratio) * BAR_WIDTH)))
+    """Ten cells, each a full tenth: the bar is full only at 100% and over."""
+    if ratio is None:
+        filled = 0
+    else:
+        tenths = (shown_ratio(ratio) * BAR_WIDTH).to_integral_value(rounding=ROUND_FLOOR)
+        filled = max(0, min(BAR_WIDTH, int(tenths)))
     return "█" * filled + "░" * (BAR_WIDTH - filled)
 
 
 def pct(ratio: Decimal | float | None, locale: str) -> str:
-    return t("value.none", locale) if ratio is None else fmt_percent(Decimal(str(ratio)), locale)
+    return t("value.none", locale) if ratio is None else fmt_percent(shown_ratio(ratio), locale)
 
 
 def points(delta: float | None, locale: str) -> str:
+    """`↑ 16.7 pts`: the change of a composite in percentage points, sign in the arrow."""
     if delta is None:
         return ""
-    arrow = "↑" if delta > 0.0005 else "↓" if delta < -0.0005 else "→"
-    value = fmt_number(Decimal(str(abs(delta) * 100)), locale, 1)
-    sign = "+" if delta > 0.0005 else "-" if delta < -0.0005 else "±"
-    return t("kpi.points", locale, arrow=arrow, delta=f"{sign}{value}")
+    value = Decimal(str(abs(delta) * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    arrow = "→" if value == 0 else "↑" if delta > 0 else "↓"
+    return t("kpi.points", locale, arrow=arrow, delta=fmt_number(value, locale, 1))
 
 
 def period_label(period: Period, locale: str) -> str:
@@ -94,7 +113,32 @@ def period_label(period: Period, locale: str) -> str:
     )
 
 
-def _metric_block(m: MetricResult, locale: str, previous_label: str) -> Block:
+def compared_text(card: Scorecard, locale: str) -> str:
+    """`Change (↑ ↓) vs the first 26 days of October`: once per card."""
+    whole = period_label(card.compared.period, locale)
+    span = span_label(card.compared, card.period, locale, whole)
+    return t("kpi.compared", locale, span=span)
+
+
+def _pace_line(m: MetricResult, kind: str, locale: str) -> str:
+    """`On pace: 103.8% · 90.0% of the month's target so far` for a sum in progress."""
+    if m.pace is None or m.target is None or m.elapsed is None or m.elapsed[0] >= m.elapsed[1]:
+        return ""
+    key = "kpi.pace" if m.metric.higher_is_better else "kpi.pace_lower"
+    share = (m.actual or Decimal(0)) / m.target
+    kind_word = t(f"kpi.kind.{kind}", locale)
+    return t(key, locale, pace=pct(m.pace, locale), share=pct(share, locale), kind=kind_word)
+
+
+def _change(m: MetricResult, locale: str) -> str:
+    if m.actual is None and m.target is None and m.previous is None:
+        return ""
+    if m.previous is None:
+        return t("kpi.no_previous", locale)
+    return fmt_change(m.metric, m.change, locale)
+
+
+def _metric_block(m: MetricResult, kind: str, locale: str) -> Block:
     name = localized(m.metric, locale)
     direction = "" if m.metric.higher_is_better else f" {t('kpi.lower_is_better', locale)}"
     att = m.attainment
@@ -108,20 +152,22 @@ def _metric_block(m: MetricResult, locale: str, previous_label: str) -> Block:
         )
     else:
         second = t("kpi.actual_no_target", locale, actual=fmt_value(m.metric, m.actual, locale))
-    change = fmt_change(m.metric, m.change, locale)
+    change = _change(m, locale)
     if change:
-        second += " · " + t("kpi.vs_previous", locale, change=change, previous=previous_label)
-    return section(f"{first}\n{second}")
+        second += " · " + change
+    pace = _pace_line(m, kind, locale)
+    return section(f"{first}\n{second}" + (f"\n{pace}" if pace else ""))
 
 
-def standing_text(card: Scorecard, locale: str, previous_label: str) -> str:
+def standing_text(card: Scorecard, locale: str) -> str:
     if card.standing is None:
         return t("kpi.no_targets", locale)
     s = card.standing
     text = t("kpi.composite", locale, score=pct(s.composite, locale))
-    delta = points(card.composite_change, locale)
-    if delta:
-        text += "  " + t("kpi.vs_previous", locale, change=delta, previous=previous_label)
+    if card.previous_composite is None:
+        text += "  " + t("kpi.no_previous", locale)
+    else:
+        text += "  " + points(card.composite_change, locale)
     ranks = t(
         "kpi.ranks",
         locale,
@@ -137,12 +183,12 @@ def standing_text(card: Scorecard, locale: str, previous_label: str) -> str:
 def scorecard_blocks(card: Scorecard, locale: str, *, own: bool) -> list[Block]:
     title_key = "kpi.title_own" if own else "kpi.title_other"
     period = period_label(card.period, locale)
-    previous = period_label(card.period.previous(), locale)
     blocks: list[Block] = [
         header(t(title_key, locale, name=card.user.name, period=period)),
-        section(standing_text(card, locale, previous)),
+        context(compared_text(card, locale)),
+        section(standing_text(card, locale)),
     ]
-    blocks.extend(_metric_block(m, locale, previous) for m in card.metrics)
+    blocks.extend(_metric_block(m, card.period.kind, locale) for m in card.metrics)
     blocks.append(context(t("kpi.footer", locale)))
     return blocks
 
@@ -153,7 +199,7 @@ def scorecard_message(card: Scorecard, locale: str, *, own: bool) -> dict:
         period = period_label(card.period, locale)
         text = t("kpi.empty", locale, period=period)
         return message(text, [blocks[0], section(text)])
-    lines = [standing_text(card, locale, period_label(card.period.previous(), locale))]
+    lines = [standing_text(card, locale), compared_text(card, locale)]
     for m in card.metrics:
         value = fmt_value(m.metric, m.actual, locale)
         lines.append(t("value.labelled", locale, label=localized(m.metric, locale), value=value))
@@ -267,7 +313,6 @@ def home_blocks(
     blocks: list[Block] = [header(t("kpi.home_title", locale, period=period))]
     if not card.has_data:
         return [*blocks, section(t("kpi.empty", locale, period=period)), divider()]
-    previous = period_label(card.period.previous(), locale)
     lines = []
     for m in card.metrics:
         if m.actual is None and m.target is None:
@@ -276,7 +321,8 @@ def home_blocks(
             f"`{bar(m.attainment)}` {pct(m.attainment, locale)}  *{localized(m.metric, locale)}* "
             f"{fmt_value(m.metric, m.actual, locale)}"
         )
-    blocks.append(section(standing_text(card, locale, previous)))
+    blocks.append(context(compared_text(card, locale)))
+    blocks.append(section(standing_text(card, locale)))
     if lines:
         blocks.append(section("\n".join(lines)))
     months = " · ".join(

@@ -15,6 +15,7 @@ from bot.kpi import scorecard
 from bot.kpi.rollups import rollup_mismatches
 from storage.models.kpi import KpiFact
 from tests.conftest import API_TOKEN, TEAM
+from tests.kpi.test_kpi_import import to_the_cent
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 
@@ -87,7 +88,8 @@ def test_good_batch_is_written_exactly_and_same_ref_replaces(server, org, deps):
     resp = post(server, {"facts": [fact(ref="crm-1", value="1234567.89")]})
     assert resp.json() == {"imported": 0, "replaced": 1}
     with deps.db.session() as s:
-        card = scorecard.scorecard(s, deps.config, TEAM, people["alice"], parse_key("2026-11"))
+        config = to_the_cent(deps.config)
+        card = scorecard.scorecard(s, config, TEAM, people["alice"], parse_key("2026-11"))
     assert card.metrics[0].actual == Decimal("1234568.09")  # no float artefacts
     with deps.db.session() as s:
         assert rollup_mismatches(s.connection(), TEAM) == []

@@ -56,14 +56,16 @@ def test_team_channels_and_reps_get_their_digest(deps, fake, people):
     assert order == sorted(order)  # ranked by composite, month to date
     assert "1. <@UALICE>" in east and "106.7%" in east and "63.3%" in east
     assert "¥" not in east  # no one's raw numbers in a channel
-    # team revenue: (180,000.5 + 100,000 + 0) / 400,000
+    # team revenue: (180,001 + 100,000 + 0) / 400,000
     assert "Revenue*\n`███████░░░` 70.0%" in east
     [west] = texts(fake.messages("CWEST"))
     assert "<@UCAROL>" in west and "UALICE" not in west
 
     [alice] = texts(fake.dms_to("UALICE"))
-    assert "Your weekly KPI digest" in alice and "¥180,000.5 of ¥200,000" in alice
-    # weakest metric: pipeline 90% (revenue is 90.00025%)
+    assert "Your weekly KPI digest" in alice and "¥180,001 of ¥200,000 · ↑ ¥90,001" in alice
+    assert "Change (↑ ↓) vs the first 30 days of October" in alice  # as of Monday Nov 30
+    assert "Last week's composite: 0.0%  ↓ 49.0 pts" in alice  # the arrow carries the sign
+    # weakest metric: pipeline 90% (revenue is 90.0005%)
     assert "Pipeline is at ¥270,000 against a target of ¥300,000" in alice
     [xw] = texts(fake.dms_to("UXW"))
     assert "你的 KPI 周报" in xw

@@ -46,9 +46,15 @@ def facts(deps):
         return s.exec(select(KpiFact).order_by(KpiFact.id)).all()
 
 
+def to_the_cent(config):  # type: ignore[no-untyped-def]
+    """The config with every metric shown to 2 decimals: exact stored values come through."""
+    metrics = [m.model_copy(update={"decimals": 2}) for m in config.metrics]
+    return config.model_copy(update={"metrics": metrics})
+
+
 def month_revenue(deps, user, key="2026-11"):
     with deps.db.session() as s:
-        card = scorecard.scorecard(s, deps.config, T, user, parse_key(key))
+        card = scorecard.scorecard(s, to_the_cent(deps.config), T, user, parse_key(key))
     return {m.metric.key: m.actual for m in card.metrics}["revenue"]
 
 

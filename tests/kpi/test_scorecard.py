@@ -38,9 +38,10 @@ def test_month_actuals_targets_attainment_for_every_aggregate(kpi, deps):
     people, config = kpi
     sc = card(deps, config, people["alice"], "2026-11")
     m = by_key(sc)
-    assert m["revenue"].actual == Decimal("180000.5")
+    # 180,000.5 is shown (and attained) as 180,001: money has 0 decimals by default
+    assert m["revenue"].actual == Decimal("180001")
     assert m["revenue"].target == Decimal("200000")  # her own target, not the team's
-    assert m["revenue"].attainment == Decimal("0.9000025")
+    assert m["revenue"].attainment == Decimal("0.900005")
     assert m["csat"].actual == Decimal("4.5")
     assert m["csat"].attainment == Decimal(1)
     assert m["deal"].actual == Decimal("80000")
@@ -79,7 +80,7 @@ def test_change_against_previous_month(kpi, deps):
     assert sc.previous_composite == pytest.approx(0.9)
     assert sc.composite_change == pytest.approx(ALICE_NOV - 0.9)
     assert by_key(sc)["revenue"].previous == Decimal(90000)
-    assert by_key(sc)["revenue"].change == Decimal("90000.5")
+    assert by_key(sc)["revenue"].change == Decimal("90001")
     assert by_key(sc)["csat"].previous is None
 
 
@@ -87,11 +88,11 @@ def test_week_target_prorated_from_month_by_working_days(kpi, deps):
     people, config = kpi
     sc = card(deps, config, people["alice"], "2026-W46")  # Nov 9-15: 5 of 21 working days
     m = by_key(sc)
-    assert m["revenue"].actual == Decimal("60000.5")
-    assert m["revenue"].target == Decimal("47619.05")  # 200,000 x 5 / 21, to the cent
+    assert m["revenue"].actual == Decimal("60001")
+    assert m["revenue"].target == Decimal("47619")  # 200,000 x 5 / 21, to the yuan
     assert m["csat"].target == Decimal("4.5")  # an average's target is not prorated
     expected = (
-        0.4 * (60000.5 / (200000 * 5 / 21))  # 126%
+        0.4 * (60001 / 47619)  # 126%, from the shown figures
         + 0.2 * 0  # no csat facts that week
         + 0.1 * 1.5  # deal 80,000 of 50,000, capped
         + 0.1 * 0  # no pipeline fact that week
@@ -108,13 +109,13 @@ def test_week_target_prorated_from_month_by_working_days(kpi, deps):
 def test_quarter_and_year(kpi, deps):
     people, config = kpi
     q = card(deps, config, people["alice"], "2026-Q4")
-    assert by_key(q)["revenue"].actual == Decimal("270000.5")
-    assert by_key(q)["revenue"].attainment == Decimal("270000.5") / 600000
-    assert q.composite == pytest.approx(270000.5 / 600000)
+    assert by_key(q)["revenue"].actual == Decimal("270001")
+    assert by_key(q)["revenue"].attainment == Decimal("270001") / 600000
+    assert q.composite == pytest.approx(270001 / 600000)
     assert q.standing.company_rank == 1 and q.standing.company_size == 1
     y = card(deps, config, people["alice"], "2026")
     assert by_key(y)["revenue"].target == Decimal(1000000)  # the team's year target
-    assert y.composite == pytest.approx(0.2700005)
+    assert y.composite == pytest.approx(0.270001)
     bob_year = card(deps, config, people["bob"], "2026")
     assert bob_year.composite == pytest.approx(0.1)
     assert y.standing.team_rank == 1 and bob_year.standing.team_rank == 2
@@ -127,7 +128,7 @@ def test_weights_are_read_at_query_time(kpi, deps):
         metric["weight"] = 1.0 if metric["key"] == "revenue" else 0.0
     only_revenue = type(config).model_validate(data)
     sc = card(deps, only_revenue, people["alice"], "2026-11")
-    assert sc.composite == pytest.approx(0.9000025)
+    assert sc.composite == pytest.approx(0.900005)
 
 
 def test_trend_and_team_attainment(kpi, deps):
@@ -150,8 +151,8 @@ def test_trend_and_team_attainment(kpi, deps):
         "2026-11",
     ]
     assert points[-2][1] == pytest.approx(0.9) and points[0][1] is None
-    # revenue: (180,000.5 + 100,000 + 0) / (200,000 + 100,000 + 100,000)
-    assert team["revenue"] == Decimal("280000.5") / Decimal(400000)
+    # revenue: (180,001 + 100,000 + 0) / (200,000 + 100,000 + 100,000), shown figures
+    assert team["revenue"] == Decimal("280001") / Decimal(400000)
     # csat: mean attainment (1 + 0.6667 + 0) / 3
     assert team["csat"] == pytest.approx(Decimal(5) / 9)
 
@@ -213,7 +214,7 @@ def test_target_import_and_directory_changes_refresh_rankings(kpi, deps, tmp_pat
     with deps.db.session() as s:
         assert import_targets(s, T, config, path).ok
     alice = dict((b[0], b[1]) for b in _board(deps, config, "2026-11"))["UALICE"]
-    assert alice == pytest.approx(ALICE_NOV - 0.4 * (0.9000025 - 0.01800005))
+    assert alice == pytest.approx(ALICE_NOV - 0.4 * (0.900005 - 0.0180001))
     with deps.db.session() as s:  # carol moves to east: team ranks change
         carol = s.get(User, people["carol"].id)
         carol.team = "east"

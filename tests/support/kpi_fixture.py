@@ -36,7 +36,8 @@ def kpi_config(base: AppConfig) -> AppConfig:
 
 
 FACTS = [
-    # alice, November: revenue 180,000.5 of her own 200,000 -> 90.00025%
+    # alice, November: revenue 180,000.5 (shown 180,001: 0 decimals) of her own 200,000
+    # -> 90.0005%
     ("alice", "2026-11-02", "revenue", "120000", "crm-1"),
     ("alice", "2026-11-10", "revenue", "60000.5", "crm-2"),
     # csat avg (4 + 5 + 4.5) / 3 = 4.5 of 4.5 -> 100%
@@ -79,7 +80,7 @@ TARGETS = [
 ]
 
 # November composites: weights 0.4 / 0.2 / 0.1 / 0.1 / 0.2
-ALICE_NOV = 0.4 * 0.9000025 + 0.2 * 1 + 0.1 * 1.5 + 0.1 * 0.9 + 0.2 * (4 / 3)
+ALICE_NOV = 0.4 * 0.900005 + 0.2 * 1 + 0.1 * 1.5 + 0.1 * 0.9 + 0.2 * (4 / 3)
 BOB_NOV = 0.4 * 1 + 0.2 * (3 / 4.5) + 0 + 0 + 0.2 * 0.5
 CAROL_NOV = 0.5
 
