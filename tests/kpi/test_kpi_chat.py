@@ -247,9 +247,9 @@ def test_week_in_progress_compares_monday_to_friday_in_both_languages(slack, fak
     reply, _ = ask(slack, fake, "UXW", "本周")
     lines = block_lines(reply)
     assert lines[:3] == [
-        "你的 KPI · 2026年第48周(2026年11月23日 – 2026年11月29日)",
+        "你的 KPI · 2026年第48周（2026年11月23日 – 2026年11月29日）",
         "变化（↑ ↓）对比 第 47 周周一至周五",
-        "*综合得分:33.6%*  ↑ 16.8 个百分点",
+        "*综合得分：33.6%*  ↑ 16.8 个百分点",
     ]
     revenue = lines.index("*销售额*  `████████░░` 84.0%")
     assert lines[revenue + 1 : revenue + 3] == [
@@ -266,7 +266,7 @@ def test_month_in_progress_in_chinese_and_no_previous_score(slack, fake, friday)
     assert lines[:3] == [
         "你的 KPI · 2026年11月",
         "变化（↑ ↓）对比 10 月前 27 天",
-        "*综合得分:28.0%*  无往期数据",
+        "*综合得分：28.0%*  无往期数据",
     ]
     revenue = lines.index("*销售额*  `███████░░░` 70.0%")
     assert lines[revenue + 1 : revenue + 3] == [
