@@ -176,6 +176,18 @@ FEATURES: tuple[Feature, ...] = (
         home_sections=(HomeSection(kpi_home.home_section, position=10),),
         config_sections=("metrics", "digest"),
     ),
+    Feature(
+        "reviews",
+        commands=(
+            Command(
+                "/review",
+                "help.review",
+                "Your review tasks; HR: start, close and follow review cycles",
+                "[start | status [cycle] | close [cycle] | help]",
+            ),
+        ),
+        config_sections=("reviews",),
+    ),
 )
 
 

@@ -7,7 +7,7 @@ from slack_bolt import App
 
 from bot.core.deps import Deps
 from bot.features import FEATURES
-from handlers import directory, feedback, home, kpi, kudos, pulse
+from handlers import directory, feedback, home, kpi, kudos, pulse, reviews
 
 # Each feature's listeners module (bot/ declares the features but never imports handlers/).
 LISTENERS = {
@@ -17,6 +17,7 @@ LISTENERS = {
     "kudos": kudos,
     "feedback": feedback,
     "kpi": kpi,
+    "reviews": reviews,
 }
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from time import monotonic as time_monotonic
 
 import click
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 from tqdm import tqdm
 
@@ -21,6 +20,14 @@ from bot.core.config import ConfigError, Settings
 from bot.core.deps import Deps
 from bot.core.periods import local_date, local_time
 from bot.core.workspace import Workspace
+from handlers.cli_support import (
+    check_token,
+    deps_from_env,
+    prepare_database,
+    team_id_of,
+    workspace_option,
+)
+from handlers.review_cli import review
 
 log = logging.getLogger("salespulse")
 
@@ -29,37 +36,6 @@ def _setup_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-
-
-def _deps(*required: str) -> Deps:
-    settings = Settings.from_env()
-    settings.require(*required)
-    return Deps.build(settings)
-
-
-def _check_token(deps: Deps) -> str:
-    """auth.test once at start: a wrong token fails now, with one line, not on first use. The
-    workspace id it tells is the installed workspace's for the whole process."""
-    try:
-        deps.team_id = str(deps.client.auth_test()["team_id"])
-        return deps.team_id
-    except SlackApiError as exc:
-        raise ConfigError(
-            f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})"
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            f"SLACK_API_URL: cannot reach {deps.settings.slack_api_url} ({exc})"
-        ) from None
-
-
-def _prepare_database(deps: Deps) -> None:
-    # SQLite is the embedded default: upgrade it on start. PostgreSQL is upgraded explicitly
-    # with `salespulse migrate` (the Docker entrypoint does), so app replicas never race.
-    if deps.db.url.startswith("sqlite"):
-        deps.db.migrate()
-    elif deps.db.current_revision() is None:
-        raise ConfigError("DATABASE_URL: the database has no schema; run `salespulse migrate`")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,9 +55,9 @@ def serve(host: str, port: int) -> None:
     from handlers.app import build_app, on_startup
     from handlers.web import create_web_app
 
-    deps = _deps("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    _check_token(deps)
-    _prepare_database(deps)
+    deps = deps_from_env("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    check_token(deps)
+    prepare_database(deps)
     on_startup(deps)
     from bot.kpi.api import routes as kpi_routes
 
@@ -102,9 +78,9 @@ def socket() -> None:
     from bot.scheduler import LeasedScheduler
     from handlers.app import build_app, on_startup
 
-    deps = _deps("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-    _check_token(deps)
-    _prepare_database(deps)
+    deps = deps_from_env("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    check_token(deps)
+    prepare_database(deps)
     on_startup(deps)
     scheduler = LeasedScheduler(deps)
     scheduler.start()
@@ -161,7 +137,7 @@ def demo(keep: Path | None, script: Path | None, today: datetime | None) -> None
 @cli.command()
 def migrate() -> None:
     """Upgrade the database schema to the newest version."""
-    deps = _deps()
+    deps = deps_from_env()
     deps.db.migrate()
     click.echo(f"database at revision {deps.db.current_revision()}")
 
@@ -171,34 +147,15 @@ def org() -> None:
     """The org directory (people, teams, managers, roles)."""
 
 
-def workspace_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--team-id",
-        envvar="SALESPULSE_TEAM_ID",
-        help="Slack workspace id (T…); default: asked from Slack with SLACK_BOT_TOKEN.",
-    )(func)
-
-
-def _team_id(deps: Deps, given: str | None) -> str:
-    if given:
-        deps.team_id = given  # SALESPULSE_TEAM_ID: an import without a token
-        return given
-    if not deps.settings.slack_bot_token:
-        raise ConfigError(
-            "--team-id (or SALESPULSE_TEAM_ID) is needed when SLACK_BOT_TOKEN is not set"
-        )
-    return _check_token(deps)
-
-
 @contextmanager
 def _importing(file: Path, team_id: str | None) -> Iterator[tuple[Workspace, Session]]:
     """What every import needs: settings, a migrated database, the workspace and one
     transaction; an unreadable file becomes one clear line."""
     from bot.core.tabular import FileFormatError
 
-    deps = _deps()
-    _prepare_database(deps)
-    ws = deps.workspace(_team_id(deps, team_id))
+    deps = deps_from_env()
+    prepare_database(deps)
+    ws = deps.workspace(team_id_of(deps, team_id))
     try:
         with deps.db.session() as session:
             yield ws, session
@@ -362,10 +319,13 @@ def jobs_run(name: str, as_of: datetime | None) -> None:
     if job is None:
         names = ", ".join(j.id for j in features.jobs())
         raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
-    deps = _deps()
-    _prepare_database(deps)
+    deps = deps_from_env()
+    prepare_database(deps)
     when = job_time(deps, as_of.date() if as_of else None)
     click.echo(f"{name}: {job.func(deps, when)}")
+
+
+cli.add_command(review)
 
 
 def main() -> None:

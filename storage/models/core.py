@@ -50,6 +50,8 @@ class User(SQLModel, table=True):
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )  # last time Slack's profile was read; None: never
     locale_override: str | None = Field(default=None, max_length=16)  # /pulse lang
+    # /pulse quiet: "21:00-07:30" or "off"; None: the workspace's [workspace] quiet_hours
+    quiet_hours: str | None = Field(default=None, max_length=16)
     source: str = Field(default="org", max_length=16)  # "org" import or "slack" lookup
     is_bot: bool = False
     # Deactivated in Slack (users.info / user_change `deleted`): receives nothing, ranks nowhere;
@@ -150,3 +152,4 @@ from storage.models.kpi import (  # noqa: E402, F401
     KpiScoreSet,
     KpiTarget,
 )
+from storage.models.reviews import ReviewCycle, ReviewTask  # noqa: E402, F401

@@ -38,8 +38,20 @@ def test_home_shows_kpi_numbers_before_the_feedback_overview():
 
 
 def test_help_lists_the_commands_in_registry_order():
-    assert [c.name for c in features.commands()] == ["/pulse", "/kudos", "/feedback", "/kpi"]
-    assert features.help_keys() == ("help.pulse", "help.kudos", "help.feedback", "help.kpi")
+    assert [c.name for c in features.commands()] == [
+        "/pulse",
+        "/kudos",
+        "/feedback",
+        "/kpi",
+        "/review",
+    ]
+    assert features.help_keys() == (
+        "help.pulse",
+        "help.kudos",
+        "help.feedback",
+        "help.kpi",
+        "help.review",
+    )
 
 
 def test_find_job_finds_every_registered_job_and_nothing_else():

@@ -1,0 +1,42 @@
+"""Who may run review cycles, do a review task, and read reviews and completion.
+
+A rep never sees another rep's reviews; the reviewed rep sees their peers' comments without
+names (unless `[reviews] peer_names`); managers see their reporting tree; HR and admins see
+everything for export, while Home and channel posts show them counts only."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.permissions.roles import in_manager_chain, is_hr
+from storage.models.core import User
+from storage.models.reviews import ReviewTask
+
+
+def can_run_cycles(user: User) -> bool:
+    """Start, close and export cycles."""
+    return is_hr(user)
+
+
+def may_do(user: User, task: ReviewTask) -> bool:
+    """Open, submit or edit a task: its owner only (not their manager, not HR)."""
+    return task.reviewer_id == user.id
+
+
+def can_see_completion(session: Session, viewer: User, subject: User) -> bool:
+    """Whether `subject`'s tasks are done or late: themselves, their manager chain, HR."""
+    return viewer.id == subject.id or is_hr(viewer) or in_manager_chain(session, viewer, subject)
+
+
+def can_read_review(session: Session, viewer: User, task: ReviewTask, subject: User) -> bool:
+    """The text and ratings of a submitted review of `subject`: its author, the reviewed
+    person (once the cycle is closed, in their summary), their manager chain, HR."""
+    if viewer.id == task.reviewer_id or viewer.id == subject.id or is_hr(viewer):
+        return True
+    return in_manager_chain(session, viewer, subject)
+
+
+def shows_reviewer_to_subject(task: ReviewTask, peer_names: bool) -> bool:
+    """Whether the reviewed person sees who wrote it: self and manager reviews always; peer
+    reviews only with `[reviews] peer_names = true`."""
+    return task.role != "peer" or peer_names

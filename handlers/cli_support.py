@@ -1,0 +1,59 @@
+"""What the operator's commands share: settings, the database, the workspace they act on."""
+
+from __future__ import annotations
+
+import click
+from slack_sdk.errors import SlackApiError
+
+from bot.core.config import ConfigError, Settings
+from bot.core.deps import Deps
+
+
+def deps_from_env(*required: str) -> Deps:
+    settings = Settings.from_env()
+    settings.require(*required)
+    return Deps.build(settings)
+
+
+def check_token(deps: Deps) -> str:
+    """auth.test once at start: a wrong token fails now, with one line, not on first use. The
+    workspace id it tells is the installed workspace's for the whole process."""
+    try:
+        deps.team_id = str(deps.client.auth_test()["team_id"])
+        return deps.team_id
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"SLACK_API_URL: cannot reach {deps.settings.slack_api_url} ({exc})"
+        ) from None
+
+
+def prepare_database(deps: Deps) -> None:
+    # SQLite is the embedded default: upgrade it on start. PostgreSQL is upgraded explicitly
+    # with `salespulse migrate` (the Docker entrypoint does), so app replicas never race.
+    if deps.db.url.startswith("sqlite"):
+        deps.db.migrate()
+    elif deps.db.current_revision() is None:
+        raise ConfigError("DATABASE_URL: the database has no schema; run `salespulse migrate`")
+
+
+def workspace_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--team-id",
+        envvar="SALESPULSE_TEAM_ID",
+        help="Slack workspace id (T…); default: asked from Slack with SLACK_BOT_TOKEN.",
+    )(func)
+
+
+def team_id_of(deps: Deps, given: str | None) -> str:
+    if given:
+        deps.team_id = given  # SALESPULSE_TEAM_ID: an import without a token
+        return given
+    if not deps.settings.slack_bot_token:
+        raise ConfigError(
+            "--team-id (or SALESPULSE_TEAM_ID) is needed when SLACK_BOT_TOKEN is not set"
+        )
+    return check_token(deps)
