@@ -157,3 +157,35 @@ def test_closing_twice_sends_nothing_twice(slack, fake, db, people):
     slack.command("UHR", "/review", "close")
     assert "There is no open review cycle." in reply_text(fake, "UHR", 3)
     assert "HR-MUST-NOT-SEE" not in dump(fake.messages())
+
+
+def test_every_summary_reads_as_chinese(deps, db, org, fake):
+    from bot.core.config import AppConfig
+    from bot.reviews.close import close_by_ref
+    from tests.app.test_chinese_texts import assert_reads_as_chinese
+    from tests.conftest import TEST_CONFIG
+    from tests.reviews.close_support import answer
+    from tests.support.reviews import start_cycle
+
+    teams = {"east": {"channel": "CEAST", "name_en": "East", "name_zh": "华东"}}
+    # the default metrics and competencies; the team has a Chinese name
+    deps.config = AppConfig.model_validate({**TEST_CONFIG, "teams": teams})
+    org.person("UHRZ", "人事张", team=None, role="hr", locale="zh-CN")
+    boss = org.person("UZM", "经理李", role="manager", locale="zh-CN")
+    org.person("UZR", "销售王", manager=boss, locale="zh-CN")
+    cycle, _ = start_cycle(db, "T0001", name="十一月评估", kind="monthly", period="2026-11")
+    answer(db, cycle.id, "UZR", "UZR", "self", {"closing": 4, "customer": 5}, "还不错")
+    answer(db, cycle.id, "UZR", "UZM", "manager", {"closing": 3}, "继续努力")
+    answer(db, cycle.id, "UZR", "UHRZ", "peer", {"closing": 5}, "很好的同事")
+    with db.session() as session:
+        close_by_ref(deps.workspace(), session, None, None)
+    deps.sender.flush(db)
+    rep, team, hr = dm(fake, "UZR"), dm(fake, "UZM"), dm(fake, "UHRZ")
+    assert "*成交能力*  自评 4 · 经理评估 3 · 同事评估 5" in rep
+    assert "*经理的评语* <@UZM>\n> 继续努力" in rep and "*同事的评语*\n> 很好的同事" in rep
+    assert "<@UZR>  完成 3/3 · 自评 4.5 · 经理评估 3.0 · 综合 —" in team
+    assert "已提交 3 / 3 份评估（100.0%）；0 份未提交的已停止。" in hr
+    assert "• 华东：已提交 3/3" in hr
+    assert "很好的同事" not in hr + team
+    for text in (rep, team, hr):
+        assert_reads_as_chinese(text)
