@@ -3,6 +3,8 @@ cycle the closing and export tests share: November 2026, whose KPI numbers are k
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from sqlmodel import select
@@ -81,3 +83,20 @@ def november_cycle(db: Database) -> ReviewCycle:
     answer(db, c, "UBOB", "UBOB", "self", {"closing": 2, "customer": 3, "teamwork": 4},
            "Bob private self words")  # fmt: skip
     return cycle
+
+
+def at_once(*sends: Callable[[], object]) -> list[object]:
+    """Run the sends in parallel threads, released together by a barrier."""
+    start = threading.Barrier(len(sends))
+    out: list[object] = [None] * len(sends)
+
+    def run(i: int) -> None:
+        start.wait()
+        out[i] = sends[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(sends))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return out

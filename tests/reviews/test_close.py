@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models.reviews import ReviewCycle, ReviewTask
-from tests.reviews.close_support import close_config, november_cycle
+from tests.reviews.close_support import at_once, close_config, november_cycle
 from tests.support.feedback import dump, reply_text
 from tests.support.kpi_fixture import load
 from tests.support.slack import all_text
@@ -189,3 +189,17 @@ def test_every_summary_reads_as_chinese(deps, db, org, fake):
     assert "很好的同事" not in hr + team
     for text in (rep, team, hr):
         assert_reads_as_chinese(text)
+
+
+def test_a_double_click_on_close_sends_one_set_of_summaries(slack, fake, db, people, inflight):
+    november_cycle(db)
+    at_once(
+        lambda: slack.command("UHR", "/review", "close Nov 2026"),
+        lambda: slack.command("UHR", "/review", "close Nov 2026"),
+    )  # both answered 200 (the ack); the replies below say who won
+    assert inflight.wait_idle(30)
+    replies = [all_text(c.params) for c in fake.ephemerals("UHR")]
+    assert sum("Closed review cycle" in r for r in replies) == 1, replies
+    assert sum("is closed already" in r for r in replies) == 1, replies
+    for user in ("UALICE", "UBOB", "UXW", "UCAROL", "UEMGR", "UWMGR", "UDIR", "UHR"):
+        assert len(fake.dms_to(user)) == 1, user

@@ -4,7 +4,6 @@ valid message; the CLI closes by id or name and refuses an unknown cycle in one 
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -18,7 +17,7 @@ from bot.reviews.close import close_by_ref, due_to_close
 from handlers.cli import cli
 from storage.models.core import Delivery
 from storage.models.reviews import ReviewCycle
-from tests.reviews.close_support import close_config, november_cycle
+from tests.reviews.close_support import at_once, close_config, november_cycle
 from tests.support.reviews import start_cycle
 
 
@@ -38,22 +37,15 @@ def test_two_closes_at_once_queue_one_set_of_summaries(deps, db, org):
     org.standard()
     november_cycle(db)
     ws = deps.workspace()
-    barrier = threading.Barrier(2)
-    results: list[object] = []
 
-    def close() -> None:
-        barrier.wait()
+    def close() -> object:
         try:
             with db.session() as session:
-                results.append(close_by_ref(ws, session, None, "Nov 2026"))
+                return close_by_ref(ws, session, None, "Nov 2026")
         except UserFacingError as exc:
-            results.append(exc.key)
+            return exc.key
 
-    threads = [threading.Thread(target=close) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = at_once(close, close)
     assert sorted(map(str, results))[-1] == "reviews.close.already"
     assert sum(not isinstance(r, str) for r in results) == 1
     keys = _summaries(db)
