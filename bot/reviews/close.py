@@ -152,7 +152,7 @@ def close_due_in(ws: Workspace, db: Database, as_of: datetime) -> str:
         ).all()
         due = [c.id for c in open_cycles if due_to_close(c, today, after)]
     closed = []
-    for cycle_id in due:  # each in its own transaction: one cycle's trouble stops no other
+    for cycle_id in due:  # each cycle in its own transaction, summaries and all
         with db.session() as session:
             assert cycle_id is not None
             if close_cycle(ws, session, cycle_id, as_of) is not None:
