@@ -18,6 +18,7 @@ from bot.core.blocks import message, section
 from bot.core.deps import Deps, each_workspace
 from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.periods import local_date
+from bot.core.sender import QUEUED
 from bot.core.workspace import Workspace
 from bot.i18n import t
 from bot.org.directory import Who, locale_of
@@ -29,6 +30,8 @@ from bot.reviews.cycles import find_cycle
 from storage.db import Database
 from storage.models.core import User
 from storage.models.reviews import ReviewCycle, ReviewTask
+
+INLINE_DELIVERIES = 200  # summaries a /review close request sends itself after commit
 
 
 @dataclass(frozen=True)
@@ -162,8 +165,13 @@ def close_due_in(ws: Workspace, db: Database, as_of: datetime) -> str:
 
 
 def reply(ws: Workspace, session: Session, who: Who, ref: str | None) -> dict:
-    """`/review close [cycle]`: the ephemeral confirmation (the summaries go by DM)."""
+    """`/review close [cycle]`: the ephemeral confirmation (the summaries go by DM). A big
+    cycle's summaries are left to the deliver-outbox job (every minute) rather than sent by
+    this request one by one before HR sees the confirmation."""
     closed = close_by_ref(ws, session, who.user, ref)
+    queued = session.info.get(QUEUED, [])
+    if len(queued) > INLINE_DELIVERIES:
+        queued.clear()  # still in the outbox, only not this request's to send
     text = t(
         "reviews.close.done",
         who.locale,

@@ -203,3 +203,16 @@ def test_a_double_click_on_close_sends_one_set_of_summaries(slack, fake, db, peo
     assert sum("is closed already" in r for r in replies) == 1, replies
     for user in ("UALICE", "UBOB", "UXW", "UCAROL", "UEMGR", "UWMGR", "UDIR", "UHR"):
         assert len(fake.dms_to(user)) == 1, user
+
+
+def test_a_big_cycle_leaves_its_summaries_to_the_outbox_job(
+    slack, fake, db, people, deps, monkeypatch
+):
+    from bot.reviews import close
+
+    monkeypatch.setattr(close, "INLINE_DELIVERIES", 3)
+    november_cycle(db)
+    assert "Closed review cycle" in close_by_slash(slack, fake)
+    assert fake.messages() == []  # the request answered without sending 8 DMs itself
+    assert deps.sender.flush(db) == (8, 0)  # what the deliver-outbox job does
+    assert "Your review summary: Nov 2026" in dm(fake, "UALICE")
