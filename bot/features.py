@@ -25,6 +25,7 @@ from bot.kpi import digest as kpi_digest
 from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
+from bot.reviews import close as reviews_close
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,19 @@ FEATURES: tuple[Feature, ...] = (
                 "help.review",
                 "Your review tasks; HR: start, close and follow review cycles",
                 "[start | status [cycle] | close [cycle] | help]",
+            ),
+        ),
+        jobs=(
+            Job(
+                "review-close",
+                reviews_close.close_when_due,
+                lambda config: {
+                    "trigger": "cron",
+                    "hour": 0,
+                    "minute": 20,
+                    "timezone": config.workspace.timezone,
+                },
+                "close review cycles due plus [reviews] close_after_days; send the summaries",
             ),
         ),
         config_sections=("reviews",),

@@ -2,9 +2,68 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from bot.core.errors import UserFacingError
+from bot.i18n import t
+from handlers.cli_support import deps_from_env, prepare_database, team_id_of, workspace_option
 
 
 @click.group()
 def review() -> None:
     """Review cycles: start, status, close, export."""
+
+
+def _fail(exc: UserFacingError) -> click.ClickException:
+    """A domain refusal as one English line (exit status 1)."""
+    return click.ClickException(t(exc.key, "en-US", **exc.params))
+
+
+@review.command("close")
+@click.argument("cycle", required=False)
+@workspace_option
+def review_close(cycle: str | None, team_id: str | None) -> None:
+    """Close CYCLE (its id or exact name; default: the latest open cycle): open tasks stop
+    and everyone gets their summary. Closing twice sends nothing twice."""
+    from bot.reviews.close import close_by_ref
+
+    deps = deps_from_env()
+    prepare_database(deps)
+    ws = deps.workspace(team_id_of(deps, team_id))
+    try:
+        with deps.db.session() as session:
+            closed = close_by_ref(ws, session, None, cycle)
+    except UserFacingError as exc:
+        raise _fail(exc) from None
+    sent, failed = ws.sender.flush(deps.db, team_id=ws.team_id)
+    click.echo(
+        f"closed cycle {closed.cycle_id} ({closed.name}): {closed.cancelled} open task(s) "
+        f"cancelled; summaries: {closed.reps} rep(s), {closed.managers} manager(s), "
+        f"{closed.hr} HR; sent {sent}, failed {failed}"
+    )
+
+
+@review.command("export")
+@click.argument("cycle", required=False)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@workspace_option
+def review_export(cycle: str | None, fmt: str, output: Path, team_id: str | None) -> None:
+    """Write CYCLE's reviews (one row per review, with the period's scorecard) to OUTPUT."""
+    from bot.reviews.cycles import find_cycle
+    from bot.reviews.export import export
+
+    deps = deps_from_env()
+    prepare_database(deps)
+    ws = deps.workspace(team_id_of(deps, team_id))
+    with deps.db.session() as session:
+        found = find_cycle(session, ws.team_id, cycle)
+        if found is None:
+            key = "reviews.no_cycle" if cycle else "reviews.no_open_cycle"
+            raise _fail(UserFacingError(key, ref=cycle or ""))
+        count = export(session, ws.config, found, fmt, output)
+    click.echo(f"exported {count} review row(s) of cycle {found.id} ({found.name}) to {output}")

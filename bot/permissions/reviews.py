@@ -40,3 +40,27 @@ def shows_reviewer_to_subject(task: ReviewTask, peer_names: bool) -> bool:
     """Whether the reviewed person sees who wrote it: self and manager reviews always; peer
     reviews only with `[reviews] peer_names = true`."""
     return task.role != "peer" or peer_names
+
+
+# --- closing: who receives which summary ----------------------------------------------------
+
+
+def can_close_and_export(user: User) -> bool:
+    """Close a cycle (`/review close`, the CLI) and export its reviews: HR and admins."""
+    return can_run_cycles(user)
+
+
+def gets_cycle_statistics(user: User) -> bool:
+    """The closing DM with completion and rating distributions (counts only, no text)."""
+    return is_hr(user) and not user.deactivated and not user.is_bot
+
+
+def in_team_summary(session: Session, manager: User, subject: User) -> bool:
+    """A manager's team summary lists the reps of their reporting tree, no one else."""
+    return manager.id != subject.id and in_manager_chain(session, manager, subject)
+
+
+def in_own_summary(rep: User, task: ReviewTask) -> bool:
+    """A rep's summary carries the submitted reviews of that rep only (the rep's own self
+    review, their manager's and their peers'), never another rep's."""
+    return task.subject_id == rep.id and task.status == "done" and task.role != "nominate"

@@ -10,6 +10,7 @@ from bot.core.errors import UserFacingError
 from bot.core.workspace import Workspace
 from bot.i18n import t
 from bot.org.directory import Who
+from bot.reviews import close
 
 HELP_WORDS = ("help", "帮助")
 
@@ -24,4 +25,6 @@ def reply(ws: Workspace, session: Session, who: Who, text: str) -> dict:
     sub = words[0].lower() if words else ""
     if sub in HELP_WORDS:
         return help_message(who.locale)
+    if sub == "close":
+        return close.reply(ws, session, who, " ".join(words[1:]) or None)
     raise UserFacingError("reviews.unknown_sub", sub=sub or "")
