@@ -25,6 +25,7 @@ from bot.kpi import digest as kpi_digest
 from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
+from bot.reviews import start as review_start
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,19 @@ FEATURES: tuple[Feature, ...] = (
                 "help.review",
                 "Your review tasks; HR: start, close and follow review cycles",
                 "[start | status [cycle] | close [cycle] | help]",
+            ),
+        ),
+        jobs=(
+            Job(
+                "review-recurring",
+                review_start.open_recurring,
+                lambda config: {
+                    "trigger": "cron",
+                    "hour": 0,
+                    "minute": 23,
+                    "timezone": config.workspace.timezone,
+                },
+                "open the configured recurring review cycles when their period nears its end",
             ),
         ),
         config_sections=("reviews",),

@@ -40,3 +40,9 @@ def shows_reviewer_to_subject(task: ReviewTask, peer_names: bool) -> bool:
     """Whether the reviewed person sees who wrote it: self and manager reviews always; peer
     reviews only with `[reviews] peer_names = true`."""
     return task.role != "peer" or peer_names
+
+
+def may_nominate(session: Session, user: User, subject: User) -> bool:
+    """Choose or change the peers who review `subject`: the rep themselves and their manager
+    chain (not the peers, not other reps; HR has no say here)."""
+    return user.id == subject.id or in_manager_chain(session, user, subject)
