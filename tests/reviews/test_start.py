@@ -81,6 +81,15 @@ def test_hr_starts_a_cycle_and_everyone_with_tasks_gets_one_dm(
     for user in PEOPLE:  # one DM each, nothing to those without tasks
         expected = 0 if user == "UDIR" else 1
         assert len(fake.dms_to(user)) == expected, user
+    assert fake.violations == []  # the modal and the DMs keep Block Kit's limits
+
+
+def test_a_long_task_list_fits_one_message():
+    lines = [views.TaskLine(i, "manager", f"U{i}") for i in range(1, 80)]
+    dm = views.tasks_dm("en-US", "2026 Q4", "Dec 31, 2026", lines)
+    assert len(dm["blocks"]) == 50
+    assert dm["blocks"][-1]["elements"][0]["text"] == "More tasks: see `/review`."
+    assert dm["text"].count("• Manager review of") == 79
 
 
 def test_chosen_teams_only(slack, fake, org, db, clock, inflight):

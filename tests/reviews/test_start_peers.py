@@ -4,6 +4,7 @@ may nominate."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -90,6 +91,27 @@ def test_rep_nominates_and_manager_changes_peers(slack, fake, db, started, infli
     assert len(fake.dms_to("UBOB")) == 2  # Bob stays, and is not told twice
     assert len(fake.dms_to("UALICE")) == 2  # the rep does not learn the manager's new choice
     assert "UCAROL" not in dump(fake.dms_to("UALICE"))
+    assert fake.violations == []
+
+
+def test_a_double_submitted_nomination_counts_once(slack, fake, db, started, inflight):
+    task_id = button_value(dm(fake, "UALICE", 1), views.NOMINATE)
+    slack.block_action("UALICE", views.NOMINATE, task_id, channel_id="DUALICE")
+    view = {**opened_view(fake, 2), "id": "VTWICE"}
+    threads = [
+        threading.Thread(
+            target=slack.view_submission, args=("UALICE", view, pick_values(["UBOB", "UXW"]))
+        )
+        for _ in range(3)
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert inflight.wait_idle()
+    assert len(peer_tasks(db, started["alice"].id)) == 2
+    assert len(fake.dms_to("UBOB")) == 2 and len(fake.dms_to("UEMGR")) == 1
+    assert len(fake.dms_to("UALICE")) == 2  # the cycle DM and one confirmation
 
 
 @pytest.mark.parametrize(
