@@ -197,3 +197,38 @@ def test_a_double_submit_opens_one_cycle_and_sends_each_dm_once(
     assert len(cycles(db)) == 1 and len(tasks(db)) == 8
     for user in ("UHR", "UALICE", "UEMGR", "UXW"):
         assert len(fake.dms_to(user)) == 1, user
+
+
+def test_two_hr_forms_with_one_name_at_once_open_one_cycle(slack, fake, org, db, clock, inflight):
+    org.standard()
+    org.person("UADMIN", "Ada Admin", team=None, role="admin")
+    forms = []
+    for user in ("UHR", "UADMIN"):
+        slack.command(user, "/review", "start")
+        forms.append((user, opened_view(fake, len(forms) + 1)))
+    answers: list[dict | None] = []
+
+    def send(user: str, view: dict) -> None:
+        resp = slack.view_submission(user, view, start_values())
+        answers.append(resp.json() if resp.content else None)
+
+    threads = [threading.Thread(target=send, args=form) for form in forms]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(answers, key=str) == sorted(
+        [
+            None,
+            {
+                "response_action": "errors",
+                "errors": {
+                    views.B_NAME: "A cycle named “2026 Q4” exists already: choose another name."
+                },
+            },
+        ],
+        key=str,
+    )
+    assert inflight.wait_idle()
+    assert len(cycles(db)) == 1 and len(tasks(db)) == 8
+    assert len(fake.dms_to("UALICE")) == 1
