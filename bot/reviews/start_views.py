@@ -86,7 +86,7 @@ def start_modal(locale: str, teams: Sequence[tuple[str, str]]) -> dict[str, Any]
         ),
         _input(
             B_PERIOD,
-            t("reviews.start.period", locale, example="2026-Q4"),
+            t("reviews.start.period", locale),
             {"type": "plain_text_input", "placeholder": plain("2026-Q4", 150)},
         ),
         _input(B_DUE, t("reviews.start.due", locale), {"type": "datepicker"}),
