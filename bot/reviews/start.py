@@ -149,6 +149,7 @@ def open_recurring_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     second replica running at the same time loses on the constraint and sends nothing."""
     today = local_date(as_of, ws.config.workspace.timezone)
     opened: list[str] = []
+    taken: list[str] = []
     already = 0
     for spec in recurring_specs(ws, today):
         try:
@@ -160,10 +161,19 @@ def open_recurring_in(ws: Workspace, db: Database, as_of: datetime) -> str:
                 announce(ws, session, cycle, tasks)
                 opened.append(f"{cycle.name} ({len(tasks)} tasks)")
         except IntegrityError:
-            already += 1  # another run opened it first (or HR took the name)
+            # Another run opened it first; or HR gave a cycle of theirs this name (say so).
+            with db.session() as session:
+                if _recurring_exists(session, ws.team_id, spec.recurring_key or ""):
+                    already += 1
+                else:
+                    taken.append(spec.name)
     sent, failed = ws.sender.flush(db, team_id=ws.team_id)
     shown = ", ".join(opened) if opened else "none"
-    return f"opened {len(opened)} cycle(s): {shown}; {already} already open; sent {sent}, failed {failed}"
+    clash = f"; name taken by another cycle: {', '.join(taken)}" if taken else ""
+    return (
+        f"opened {len(opened)} cycle(s): {shown}; {already} already open{clash}; "
+        f"sent {sent}, failed {failed}"
+    )
 
 
 def _recurring_exists(session: Session, team_id: str, key: str) -> bool:

@@ -175,3 +175,14 @@ def test_two_runs_at_once_open_one_cycle_and_send_each_dm_once(deps, org, db, fa
     assert sum("1 already open" in s for s in summaries) == 3
     for user in ("UALICE", "UBOB", "UXW", "UCAROL", "UEMGR", "UWMGR"):
         assert len(fake.dms_to(user)) == 1, user
+
+
+def test_recurring_says_when_hr_took_its_name(env, org, db):
+    org.standard()
+    assert run("--name", "2026-Q4 quarterly review", *BASE[2:]).exit_code == 0
+    ran = CliRunner().invoke(cli, ["jobs", "run", "review-recurring", "--as-of", "2026-12-24"])
+    assert ran.output == (
+        "review-recurring: opened 0 cycle(s): none; 0 already open; name taken by another "
+        "cycle: 2026-Q4 quarterly review; sent 0, failed 0\n"
+    )
+    assert [c.recurring_key for c in cycles(db)] == [None]
