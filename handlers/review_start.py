@@ -27,9 +27,10 @@ def start_command(command: dict[str, Any], respond: Respond, context: Any) -> No
     """HR and admins get the form; anyone else the same refusal, and no form."""
     with unit(context, command["user_id"]) as u:
         locale = u.who.locale
-        allowed = can_run_cycles(u.who.user)
-        modal = views.start_modal(locale, review_start.team_choices(u.ws, u.session, locale))
-    if not allowed:
+        modal = None
+        if can_run_cycles(u.who.user):
+            modal = views.start_modal(locale, review_start.team_choices(u.ws, u.session, locale))
+    if modal is None:
         respond(text=t("reviews.not_allowed", locale), response_type="ephemeral")
         return
     context["ws"].sender.open_view(command["trigger_id"], modal)
