@@ -58,32 +58,34 @@ def spec_of(form: dict[str, Any]) -> CycleSpec:
 
 
 def submit_start(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
+    """Answer the form at once (errors on their fields, or close it), then open the cycle:
+    writing a big cycle's tasks and DMs may take longer than Slack's 3 s."""
     ws: Workspace = context["ws"]
     user_id = body["user"]["id"]
+    today = local_date(ws.clock(), ws.config.workspace.timezone)
     try:
         spec = spec_of(views.read_start(view["state"]["values"]))
         with unit(context, user_id) as u:
-            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            today = local_date(ws.clock(), ws.config.workspace.timezone)
-            cycle, tasks = review_start.start(ws, u.session, u.who.user, spec, today)
-            # Everyone's DM goes out after the modal closes: Slack waits 3 s for the answer.
-            later = list(u.session.info.pop(QUEUED, []))
-            done = views.started(
-                u.who.locale,
-                cycle.name,
-                cycle.id or 0,
-                len(tasks),
-                len({t.reviewer_id for t in tasks}),
-            )
-    except claims.AlreadyDone:
-        ack()  # the same form submitted twice: the first one opened the cycle
-        return
+            locale = u.who.locale
+            review_start.validate(ws, u.session, u.who.user, spec, today)
     except UserFacingError as err:
         ack(response_action="errors", errors=_errors(context, user_id, err, view))
         return
     ack()
-    ws.sender.deliver(context["db"], later)
+    try:
+        with unit(context, user_id) as u:
+            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
+            cycle, tasks = review_start.start(ws, u.session, u.who.user, spec, today)
+            later = list(u.session.info.pop(QUEUED, []))  # delivered below, after the reply
+            people = len({t.reviewer_id for t in tasks})
+            done = views.started(locale, cycle.name, cycle.id or 0, len(tasks), people)
+    except claims.AlreadyDone:
+        return  # the same form submitted twice: the first one opened the cycle
+    except UserFacingError as err:  # e.g. another form took the name meanwhile
+        ws.sender.post(user_id, text=t(err.key, locale, **err.params))
+        return
     ws.sender.post(user_id, **done)
+    ws.sender.deliver(context["db"], later)
 
 
 def _errors(

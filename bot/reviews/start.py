@@ -45,19 +45,28 @@ def resolve_teams(
     return tuple(find_team(ws.config, n, keys) or n.strip() for n in names if n.strip())
 
 
-def start(
+def validate(
     ws: Workspace, session: Session, actor: User | None, spec: CycleSpec, today: date
-) -> tuple[ReviewCycle, list[ReviewTask]]:
-    """Check and open the cycle (actor None: the operator's CLI), then queue everyone's DM.
-    A refusal raises before anything is written."""
+) -> CycleSpec:
+    """The spec with the known teams, or the refusal (who asks, what is wrong, a name in
+    use); reads only, so a form can be answered before the (slower) opening."""
     if actor is not None and not can_run_cycles(actor):
         raise NotAllowed("reviews.not_allowed")
     known = frozenset(team_keys(session, ws.team_id, ws.config))
     spec = replace(spec, known_teams=known)
     check(spec, today)
+    if _named(session, ws.team_id, spec.name.strip()):
+        raise UserFacingError("reviews.duplicate_name", name=spec.name.strip())
+    return spec
+
+
+def start(
+    ws: Workspace, session: Session, actor: User | None, spec: CycleSpec, today: date
+) -> tuple[ReviewCycle, list[ReviewTask]]:
+    """Check and open the cycle (actor None: the operator's CLI), then queue everyone's DM.
+    A refusal raises before anything is written."""
+    spec = validate(ws, session, actor, spec, today)
     name = spec.name.strip()
-    if _named(session, ws.team_id, name):
-        raise UserFacingError("reviews.duplicate_name", name=name)
     try:
         with session.begin_nested():  # a parallel start with this name loses here, cleanly
             cycle, tasks = open_cycle(session, ws.team_id, spec, actor)

@@ -17,14 +17,15 @@ T0 = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def started(slack, fake, org, db, deps):
+def started(slack, fake, org, db, deps, inflight):
     deps.clock = lambda: T0
     people = org.standard()
     slack.command("UHR", "/review", "start")
     view = opened_view(fake)
     resp = slack.view_submission("UHR", view, start_values(steps=("self", "peer"), peers="2"))
     assert not resp.content
-    assert fake.wait_for(lambda: len(fake.dms_to("UALICE")) == 1)
+    assert inflight.wait_idle()
+    assert len(fake.dms_to("UALICE")) == 1
     return people
 
 
