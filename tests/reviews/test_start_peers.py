@@ -130,10 +130,11 @@ def test_the_choice_is_checked_and_nothing_is_written(slack, fake, db, started, 
     assert peer_tasks(db, started["alice"].id) == {}
 
 
-def test_a_deactivated_colleague_cannot_be_chosen(slack, fake, db, started):
+@pytest.mark.parametrize("flag", ["deactivated", "is_bot"])
+def test_a_bot_or_a_deactivated_colleague_cannot_be_chosen(slack, fake, db, started, flag):
     with db.session() as session:
         carol = session.get(type(started["carol"]), started["carol"].id)
-        carol.deactivated = True
+        setattr(carol, flag, True)
         session.add(carol)
     task_id = button_value(dm(fake, "UALICE", 1), views.NOMINATE)
     _, resp = nominate(slack, fake, "UALICE", views.NOMINATE, task_id, ["UBOB", "UCAROL"])
