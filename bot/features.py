@@ -26,6 +26,7 @@ from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
 from bot.reviews import close as reviews_close
+from bot.reviews import start as review_start
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,17 @@ FEATURES: tuple[Feature, ...] = (
                     "timezone": config.workspace.timezone,
                 },
                 "close review cycles due plus [reviews] close_after_days; send the summaries",
+            ),
+            Job(
+                "review-recurring",
+                review_start.open_recurring,
+                lambda config: {
+                    "trigger": "cron",
+                    "hour": 0,
+                    "minute": 23,
+                    "timezone": config.workspace.timezone,
+                },
+                "open the configured recurring review cycles when their period nears its end",
             ),
         ),
         config_sections=("reviews",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -67,3 +68,60 @@ def review_export(cycle: str | None, fmt: str, output: Path, team_id: str | None
             raise _fail(UserFacingError(key, ref=cycle or ""))
         count = export(session, ws.config, found, fmt, output)
     click.echo(f"exported {count} review row(s) of cycle {found.id} ({found.name}) to {output}")
+
+
+def _csv(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@review.command("start")
+@click.option("--name", required=True, help='The cycle\'s name, e.g. "2026 Q4" (unique).')
+@click.option("--kind", required=True, help="monthly, quarterly or annual.")
+@click.option("--period", required=True, help="The period reviewed: 2026-11, 2026-Q4 or 2026.")
+@click.option("--due", required=True, help="The due date, YYYY-MM-DD (today or later).")
+@click.option("--teams", default=None, help="Comma-separated teams (key or name); default all.")
+@click.option("--steps", default="self,manager", show_default=True, help="self,manager,peer")
+@click.option("--peers", default=2, show_default=True, type=int, help="Peers each rep picks.")
+@workspace_option
+def review_start(
+    name: str,
+    kind: str,
+    period: str,
+    due: str,
+    teams: str | None,
+    steps: str,
+    peers: int,
+    team_id: str | None,
+) -> None:
+    """Open a review cycle: prints its id and the number of tasks created. Everyone with
+    tasks gets one DM listing them. Bad arguments: one line, nothing created."""
+    from bot.core.periods import local_date
+    from bot.reviews import start
+    from bot.reviews.cycles import CycleSpec
+
+    deps = deps_from_env()
+    prepare_database(deps)
+    ws = deps.workspace(team_id_of(deps, team_id))
+    try:
+        due_day = date.fromisoformat(due)
+    except ValueError:
+        raise click.ClickException(t("reviews.start.bad_due", "en-US", due=due)) from None
+    try:
+        with deps.db.session() as session:
+            spec = CycleSpec(
+                name,
+                kind,
+                period,
+                due_day,
+                start.resolve_teams(ws, session, _csv(teams)),
+                tuple(_csv(steps) or ()),
+                peers,
+            )
+            today = local_date(ws.clock(), ws.config.workspace.timezone)
+            cycle, tasks = start.start(ws, session, None, spec, today)
+    except UserFacingError as err:
+        raise _fail(err) from None
+    sent, failed = ws.sender.flush(deps.db, team_id=ws.team_id)
+    click.echo(
+        f"opened cycle {cycle.id} “{cycle.name}”: {len(tasks)} tasks; sent {sent} DM(s), {failed} failed"
+    )

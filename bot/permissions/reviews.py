@@ -64,3 +64,12 @@ def in_own_summary(rep: User, task: ReviewTask) -> bool:
     """A rep's summary carries the submitted reviews of that rep only (the rep's own self
     review, their manager's and their peers'), never another rep's."""
     return task.subject_id == rep.id and task.status == "done" and task.role != "nominate"
+
+
+# --- peers -----------------------------------------------------------------------------------
+
+
+def may_nominate(session: Session, user: User, subject: User) -> bool:
+    """Choose or change the peers who review `subject`: the rep themselves and their manager
+    chain (not the peers, not other reps; HR has no say here)."""
+    return user.id == subject.id or in_manager_chain(session, user, subject)
