@@ -25,6 +25,7 @@ from bot.kpi import digest as kpi_digest
 from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
+from bot.reviews import status as review_status
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ FEATURES: tuple[Feature, ...] = (
                 "[start | status [cycle] | close [cycle] | help]",
             ),
         ),
+        home_sections=(HomeSection(review_status.home_section, position=5),),
         config_sections=("reviews",),
     ),
 )

@@ -32,6 +32,7 @@ from bot.kpi.digest_views import Tip, WeekFeedback, WeekKudos, rep_digest, team_
 from bot.kudos import service as kudos
 from bot.org.directory import locale_of
 from bot.org.teams import team_name
+from bot.reviews import service as reviews
 from storage.db import Database
 from storage.models.core import DigestRun, User
 
@@ -109,6 +110,13 @@ def next_step(card: scorecard.Scorecard, last_day: date) -> Tip | None:
     return Tip("kpi.tip.level", {"metric": metric, "actual": worst.actual, "target": worst.target})
 
 
+def open_reviews(session: Session, team_id: str, rep: User) -> tuple[int, date] | None:
+    """(how many review tasks the rep has open, the soonest due date), or None."""
+    assert rep.id is not None
+    tasks = reviews.open_tasks(session, team_id, rep.id)
+    return (len(tasks), tasks[0][1].due) if tasks else None
+
+
 def weekly_digest(deps: Deps, as_of: datetime) -> str:
     """The job: in each installed workspace, queue the digest of the last complete week
     before `as_of`, then send."""
@@ -174,6 +182,7 @@ def queue_digest(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int
                 tip=next_step(card, last_day),
                 feedback=feedback_of_week(session, config, rep, week),
                 locale=locale,
+                reviews=open_reviews(session, team_id, rep),
             )
             key = f"digest:{week.key}:{rep.slack_id}"
             if ws.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):

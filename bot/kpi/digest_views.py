@@ -4,6 +4,7 @@ block limits whatever the team size (long lists end with '…and N more')."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from bot.core.blocks import (
@@ -122,8 +123,15 @@ def tip_text(tip: Tip | None, locale: str) -> str:
 
 
 def rep_digest(
-    *, card: Scorecard, week_card: Scorecard, tip: Tip | None, feedback: WeekFeedback, locale: str
+    *,
+    card: Scorecard,
+    week_card: Scorecard,
+    tip: Tip | None,
+    feedback: WeekFeedback,
+    locale: str,
+    reviews: tuple[int, date] | None = None,
 ) -> tuple[str, list[Block]]:
+    """`reviews`: open review tasks (how many, the soonest due date), one line when any."""
     week_text = period_label(week_card.period, locale)
     title = t("digest.rep_title", locale, week=week_text)
     blocks = scorecard_blocks(card, locale, own=True)[:-1]  # without the "only you" footer
@@ -136,6 +144,10 @@ def rep_digest(
             line += "  " + points(week_card.composite_change, locale)
         blocks.append(section(line))
     blocks.append(section(feedback_line(feedback, locale)))
+    if reviews is not None:
+        count, due = reviews
+        line = t("reviews.tasks.digest_line", locale, count=count, due=fmt_date(due, locale))
+        blocks.append(section(line))
     advice = tip_text(tip, locale)
     if advice:
         blocks.append(divider())

@@ -40,3 +40,14 @@ def shows_reviewer_to_subject(task: ReviewTask, peer_names: bool) -> bool:
     """Whether the reviewed person sees who wrote it: self and manager reviews always; peer
     reviews only with `[reviews] peer_names = true`."""
     return task.role != "peer" or peer_names
+
+
+def shows_scorecard_in_review(task: ReviewTask) -> bool:
+    """The review form shows the reviewed person's scorecard to their own self review and to
+    their manager's review; a peer is a rep, and a rep never sees another rep's numbers."""
+    return task.role in ("self", "manager")
+
+
+def can_see_cycle_status(user: User) -> bool:
+    """`/review status` and `salespulse review status`: completion of a cycle by team."""
+    return is_hr(user)
