@@ -3,8 +3,8 @@ block limits whatever the team size (long lists end with '…and N more')."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from bot.core.blocks import (
@@ -129,9 +129,9 @@ def rep_digest(
     tip: Tip | None,
     feedback: WeekFeedback,
     locale: str,
-    reviews: tuple[int, date] | None = None,
+    notes: Sequence[str] = (),
 ) -> tuple[str, list[Block]]:
-    """`reviews`: open review tasks (how many, the soonest due date), one line when any."""
+    """`notes`: other features' lines for the rep (e.g. open review tasks), one section each."""
     week_text = period_label(week_card.period, locale)
     title = t("digest.rep_title", locale, week=week_text)
     blocks = scorecard_blocks(card, locale, own=True)[:-1]  # without the "only you" footer
@@ -144,10 +144,7 @@ def rep_digest(
             line += "  " + points(week_card.composite_change, locale)
         blocks.append(section(line))
     blocks.append(section(feedback_line(feedback, locale)))
-    if reviews is not None:
-        count, due = reviews
-        line = t("reviews.tasks.digest_line", locale, count=count, due=fmt_date(due, locale))
-        blocks.append(section(line))
+    blocks.extend(section(note) for note in notes)
     advice = tip_text(tip, locale)
     if advice:
         blocks.append(divider())
