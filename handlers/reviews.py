@@ -40,7 +40,7 @@ def _form(u: Unit, task_id: int) -> dict[str, Any]:
     ctx = tasks.load(
         u.session, u.ws.team_id, u.who.user, task_id, tasks.reviewer_today(u.ws, u.who.user)
     )
-    card = tasks.card_for(u.session, u.ws.config, u.ws.team_id, ctx, u.who.locale)
+    card = tasks.card_for(u.ws, u.session, ctx, u.who.locale)
     done = ctx.submitted
     form = views.Form(
         task_id=task_id,
@@ -124,8 +124,8 @@ def _form_errors(
     with context["db"].session() as session:
         locale = directory.locale_of(directory.find(session, ws.team_id, user_id), ws.config)
     block = views.B_COMMENT
-    if "key" in err.params:
-        block = views.RATING_BLOCK + str(err.params["key"])
+    if "competency" in err.params:
+        block = views.RATING_BLOCK + str(err.params["competency"])
     return {block: t(err.key, locale, **err.params)}
 
 

@@ -76,16 +76,18 @@ def load(session: Session, team_id: str, user: User, task_id: int, today: date) 
 
 
 def card_for(
-    session: Session, config: AppConfig, team_id: str, ctx: TaskContext, locale: str
+    ws: Workspace, session: Session, ctx: TaskContext, locale: str
 ) -> scorecard.Scorecard | None:
-    """The reviewed person's scorecard of the cycle's period, when the reviewer may see it
-    (None for peers), with the team shown by its name in the reader's language."""
+    """The reviewed person's scorecard of the cycle's period as /kpi shows it today, when
+    the reviewer may see it (None for peers), the team shown by its name in `locale`."""
+    config, team_id = ws.config, ws.team_id
     if not permissions.shows_scorecard_in_review(ctx.task):
         return None
     period = parse_key(ctx.cycle.period)
     if period is None:
         return None
-    card = scorecard.scorecard(session, config, team_id, ctx.subject, period)
+    today = local_date(ws.clock(), config.workspace.timezone)
+    card = scorecard.scorecard(session, config, team_id, ctx.subject, period, today)
     standing = card.standing
     if standing is not None and standing.team is not None:
         named = replace(standing, team=team_name(config, standing.team, locale))
@@ -100,7 +102,7 @@ def check_ratings(config: AppConfig, ratings: dict[str, str | None]) -> dict[str
     for competency in config.reviews.competencies:
         value = ratings.get(competency.key)
         if value is None or not value.isdigit() or int(value) not in RATINGS:
-            raise UserFacingError("reviews.tasks.missing_rating", key=competency.key)
+            raise UserFacingError("reviews.tasks.missing_rating", competency=competency.key)
         checked[competency.key] = int(value)
     return checked
 
