@@ -10,9 +10,12 @@ from decimal import Decimal
 
 from bot.core.blocks import MAX_MESSAGE_BLOCKS, Block, context, header, message, section
 from bot.i18n import fmt_date, fmt_percent, t
+from bot.kpi.views import list_blocks
 from bot.reviews.task_views import TaskRow, task_blocks, task_line
 
 TASKS_IN_REPLY = 20  # task sections in one /review reply; the rest "…and N more"
+TEAM_SECTIONS = 5  # sections of person lines per cycle (hundreds of people), then "…and N more"
+TEAM_LINES_IN_TEXT = 40  # person lines in the notification text
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,9 @@ def my_reviews(rows: list[TaskRow], team: list[CycleCounts], locale: str) -> dic
             "reviews.status.team_title", locale, cycle=cycle.name, due=fmt_date(cycle.due, locale)
         )
         people = [person_line(row, locale) for row in cycle.rows]
-        blocks.append(section(f"*{title}*\n" + "\n".join(people)))
-        lines.extend([title, *people])
+        blocks.append(section(f"*{title}*"))
+        blocks.extend(list_blocks(people, locale, TEAM_SECTIONS))
+        lines.extend([title, *people[:TEAM_LINES_IN_TEXT]])
     text = t("reviews.tasks.list_title", locale) + "\n" + "\n".join(lines)
     return message(text, blocks[:MAX_MESSAGE_BLOCKS])
 

@@ -17,6 +17,7 @@ from tests.support.kpi_fixture import load
 from tests.support.review_tasks import form_values, press, rated, review_config, task_id
 from tests.support.reviews import start_cycle
 from tests.support.slack import all_text, reply_to
+from tests.support.zh_text import bad_emphasis, english_words, half_width_next_to_cjk
 
 DEC_1 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 JAN_1 = datetime(2027, 1, 1, 2, 0, tzinfo=UTC)
@@ -151,6 +152,12 @@ def test_status_in_chinese_shows_team_names(slack, fake, db, org, clock, infligh
             "*合计* ：已完成 0/8（0.0%）· 未完成 8 · 逾期 8",
         ]
     )
+    zh = all_text(reply)
+    assert half_width_next_to_cjk(zh) == [] and bad_emphasis(zh) == []
+    assert english_words(zh) <= {"Q"}
+    tasks = all_text(review(slack, fake, "UXW"))
+    assert "*自评* · 2026 Q4 · 截止日期 2026年12月31日 · *已逾期*" in tasks
+    assert half_width_next_to_cjk(tasks) == [] and bad_emphasis(tasks) == []
 
 
 @pytest.mark.parametrize("user", ["UALICE", "UEMGR", "UDIR"])
