@@ -40,7 +40,7 @@ def _form(u: Unit, task_id: int) -> dict[str, Any]:
     ctx = tasks.load(
         u.session, u.ws.team_id, u.who.user, task_id, tasks.reviewer_today(u.ws, u.who.user)
     )
-    card = tasks.card_for(u.ws, u.session, ctx, u.who.locale)
+    card = tasks.card_for(u.ws, u.session, u.who.user, ctx, u.who.locale)
     done = ctx.submitted
     form = views.Form(
         task_id=task_id,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.permissions.roles import in_manager_chain, is_hr
+from bot.permissions.roles import can_view_performance, in_manager_chain, is_hr
 from storage.models.core import User
 from storage.models.reviews import ReviewTask
 
@@ -42,10 +42,18 @@ def shows_reviewer_to_subject(task: ReviewTask, peer_names: bool) -> bool:
     return task.role != "peer" or peer_names
 
 
-def shows_scorecard_in_review(task: ReviewTask) -> bool:
+def shows_scorecard_in_review(
+    session: Session, viewer: User, task: ReviewTask, subject: User
+) -> bool:
     """The review form shows the reviewed person's scorecard to their own self review and to
-    their manager's review; a peer is a rep, and a rep never sees another rep's numbers."""
-    return task.role in ("self", "manager")
+    a manager review written by someone who may see their numbers today (their manager
+    chain: not a manager who has since moved away). A peer is a rep, and a rep never sees
+    another rep's numbers."""
+    if task.role == "self":
+        return viewer.id == subject.id
+    if task.role == "manager":
+        return can_view_performance(session, viewer, subject)
+    return False
 
 
 def can_see_cycle_status(user: User) -> bool:

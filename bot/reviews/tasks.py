@@ -76,12 +76,12 @@ def load(session: Session, team_id: str, user: User, task_id: int, today: date) 
 
 
 def card_for(
-    ws: Workspace, session: Session, ctx: TaskContext, locale: str
+    ws: Workspace, session: Session, viewer: User, ctx: TaskContext, locale: str
 ) -> scorecard.Scorecard | None:
     """The reviewed person's scorecard of the cycle's period as /kpi shows it today, when
     the reviewer may see it (None for peers), the team shown by its name in `locale`."""
     config, team_id = ws.config, ws.team_id
-    if not permissions.shows_scorecard_in_review(ctx.task):
+    if not permissions.shows_scorecard_in_review(session, viewer, ctx.task, ctx.subject):
         return None
     period = parse_key(ctx.cycle.period)
     if period is None:

@@ -14,11 +14,22 @@ def _task(role: str) -> ReviewTask:
     return ReviewTask(team_id="T", cycle_id=1, subject_id=1, reviewer_id=2, role=role)
 
 
-@pytest.mark.parametrize(
-    ("role", "shown"), [("self", True), ("manager", True), ("peer", False), ("nominate", False)]
-)
-def test_the_scorecard_is_shown_to_self_and_manager_reviews_only(role, shown):
-    assert shows_scorecard_in_review(_task(role)) is shown
+def test_the_scorecard_is_shown_to_self_and_current_manager_reviews_only(db, org):
+    p = org.standard()
+    alice, bob, mgr, west = p["alice"], p["bob"], p["east_mgr"], p["west_mgr"]
+
+    def shown(viewer: User, role: str) -> bool:
+        task = ReviewTask(
+            team_id="T0001", cycle_id=1, subject_id=alice.id, reviewer_id=viewer.id, role=role
+        )
+        with db.session() as s:
+            return shows_scorecard_in_review(s, viewer, task, alice)
+
+    assert shown(alice, "self") and shown(mgr, "manager")
+    assert not shown(bob, "peer")  # a rep never sees another rep's numbers
+    assert not shown(alice, "nominate")
+    assert not shown(bob, "self")  # a forged self task about someone else
+    assert not shown(west, "manager")  # not (or no longer) in Alice's manager chain
 
 
 @pytest.mark.parametrize(
