@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from bot.org.directory import reporting_tree
 from bot.permissions.roles import can_view_performance, in_manager_chain, is_hr
 from storage.models.core import User
 from storage.models.reviews import ReviewTask
@@ -26,6 +27,12 @@ def may_do(user: User, task: ReviewTask) -> bool:
 def can_see_completion(session: Session, viewer: User, subject: User) -> bool:
     """Whether `subject`'s tasks are done or late: themselves, their manager chain, HR."""
     return viewer.id == subject.id or is_hr(viewer) or in_manager_chain(session, viewer, subject)
+
+
+def completion_visible_to(session: Session, manager: User) -> list[User]:
+    """Whose completion a manager's `/review` shows: their reporting tree (everyone in it
+    has them in their manager chain, as `can_see_completion` asks), one query per level."""
+    return reporting_tree(session, manager)
 
 
 def can_read_review(session: Session, viewer: User, task: ReviewTask, subject: User) -> bool:

@@ -84,11 +84,7 @@ def team_completion(
 ) -> list[CycleCounts]:
     """For each open cycle (soonest due first) where the manager's reporting tree has tasks:
     per person, the tasks they owe, done and open (late after the due date)."""
-    tree = [
-        u
-        for u in directory.reporting_tree(session, manager)
-        if permissions.can_see_completion(session, manager, u)
-    ]
+    tree = permissions.completion_visible_to(session, manager)
     if not tree:
         return []
     by_id = {u.id: u for u in tree}
