@@ -81,11 +81,20 @@ def _values(view: dict[str, Any], keys: list[str]) -> tuple[dict[str, str | None
     return ratings, comment
 
 
+def _task_of(view: dict[str, Any]) -> int:
+    """The task the form was opened for (0, refused as not yours, when the metadata is not
+    ours: a forged or foreign form)."""
+    try:
+        task = json.loads(view.get("private_metadata") or "{}").get("task")
+    except (ValueError, AttributeError):
+        return 0
+    return task if isinstance(task, int) and not isinstance(task, bool) else 0
+
+
 def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
     ws: Workspace = context["ws"]
     user_id = body["user"]["id"]
-    meta = json.loads(view.get("private_metadata") or "{}")
-    task_id = int(meta.get("task") or 0)
+    task_id = _task_of(view)
     ratings, comment = _values(view, [c.key for c in ws.config.reviews.competencies])
     try:
         with unit(context, user_id) as u:

@@ -168,6 +168,10 @@ def test_someone_elses_task_id_is_refused_and_nothing_changes(
     resp = slack.view_submission("UBOB", forged_view(task), form_values(rated("1", "1", "1")))
     assert resp.json()["response_action"] == "errors"
     assert "isn't yours" in json.dumps(resp.json()["errors"])
+    for metadata in ("not json", '["x"]', '{"task": "1"}', '{"task": true}'):
+        forged = {**forged_view(task), "private_metadata": metadata}
+        resp = slack.view_submission("UBOB", forged, form_values(rated()))
+        assert "isn't yours" in json.dumps(resp.json()["errors"]), metadata
     # Alice's manager and HR may not write her self review either
     for user in ("UEMGR", "UHR"):
         resp = slack.view_submission(user, forged_view(task), form_values(rated()))
