@@ -26,7 +26,9 @@ from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
 from bot.reviews import close as reviews_close
+from bot.reviews import service as reviews
 from bot.reviews import start as review_start
+from bot.reviews import status as review_status
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,17 @@ class Feature:
     home_sections: tuple[HomeSection, ...] = ()
     config_sections: tuple[str, ...] = ()  # top-level TOML sections (AppConfig fields) it owns
     listeners: bool = True  # has a listeners module in handlers/
+    digest_notes: tuple[kpi_digest.RepNote, ...] = ()  # lines it adds to a rep's weekly digest
+
+
+def deliver_outbox(deps: Deps, as_of: datetime) -> str:
+    """The core's deliver-outbox job, catching up a due digest with every feature's notes."""
+    return core_jobs.deliver_outbox(deps, as_of, digest_notes())
+
+
+def weekly_digest(deps: Deps, as_of: datetime) -> str:
+    """The KPI digest job with the lines other features add to each rep's DM."""
+    return kpi_digest.weekly_digest(deps, as_of, digest_notes())
 
 
 def _digest_trigger(config: AppConfig) -> dict:
@@ -81,7 +94,7 @@ FEATURES: tuple[Feature, ...] = (
         jobs=(
             Job(
                 "deliver-outbox",
-                core_jobs.deliver_outbox,
+                deliver_outbox,
                 lambda config: {"trigger": "interval", "minutes": 1},
                 "send due messages and files; queue a due digest not yet queued",
             ),
@@ -170,7 +183,7 @@ FEATURES: tuple[Feature, ...] = (
         jobs=(
             Job(
                 "weekly-digest",
-                kpi_digest.weekly_digest,
+                weekly_digest,
                 _digest_trigger,
                 "weekly KPI digest: team channels and each rep",
             ),
@@ -212,6 +225,8 @@ FEATURES: tuple[Feature, ...] = (
                 "open the configured recurring review cycles when their period nears its end",
             ),
         ),
+        home_sections=(HomeSection(review_status.home_section, position=5),),
+        digest_notes=(reviews.digest_note,),
         config_sections=("reviews",),
     ),
 )
@@ -235,6 +250,10 @@ def jobs() -> tuple[Job, ...]:
 
 def find_job(job_id: str) -> Job | None:
     return next((job for job in jobs() if job.id == job_id), None)
+
+
+def digest_notes() -> tuple[kpi_digest.RepNote, ...]:
+    return tuple(note for f in FEATURES for note in f.digest_notes)
 
 
 def home_sections() -> list[HomeSection]:

@@ -4,6 +4,7 @@ the outbox and pruning old records. Features keep their jobs in their own packag
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import delete
@@ -11,7 +12,7 @@ from sqlmodel import delete
 from bot.core.deps import Deps, each_workspace
 from bot.core.workspace import Workspace
 from bot.feedback import public as public_praise
-from bot.kpi.digest import queue_due
+from bot.kpi.digest import RepNote, queue_due
 from bot.kudos import service as kudos
 from storage.db import Database
 from storage.models.core import Claim, ProcessedEvent
@@ -19,14 +20,16 @@ from storage.models.core import Claim, ProcessedEvent
 log = logging.getLogger(__name__)
 
 
-def deliver_outbox(deps: Deps, as_of: datetime) -> str:
+def deliver_outbox(deps: Deps, as_of: datetime, notes: Sequence[RepNote] = ()) -> str:
     """Every tick (and at once when a process takes the scheduler lease): queue a due digest
-    that is not queued yet, then send everything due."""
-    return each_workspace(deps, lambda ws: _deliver_outbox_in(ws, deps.db, as_of))
+    that is not queued yet (with the features' `notes` for reps), then send everything due."""
+    return each_workspace(deps, lambda ws: _deliver_outbox_in(ws, deps.db, as_of, notes))
 
 
-def _deliver_outbox_in(ws: Workspace, db: Database, as_of: datetime) -> str:
-    caught_up = queue_due(ws, db, as_of)
+def _deliver_outbox_in(
+    ws: Workspace, db: Database, as_of: datetime, notes: Sequence[RepNote]
+) -> str:
+    caught_up = queue_due(ws, db, as_of, notes)
     sent, failed = ws.sender.flush(db, team_id=ws.team_id)
     # cards that went out only now: their recipients' DMs link them (a unit each, after commit)
     kudos.announce_late(ws, db)

@@ -20,7 +20,7 @@ from bot.reviews import peers as review_peers
 from bot.reviews import start as review_start
 from bot.reviews import start_views as views
 from bot.reviews.cycles import CycleSpec
-from handlers.middleware import learn, unit
+from handlers.middleware import Unit, learn, unit
 
 
 def start_command(command: dict[str, Any], respond: Respond, context: Any) -> None:
@@ -102,21 +102,23 @@ def _errors(
     return {block: t(err.key, locale, **err.params)}
 
 
+def nomination_view(u: Unit, task_id: int) -> dict[str, Any]:
+    """The peer nomination form of a task (refusals raise)."""
+    nom = review_peers.nomination(u.session, u.ws.team_id, u.who.user, task_id)
+    return views.nominate_modal(
+        u.who.locale,
+        nom.task.id or 0,
+        nom.cycle.peers,
+        nom.subject.slack_id,
+        [p.slack_id for p in nom.peers],
+        by_manager=nom.subject.id != u.who.user.id,
+    )
+
+
 def open_nomination(ack: Ack, body: dict[str, Any], context: Any) -> None:
     ack()
-    user_id = body["user"]["id"]
-    with unit(context, user_id) as u:
-        nom = review_peers.nomination(
-            u.session, u.ws.team_id, u.who.user, int(body["actions"][0]["value"])
-        )
-        modal = views.nominate_modal(
-            u.who.locale,
-            nom.task.id or 0,
-            nom.cycle.peers,
-            nom.subject.slack_id,
-            [p.slack_id for p in nom.peers],
-            by_manager=nom.subject.id != u.who.user.id,
-        )
+    with unit(context, body["user"]["id"]) as u:
+        modal = nomination_view(u, int(body["actions"][0]["value"]))
     u.ws.sender.open_view(body["trigger_id"], modal)
 
 

@@ -12,6 +12,7 @@ only delays it; the outbox retries failed messages and uploads alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -37,6 +38,10 @@ from storage.models.core import DigestRun, User
 
 MOVERS = 3
 TOP_VALUES = 3
+
+# A line another feature adds to a rep's DM (e.g. their open review tasks), or None. The
+# registry (bot/features.py) hands them in: the KPI package imports no feature that adds one.
+RepNote = Callable[[Session, Workspace, User, str], str | None]
 
 
 @dataclass(frozen=True)
@@ -109,15 +114,17 @@ def next_step(card: scorecard.Scorecard, last_day: date) -> Tip | None:
     return Tip("kpi.tip.level", {"metric": metric, "actual": worst.actual, "target": worst.target})
 
 
-def weekly_digest(deps: Deps, as_of: datetime) -> str:
+def weekly_digest(deps: Deps, as_of: datetime, notes: Sequence[RepNote] = ()) -> str:
     """The job: in each installed workspace, queue the digest of the last complete week
     before `as_of`, then send."""
-    return each_workspace(deps, lambda ws: weekly_digest_in(ws, deps.db, as_of))
+    return each_workspace(deps, lambda ws: weekly_digest_in(ws, deps.db, as_of, notes))
 
 
-def weekly_digest_in(ws: Workspace, db: Database, as_of: datetime) -> str:
+def weekly_digest_in(
+    ws: Workspace, db: Database, as_of: datetime, notes: Sequence[RepNote] = ()
+) -> str:
     _, week, _ = report_week(ws.config, as_of)
-    queued = queue_digest(ws, db, as_of)
+    queued = queue_digest(ws, db, as_of, notes)
     sent, failed = ws.sender.flush(db, team_id=ws.team_id)
     done = (
         "already queued"
@@ -127,20 +134,24 @@ def weekly_digest_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     return f"week {week.key}: {done}, {sent} sent, {failed} failed (retried later)"
 
 
-def queue_due(ws: Workspace, db: Database, now: datetime) -> str | None:
+def queue_due(
+    ws: Workspace, db: Database, now: datetime, notes: Sequence[RepNote] = ()
+) -> str | None:
     """Queue this week's digest if its scheduled time has passed and it is not queued yet
     (after a crash or downtime at that time); what it queued, or None."""
     when = scheduled_at(ws.config, now)
     if now < when:
         return None
     _, week, _ = report_week(ws.config, when)
-    queued = queue_digest(ws, db, when)  # usually None at once: queued before
+    queued = queue_digest(ws, db, when, notes)  # usually None at once: queued before
     if queued is None:
         return None
     return f"digest of week {week.key} caught up: {queued[0]} digest(s), {queued[1]} chart(s)"
 
 
-def queue_digest(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int] | None:
+def queue_digest(
+    ws: Workspace, db: Database, as_of: datetime, notes: Sequence[RepNote] = ()
+) -> tuple[int, int] | None:
     """Queue the week's team posts, charts and rep DMs in one transaction with its
     `digest_runs` row; (messages, charts) queued, or None when the week was queued before."""
     config, team_id = ws.config, ws.team_id
@@ -174,6 +185,7 @@ def queue_digest(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int
                 tip=next_step(card, last_day),
                 feedback=feedback_of_week(session, config, rep, week),
                 locale=locale,
+                notes=[n for note in notes if (n := note(session, ws, rep, locale))],
             )
             key = f"digest:{week.key}:{rep.slack_id}"
             if ws.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):

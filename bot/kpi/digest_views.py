@@ -3,6 +3,7 @@ block limits whatever the team size (long lists end with '…and N more')."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -122,8 +123,15 @@ def tip_text(tip: Tip | None, locale: str) -> str:
 
 
 def rep_digest(
-    *, card: Scorecard, week_card: Scorecard, tip: Tip | None, feedback: WeekFeedback, locale: str
+    *,
+    card: Scorecard,
+    week_card: Scorecard,
+    tip: Tip | None,
+    feedback: WeekFeedback,
+    locale: str,
+    notes: Sequence[str] = (),
 ) -> tuple[str, list[Block]]:
+    """`notes`: other features' lines for the rep (e.g. open review tasks), one section each."""
     week_text = period_label(week_card.period, locale)
     title = t("digest.rep_title", locale, week=week_text)
     blocks = scorecard_blocks(card, locale, own=True)[:-1]  # without the "only you" footer
@@ -136,6 +144,7 @@ def rep_digest(
             line += "  " + points(week_card.composite_change, locale)
         blocks.append(section(line))
     blocks.append(section(feedback_line(feedback, locale)))
+    blocks.extend(section(note) for note in notes)
     advice = tip_text(tip, locale)
     if advice:
         blocks.append(divider())

@@ -271,6 +271,7 @@ def reporting_tree(session: Session, manager: User) -> list[User]:
     while frontier:
         rows = session.exec(select(User).where(User.manager_id.in_(frontier))).all()  # type: ignore[union-attr]
         frontier = [u.id for u in rows if u.id not in seen]
-        seen.update(frontier)
-        found.extend(u for u in rows if u.id in frontier)
+        fresh = set(frontier)  # a set: a list here made a big tree quadratic
+        seen.update(fresh)
+        found.extend(u for u in rows if u.id in fresh)
     return found

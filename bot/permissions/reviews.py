@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.permissions.roles import in_manager_chain, is_hr
+from bot.org.directory import reporting_tree
+from bot.permissions.roles import can_view_performance, in_manager_chain, is_hr
 from storage.models.core import User
 from storage.models.reviews import ReviewTask
 
@@ -26,6 +27,12 @@ def may_do(user: User, task: ReviewTask) -> bool:
 def can_see_completion(session: Session, viewer: User, subject: User) -> bool:
     """Whether `subject`'s tasks are done or late: themselves, their manager chain, HR."""
     return viewer.id == subject.id or is_hr(viewer) or in_manager_chain(session, viewer, subject)
+
+
+def completion_visible_to(session: Session, manager: User) -> list[User]:
+    """Whose completion a manager's `/review` shows: their reporting tree (everyone in it
+    has them in their manager chain, as `can_see_completion` asks), one query per level."""
+    return reporting_tree(session, manager)
 
 
 def can_read_review(session: Session, viewer: User, task: ReviewTask, subject: User) -> bool:
@@ -73,3 +80,25 @@ def may_nominate(session: Session, user: User, subject: User) -> bool:
     """Choose or change the peers who review `subject`: the rep themselves and their manager
     chain (not the peers, not other reps; HR has no say here)."""
     return user.id == subject.id or in_manager_chain(session, user, subject)
+
+
+# --- doing reviews, status --------------------------------------------------------------------
+
+
+def shows_scorecard_in_review(
+    session: Session, viewer: User, task: ReviewTask, subject: User
+) -> bool:
+    """The review form shows the reviewed person's scorecard to their own self review and to
+    a manager review written by someone who may see their numbers today (their manager
+    chain: not a manager who has since moved away). A peer is a rep, and a rep never sees
+    another rep's numbers."""
+    if task.role == "self":
+        return viewer.id == subject.id
+    if task.role == "manager":
+        return can_view_performance(session, viewer, subject)
+    return False
+
+
+def can_see_cycle_status(user: User) -> bool:
+    """`/review status` and `salespulse review status`: completion of a cycle by team."""
+    return is_hr(user)

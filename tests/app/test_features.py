@@ -33,8 +33,14 @@ def test_every_config_section_belongs_to_exactly_one_feature():
 def test_home_shows_kpi_numbers_before_the_feedback_overview():
     from bot.feedback.queries import home_section as feedback_section
     from bot.kpi.home import home_section as kpi_section
+    from bot.reviews.status import home_section as review_section
 
-    assert [s.build for s in features.home_sections()] == [kpi_section, feedback_section]
+    # review tasks first: something to do, with a due date
+    assert [s.build for s in features.home_sections()] == [
+        review_section,
+        kpi_section,
+        feedback_section,
+    ]
 
 
 def test_help_lists_the_commands_in_registry_order():
