@@ -25,6 +25,7 @@ from bot.kpi import digest as kpi_digest
 from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
+from bot.reviews import reminders as review_reminders
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,14 @@ FEATURES: tuple[Feature, ...] = (
                 "help.review",
                 "Your review tasks; HR: start, close and follow review cycles",
                 "[start | status [cycle] | close [cycle] | help]",
+            ),
+        ),
+        jobs=(
+            Job(
+                "review-reminders",
+                review_reminders.review_reminders,
+                lambda config: {"trigger": "interval", "minutes": 15},
+                "remind people of open review tasks at their own working hour; escalate late ones",
             ),
         ),
         config_sections=("reviews",),

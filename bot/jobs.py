@@ -27,7 +27,7 @@ def deliver_outbox(deps: Deps, as_of: datetime) -> str:
 
 def _deliver_outbox_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     caught_up = queue_due(ws, db, as_of)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     # cards that went out only now: their recipients' DMs link them (a unit each, after commit)
     kudos.announce_late(ws, db)
     public_praise.publish_late(ws, db)

@@ -30,6 +30,7 @@ from bot.kpi import scorecard
 from bot.kpi.chat import named
 from bot.kpi.digest_views import Tip, WeekFeedback, WeekKudos, rep_digest, team_digest
 from bot.kudos import service as kudos
+from bot.org import hours
 from bot.org.directory import locale_of
 from bot.org.teams import team_name
 from storage.db import Database
@@ -59,6 +60,15 @@ def scheduled_at(config: AppConfig, now: datetime) -> datetime:
     day = local + timedelta(days=WEEKDAYS.index(config.digest.weekday) - local.weekday())
     hour, minute = config.digest.time.split(":")
     return local_time(day, int(hour), int(minute), config.workspace.timezone)
+
+
+def rep_time(config: AppConfig, rep: User, as_of: datetime) -> datetime:
+    """When a rep's digest DM may go out: `[digest] time` in the rep's own time zone on the
+    digest's day of the week of `as_of` (the rep's next working day if that is their weekend,
+    past their quiet hours); team posts keep the workspace time."""
+    local = local_date(as_of, config.workspace.timezone)
+    day = local + timedelta(days=WEEKDAYS.index(config.digest.weekday) - local.weekday())
+    return hours.window_of(rep, config).at(day, config.digest.time)
 
 
 def kudos_of_week(
@@ -118,7 +128,7 @@ def weekly_digest(deps: Deps, as_of: datetime) -> str:
 def weekly_digest_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     _, week, _ = report_week(ws.config, as_of)
     queued = queue_digest(ws, db, as_of)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     done = (
         "already queued"
         if queued is None
@@ -176,7 +186,10 @@ def queue_digest(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int
                 locale=locale,
             )
             key = f"digest:{week.key}:{rep.slack_id}"
-            if ws.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
+            when = rep_time(config, rep, as_of)
+            if ws.sender.enqueue(
+                session, team_id, key, rep.slack_id, text, blocks, not_before=when
+            ):
                 queued += 1
     return queued, charts
 

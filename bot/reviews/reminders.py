@@ -1,0 +1,166 @@
+"""The `review-reminders` job (every 15 minutes): each person with open review tasks gets ONE
+DM listing them on each reminder day, at `[reviews] remind_at` in their own time zone.
+
+Reminder days, in the person's own calendar: `remind_days_before` days before each due date
+of a cycle they have open tasks in, then daily for `overdue_days` days after it. A day on
+their weekend moves to their next working day, and reminders landing on one day are one DM
+(outbox key `review-remind:<slack id>:<local day>`). The time moves past their quiet hours
+(bot/org/hours.py, the one rule). From the first overdue day, the person's manager gets one
+escalation per late person and cycle (key `review-escalate:<cycle id>:<slack id>`).
+
+Set-based: one query reads every open task with its cycle, reviewer and subject, one reads
+the managers, and the DMs are inserted in batches with ON CONFLICT DO NOTHING, so re-runs,
+restarts and two processes at once send each reminder once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from bot.core.config import ReviewsConfig
+from bot.core.deps import Deps, each_workspace
+from bot.core.periods import local_date
+from bot.core.sender import Outgoing
+from bot.core.workspace import Workspace
+from bot.org import hours
+from bot.org.directory import locale_of
+from bot.reviews.reminder_views import TaskLine, escalation, reminder
+from storage.db import Database
+from storage.models.core import User
+from storage.models.reviews import ReviewCycle, ReviewTask
+
+ROLE_ORDER = {"nominate": 0, "self": 1, "manager": 2, "peer": 3}
+
+
+@dataclass(frozen=True)
+class Open:
+    """One open task as the job reads it."""
+
+    cycle_id: int
+    opened: datetime  # the cycle's created_at: no reminder is owed from before it
+    line: TaskLine
+
+
+def review_reminders(deps: Deps, as_of: datetime) -> str:
+    """The job: each installed workspace, as of `as_of`."""
+    return each_workspace(deps, lambda ws: remind_in(ws, deps.db, as_of))
+
+
+def remind_in(ws: Workspace, db: Database, as_of: datetime) -> str:
+    with db.session() as session:
+        people, tasks = open_tasks(session, ws.team_id)
+        outgoing = [
+            out for user in people.values() if (out := _reminder(ws, user, tasks[user.id], as_of))
+        ]
+        outgoing += _escalations(ws, session, people, tasks, as_of)
+        queued = ws.sender.enqueue_many(session, ws.team_id, outgoing)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
+    return f"{len(people)} people with open tasks; queued {queued}; sent {sent}, failed {failed}"
+
+
+def open_tasks(session: Session, team_id: str) -> tuple[dict[int, User], dict[int, list[Open]]]:
+    """Everyone (active, not a bot) with open tasks in open cycles, and their tasks: one query."""
+    subject = aliased(User)
+    rows = session.exec(
+        select(ReviewTask.role, ReviewTask.cycle_id, ReviewCycle, User, subject.slack_id)  # type: ignore[call-overload]
+        .join(ReviewCycle, col(ReviewCycle.id) == ReviewTask.cycle_id)
+        .join(User, col(User.id) == ReviewTask.reviewer_id)
+        .join(subject, subject.id == ReviewTask.subject_id)
+        .where(
+            ReviewTask.team_id == team_id,
+            ReviewTask.status == "open",
+            ReviewCycle.status == "open",
+            User.deactivated == False,  # noqa: E712
+            User.is_bot == False,  # noqa: E712
+        )
+        .order_by(ReviewCycle.due, ReviewTask.id)
+    ).all()
+    people: dict[int, User] = {}
+    tasks: dict[int, list[Open]] = defaultdict(list)
+    for role, cycle_id, cycle, user, subject_slack in rows:
+        people[user.id] = user
+        line = TaskLine(role, subject_slack, cycle.name, cycle.due)
+        tasks[user.id].append(Open(cycle_id, cycle.created_at, line))
+    for found in tasks.values():
+        found.sort(key=lambda o: (o.line.due, ROLE_ORDER.get(o.line.role, 9)))
+    return people, tasks
+
+
+def reminder_days(cfg: ReviewsConfig, due: date) -> list[tuple[date, bool]]:
+    """(day, overdue) for one due date, in the person's calendar, before weekend shifts."""
+    before = [(due - timedelta(days=n), False) for n in cfg.remind_days_before]
+    after = [(due + timedelta(days=n), True) for n in range(1, cfg.overdue_days + 1)]
+    return before + after
+
+
+def due_day(
+    cfg: ReviewsConfig, window: hours.Window, dues: dict[date, datetime], as_of: datetime
+) -> tuple[date, bool] | None:
+    """The person's reminder day due at `as_of`, if any: (working day, any of it overdue). Due
+    once its time (remind_at local, past quiet hours) has come, on that same local day."""
+    today = local_date(as_of, window.timezone)
+    found: tuple[date, bool] | None = None
+    for due, opened in dues.items():
+        for day, overdue in reminder_days(cfg, due):
+            working = window.working_day_from(day)
+            when = window.at(working, cfg.remind_at)
+            if when <= as_of and when >= opened and local_date(when, window.timezone) == today:
+                found = (working, overdue or (found is not None and found[1]))
+    return found
+
+
+def _reminder(ws: Workspace, user: User, tasks: list[Open], as_of: datetime) -> Outgoing | None:
+    cfg, window = ws.config.reviews, hours.window_of(user, ws.config)
+    dues: dict[date, datetime] = {}
+    for task in tasks:
+        dues[task.line.due] = min(task.opened, dues.get(task.line.due, task.opened))
+    found = due_day(cfg, window, dues, as_of)
+    if found is None:
+        return None
+    day, overdue = found
+    text, blocks = reminder(
+        [o.line for o in tasks], overdue=overdue, locale=locale_of(user, ws.config)
+    )
+    key = f"review-remind:{user.slack_id}:{day.isoformat()}"
+    return Outgoing(key, user.slack_id, text, blocks, window.earliest(as_of))
+
+
+def _escalations(
+    ws: Workspace,
+    session: Session,
+    people: dict[int, User],
+    tasks: dict[int, list[Open]],
+    as_of: datetime,
+) -> list[Outgoing]:
+    """One DM to the manager per late person and cycle, from the person's first overdue day."""
+    late: list[tuple[User, int, list[TaskLine]]] = []
+    for user_id, found in tasks.items():
+        user = people[user_id]
+        if user.manager_id is None:
+            continue
+        window = hours.window_of(user, ws.config)
+        by_cycle: dict[int, list[TaskLine]] = defaultdict(list)
+        for task in found:
+            if window.at(task.line.due + timedelta(days=1), ws.config.reviews.remind_at) <= as_of:
+                by_cycle[task.cycle_id].append(task.line)
+        late += [(user, cycle_id, lines) for cycle_id, lines in by_cycle.items()]
+    ids = {user.manager_id for user, _, _ in late}
+    managers = {
+        m.id: m
+        for m in session.exec(select(User).where(col(User.id).in_(ids))).all()
+        if not m.deactivated and not m.is_bot
+    }
+    out: list[Outgoing] = []
+    for user, cycle_id, lines in late:
+        manager = managers.get(user.manager_id)
+        if manager is None:
+            continue
+        text, blocks = escalation(user.slack_id, lines, locale=locale_of(manager, ws.config))
+        key = f"review-escalate:{cycle_id}:{user.slack_id}"
+        when = hours.not_before(manager, ws.config, as_of)
+        out.append(Outgoing(key, manager.slack_id, text, blocks, when))
+    return out
