@@ -113,6 +113,28 @@ def quiet_source(user: User | None, config: AppConfig) -> tuple[tuple[time, time
     return (_hhmm(given[0]), _hhmm(given[1])), WORKSPACE
 
 
+def shown_quiet(user: User | None, config: AppConfig) -> tuple[tuple[str, str] | None, str]:
+    """(("21:00", "07:30") or None for none, OWN or WORKSPACE): for /pulse quiet and whoami."""
+    window, source = quiet_source(user, config)
+    if window is None:
+        return None, source
+    return (f"{window[0]:%H:%M}", f"{window[1]:%H:%M}"), source
+
+
+def set_quiet(user: User, text: str) -> bool:
+    """`/pulse quiet 21:00-07:30|off|auto`: store the person's choice (auto: the workspace's);
+    False when `text` is not understood (nothing changes)."""
+    text = text.strip().lower()
+    if text == "auto":
+        user.quiet_hours = None
+        return True
+    parsed = parse_quiet(text)
+    if parsed == "":
+        return False
+    user.quiet_hours = normal_quiet(parsed)  # type: ignore[arg-type]
+    return True
+
+
 def window_of(user: User | None, config: AppConfig) -> Window:
     weekend = frozenset(WEEKDAYS.index(day) for day in config.workspace.weekend)
     return Window(timezone_of(user, config), weekend, quiet_source(user, config)[0])

@@ -135,7 +135,7 @@ def test_parallel_runs_send_each_reminder_once(deps, fake, people):
         try:
             barrier.wait()
             review_reminders(deps, at(30, 10, 5))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run) for _ in range(4)]
