@@ -51,22 +51,36 @@ def review_reminders(deps: Deps, as_of: datetime) -> str:
 
 
 def remind_in(ws: Workspace, db: Database, as_of: datetime) -> str:
+    people, queued = queue_reminders(ws, db, as_of)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
+    return f"{people} people with open tasks; queued {queued}; sent {sent}, failed {failed}"
+
+
+def queue_reminders(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, int]:
+    """Queue the reminders and escalations due at `as_of` in one transaction: (people with
+    open tasks, DMs newly queued)."""
     with db.session() as session:
         people, tasks = open_tasks(session, ws.team_id)
         outgoing = [
             out for user in people.values() if (out := _reminder(ws, user, tasks[user.id], as_of))
         ]
         outgoing += _escalations(ws, session, people, tasks, as_of)
-        queued = ws.sender.enqueue_many(session, ws.team_id, outgoing)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
-    return f"{len(people)} people with open tasks; queued {queued}; sent {sent}, failed {failed}"
+        return len(people), ws.sender.enqueue_many(session, ws.team_id, outgoing)
 
 
 def open_tasks(session: Session, team_id: str) -> tuple[dict[int, User], dict[int, list[Open]]]:
     """Everyone (active, not a bot) with open tasks in open cycles, and their tasks: one query."""
     subject = aliased(User)
     rows = session.exec(
-        select(ReviewTask.role, ReviewTask.cycle_id, ReviewCycle, User, subject.slack_id)  # type: ignore[call-overload]
+        select(  # type: ignore[call-overload]
+            ReviewTask.role,
+            ReviewTask.cycle_id,
+            ReviewCycle.name,
+            ReviewCycle.due,
+            ReviewCycle.created_at,
+            User,
+            subject.slack_id,
+        )
         .join(ReviewCycle, col(ReviewCycle.id) == ReviewTask.cycle_id)
         .join(User, col(User.id) == ReviewTask.reviewer_id)
         .join(subject, subject.id == ReviewTask.subject_id)
@@ -81,10 +95,9 @@ def open_tasks(session: Session, team_id: str) -> tuple[dict[int, User], dict[in
     ).all()
     people: dict[int, User] = {}
     tasks: dict[int, list[Open]] = defaultdict(list)
-    for role, cycle_id, cycle, user, subject_slack in rows:
+    for role, cycle_id, name, due, opened, user, subject_slack in rows:
         people[user.id] = user
-        line = TaskLine(role, subject_slack, cycle.name, cycle.due)
-        tasks[user.id].append(Open(cycle_id, cycle.created_at, line))
+        tasks[user.id].append(Open(cycle_id, opened, TaskLine(role, subject_slack, name, due)))
     for found in tasks.values():
         found.sort(key=lambda o: (o.line.due, ROLE_ORDER.get(o.line.role, 9)))
     return people, tasks
@@ -107,6 +120,8 @@ def due_day(
     for due, opened in dues.items():
         for day, overdue in reminder_days(cfg, due):
             working = window.working_day_from(day)
+            if not today - timedelta(days=7) <= working <= today:
+                continue  # cheap: no time-zone arithmetic for days far from today
             when = window.at(working, cfg.remind_at)
             if when <= as_of and when >= opened and local_date(when, window.timezone) == today:
                 found = (working, overdue or (found is not None and found[1]))
@@ -143,9 +158,11 @@ def _escalations(
         if user.manager_id is None:
             continue
         window = hours.window_of(user, ws.config)
+        today = local_date(as_of, window.timezone)
         by_cycle: dict[int, list[TaskLine]] = defaultdict(list)
         for task in found:
-            if window.at(task.line.due + timedelta(days=1), ws.config.reviews.remind_at) <= as_of:
+            first = task.line.due + timedelta(days=1)  # the first overdue day
+            if first <= today and window.at(first, ws.config.reviews.remind_at) <= as_of:
                 by_cycle[task.cycle_id].append(task.line)
         late += [(user, cycle_id, lines) for cycle_id, lines in by_cycle.items()]
     ids = {user.manager_id for user, _, _ in late}
