@@ -202,8 +202,10 @@ class Sender:
                 }
                 for r in rows[start : start + BATCH]
             ]
-            statement = insert(Delivery).values(values).on_conflict_do_nothing()
-            made += max(0, session.exec(statement).rowcount or 0)  # type: ignore[call-overload]
+            statement = (
+                insert(Delivery).values(values).on_conflict_do_nothing().returning(Delivery.id)
+            )
+            made += len(session.exec(statement).all())  # type: ignore[call-overload]
         return made
 
     def deliver(self, db: Database, ids: list[int]) -> tuple[int, int]:
