@@ -202,10 +202,9 @@ class Sender:
                 }
                 for r in rows[start : start + BATCH]
             ]
-            statement = (
-                insert(Delivery).values(values).on_conflict_do_nothing().returning(Delivery.id)
-            )
-            made += len(session.exec(statement).all())  # type: ignore[call-overload]
+            statement = insert(Delivery).on_conflict_do_nothing().returning(Delivery.id)
+            # executemany (insertmanyvalues batches it): the ids of the rows actually inserted
+            made += len(session.connection().execute(statement, values).all())
         return made
 
     def deliver(self, db: Database, ids: list[int]) -> tuple[int, int]:

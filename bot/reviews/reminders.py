@@ -36,6 +36,36 @@ from storage.models.reviews import ReviewCycle, ReviewTask
 ROLE_ORDER = {"nominate": 0, "self": 1, "manager": 2, "peer": 3}
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """The columns of a person the job needs (read as plain columns, not ORM objects: the job
+    reads thousands); duck-types User for directory.locale_of and bot.org.hours."""
+
+    id: int
+    slack_id: str
+    manager_id: int | None
+    timezone: str | None
+    slack_timezone: str | None
+    locale: str | None
+    slack_locale: str | None
+    locale_override: str | None
+    quiet_hours: str | None
+
+
+PERSON = (
+    User.id,
+    User.slack_id,
+    User.manager_id,
+    User.timezone,
+    User.slack_timezone,
+    User.locale,
+    User.slack_locale,
+    User.locale_override,
+    User.quiet_hours,
+)
+ACTIVE = (User.deactivated == False, User.is_bot == False)  # noqa: E712
+
+
 @dataclass(frozen=True)
 class Open:
     """One open task as the job reads it."""
@@ -68,7 +98,7 @@ def queue_reminders(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, 
         return len(people), ws.sender.enqueue_many(session, ws.team_id, outgoing)
 
 
-def open_tasks(session: Session, team_id: str) -> tuple[dict[int, User], dict[int, list[Open]]]:
+def open_tasks(session: Session, team_id: str) -> tuple[dict[int, Person], dict[int, list[Open]]]:
     """Everyone (active, not a bot) with open tasks in open cycles, and their tasks: one query."""
     subject = aliased(User)
     rows = session.exec(
@@ -78,8 +108,8 @@ def open_tasks(session: Session, team_id: str) -> tuple[dict[int, User], dict[in
             ReviewCycle.name,
             ReviewCycle.due,
             ReviewCycle.created_at,
-            User,
             subject.slack_id,
+            *PERSON,
         )
         .join(ReviewCycle, col(ReviewCycle.id) == ReviewTask.cycle_id)
         .join(User, col(User.id) == ReviewTask.reviewer_id)
@@ -88,16 +118,17 @@ def open_tasks(session: Session, team_id: str) -> tuple[dict[int, User], dict[in
             ReviewTask.team_id == team_id,
             ReviewTask.status == "open",
             ReviewCycle.status == "open",
-            User.deactivated == False,  # noqa: E712
-            User.is_bot == False,  # noqa: E712
+            *ACTIVE,
         )
         .order_by(ReviewCycle.due, ReviewTask.id)
     ).all()
-    people: dict[int, User] = {}
+    people: dict[int, Person] = {}
     tasks: dict[int, list[Open]] = defaultdict(list)
-    for role, cycle_id, name, due, opened, user, subject_slack in rows:
-        people[user.id] = user
-        tasks[user.id].append(Open(cycle_id, opened, TaskLine(role, subject_slack, name, due)))
+    for role, cycle_id, name, due, opened, subject_slack, *columns in rows:
+        user_id = columns[0]
+        if user_id not in people:
+            people[user_id] = Person(*columns)
+        tasks[user_id].append(Open(cycle_id, opened, TaskLine(role, subject_slack, name, due)))
     for found in tasks.values():
         found.sort(key=lambda o: (o.line.due, ROLE_ORDER.get(o.line.role, 9)))
     return people, tasks
@@ -128,8 +159,8 @@ def due_day(
     return found
 
 
-def _reminder(ws: Workspace, user: User, tasks: list[Open], as_of: datetime) -> Outgoing | None:
-    cfg, window = ws.config.reviews, hours.window_of(user, ws.config)
+def _reminder(ws: Workspace, user: Person, tasks: list[Open], as_of: datetime) -> Outgoing | None:
+    cfg, window = ws.config.reviews, _window(ws, user)
     dues: dict[date, datetime] = {}
     for task in tasks:
         dues[task.line.due] = min(task.opened, dues.get(task.line.due, task.opened))
@@ -137,9 +168,7 @@ def _reminder(ws: Workspace, user: User, tasks: list[Open], as_of: datetime) -> 
     if found is None:
         return None
     day, overdue = found
-    text, blocks = reminder(
-        [o.line for o in tasks], overdue=overdue, locale=locale_of(user, ws.config)
-    )
+    text, blocks = reminder([o.line for o in tasks], overdue=overdue, locale=_locale(ws, user))
     key = f"review-remind:{user.slack_id}:{day.isoformat()}"
     return Outgoing(key, user.slack_id, text, blocks, window.earliest(as_of))
 
@@ -147,17 +176,17 @@ def _reminder(ws: Workspace, user: User, tasks: list[Open], as_of: datetime) -> 
 def _escalations(
     ws: Workspace,
     session: Session,
-    people: dict[int, User],
+    people: dict[int, Person],
     tasks: dict[int, list[Open]],
     as_of: datetime,
 ) -> list[Outgoing]:
     """One DM to the manager per late person and cycle, from the person's first overdue day."""
-    late: list[tuple[User, int, list[TaskLine]]] = []
+    late: list[tuple[Person, int, list[TaskLine]]] = []
     for user_id, found in tasks.items():
         user = people[user_id]
         if user.manager_id is None:
             continue
-        window = hours.window_of(user, ws.config)
+        window = _window(ws, user)
         today = local_date(as_of, window.timezone)
         by_cycle: dict[int, list[TaskLine]] = defaultdict(list)
         for task in found:
@@ -166,18 +195,32 @@ def _escalations(
                 by_cycle[task.cycle_id].append(task.line)
         late += [(user, cycle_id, lines) for cycle_id, lines in by_cycle.items()]
     ids = {user.manager_id for user, _, _ in late}
-    managers = {
-        m.id: m
-        for m in session.exec(select(User).where(col(User.id).in_(ids))).all()
-        if not m.deactivated and not m.is_bot
-    }
+    found = session.exec(select(*PERSON).where(col(User.id).in_(ids), *ACTIVE)).all()  # type: ignore[call-overload]
+    managers = {row[0]: Person(*row) for row in found}
     out: list[Outgoing] = []
     for user, cycle_id, lines in late:
         manager = managers.get(user.manager_id)
         if manager is None:
             continue
-        text, blocks = escalation(user.slack_id, lines, locale=locale_of(manager, ws.config))
+        text, blocks = escalation(user.slack_id, lines, locale=_locale(ws, manager))
         key = f"review-escalate:{cycle_id}:{user.slack_id}"
-        when = hours.not_before(manager, ws.config, as_of)
+        when = _window(ws, manager).earliest(as_of)
         out.append(Outgoing(key, manager.slack_id, text, blocks, when))
     return out
+
+
+_WINDOWS: dict[tuple, hours.Window] = {}
+
+
+def _window(ws: Workspace, person: Person) -> hours.Window:
+    """bot.org.hours' window for `person`, shared by everyone in the same zone and quiet hours."""
+    key = (id(ws.config), person.timezone, person.slack_timezone, person.quiet_hours)
+    if key not in _WINDOWS:
+        if len(_WINDOWS) > 1000:
+            _WINDOWS.clear()
+        _WINDOWS[key] = hours.window_of(person, ws.config)  # type: ignore[arg-type]
+    return _WINDOWS[key]
+
+
+def _locale(ws: Workspace, person: Person) -> str:
+    return locale_of(person, ws.config)  # type: ignore[arg-type]
