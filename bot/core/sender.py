@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import String, case, cast, exists, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.db import Database
 from storage.models.core import Delivery, SchedulerLease
@@ -179,6 +179,17 @@ class Sender:
         # The unit of work delivers exactly what it queued, once its transaction committed.
         session.info.setdefault(QUEUED, []).append(row.id)
         return row
+
+    def recorded(self, session: Session, team_id: str, keys: list[str]) -> set[str]:
+        """Which of these delivery keys are recorded already (in batches of BATCH)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            query = select(Delivery.key).where(
+                Delivery.team_id == team_id, col(Delivery.key).in_(batch)
+            )
+            found.update(session.exec(query).all())
+        return found
 
     def enqueue_many(self, session: Session, team_id: str, rows: list[Outgoing]) -> int:
         """Record many deliveries in a few statements (a job's, set-based); a key already

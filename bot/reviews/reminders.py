@@ -15,8 +15,10 @@ restarts and two processes at once send each reminder once."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -67,6 +69,20 @@ ACTIVE = (User.deactivated == False, User.is_bot == False)  # noqa: E712
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A DM the job owes, rendered only when it is not queued yet."""
+
+    key: str
+    channel: str
+    not_before: datetime
+    message: Callable[[], tuple[str, list]]
+
+    def render(self) -> Outgoing:
+        text, blocks = self.message()
+        return Outgoing(self.key, self.channel, text, blocks, self.not_before)
+
+
+@dataclass(frozen=True)
 class Open:
     """One open task as the job reads it."""
 
@@ -91,10 +107,13 @@ def queue_reminders(ws: Workspace, db: Database, as_of: datetime) -> tuple[int, 
     open tasks, DMs newly queued)."""
     with db.session() as session:
         people, tasks = open_tasks(session, ws.team_id)
-        outgoing = [
+        drafts = [
             out for user in people.values() if (out := _reminder(ws, user, tasks[user.id], as_of))
         ]
-        outgoing += _escalations(ws, session, people, tasks, as_of)
+        drafts += _escalations(ws, session, people, tasks, as_of)
+        # an earlier tick queued most of them: render and insert only the rest
+        known = ws.sender.recorded(session, ws.team_id, [d.key for d in drafts])
+        outgoing = [d.render() for d in drafts if d.key not in known]
         return len(people), ws.sender.enqueue_many(session, ws.team_id, outgoing)
 
 
@@ -159,7 +178,7 @@ def due_day(
     return found
 
 
-def _reminder(ws: Workspace, user: Person, tasks: list[Open], as_of: datetime) -> Outgoing | None:
+def _reminder(ws: Workspace, user: Person, tasks: list[Open], as_of: datetime) -> Draft | None:
     cfg, window = ws.config.reviews, _window(ws, user)
     dues: dict[date, datetime] = {}
     for task in tasks:
@@ -168,9 +187,10 @@ def _reminder(ws: Workspace, user: Person, tasks: list[Open], as_of: datetime) -
     if found is None:
         return None
     day, overdue = found
-    text, blocks = reminder([o.line for o in tasks], overdue=overdue, locale=_locale(ws, user))
+    lines, locale = [o.line for o in tasks], _locale(ws, user)
     key = f"review-remind:{user.slack_id}:{day.isoformat()}"
-    return Outgoing(key, user.slack_id, text, blocks, window.earliest(as_of))
+    message = partial(reminder, lines, overdue=overdue, locale=locale)
+    return Draft(key, user.slack_id, window.earliest(as_of), message)
 
 
 def _escalations(
@@ -179,7 +199,7 @@ def _escalations(
     people: dict[int, Person],
     tasks: dict[int, list[Open]],
     as_of: datetime,
-) -> list[Outgoing]:
+) -> list[Draft]:
     """One DM to the manager per late person and cycle, from the person's first overdue day."""
     late: list[tuple[Person, int, list[TaskLine]]] = []
     for user_id, found in tasks.items():
@@ -194,19 +214,26 @@ def _escalations(
             if first <= today and window.at(first, ws.config.reviews.remind_at) <= as_of:
                 by_cycle[task.cycle_id].append(task.line)
         late += [(user, cycle_id, lines) for cycle_id, lines in by_cycle.items()]
+    known = ws.sender.recorded(
+        session, ws.team_id, [_escalation_key(*late_one) for late_one in late]
+    )
+    late = [late_one for late_one in late if _escalation_key(*late_one) not in known]
     ids = {user.manager_id for user, _, _ in late}
     found = session.exec(select(*PERSON).where(col(User.id).in_(ids), *ACTIVE)).all()  # type: ignore[call-overload]
     managers = {row[0]: Person(*row) for row in found}
-    out: list[Outgoing] = []
+    out: list[Draft] = []
     for user, cycle_id, lines in late:
         manager = managers.get(user.manager_id)
         if manager is None:
             continue
-        text, blocks = escalation(user.slack_id, lines, locale=_locale(ws, manager))
-        key = f"review-escalate:{cycle_id}:{user.slack_id}"
+        message = partial(escalation, user.slack_id, lines, locale=_locale(ws, manager))
         when = _window(ws, manager).earliest(as_of)
-        out.append(Outgoing(key, manager.slack_id, text, blocks, when))
+        out.append(Draft(_escalation_key(user, cycle_id, lines), manager.slack_id, when, message))
     return out
+
+
+def _escalation_key(user: Person, cycle_id: int, lines: list[TaskLine]) -> str:
+    return f"review-escalate:{cycle_id}:{user.slack_id}"
 
 
 _WINDOWS: dict[tuple, hours.Window] = {}
