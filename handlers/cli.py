@@ -8,20 +8,18 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from datetime import time as dtime
+from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic as time_monotonic
-from zoneinfo import ZoneInfo
 
 import click
 from sqlmodel import Session
 from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
-from bot.core.deps import Deps
 from bot.core.periods import local_date
 from bot.core.workspace import Workspace
+from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
 from handlers.cli_support import (
     check_token,
     deps_from_env,
@@ -301,31 +299,6 @@ def jobs_list() -> None:
     for job, when in next_runs(config, datetime.now(UTC)):
         shown = when.isoformat(timespec="seconds") if when else "never"
         click.echo(f"{job.id:<20} next {shown:<28} {job.description}")
-
-
-AS_OF_HELP = "a date (2026-12-28: the end of that day, workspace time) or an ISO 8601 instant with offset (2026-12-28T10:05+08:00)"
-
-
-def job_time(deps: Deps, day: date | datetime | None) -> datetime:
-    """The as_of a job runs with: now; the END of `day` in the workspace time zone (so a
-    date-run sends whatever falls due that day); or an aware instant as given."""
-    if day is None:
-        return deps.clock()
-    if isinstance(day, datetime):
-        return day.astimezone(UTC)
-    end = datetime.combine(day, dtime.max, ZoneInfo(deps.config.workspace.timezone))
-    return end.astimezone(UTC)
-
-
-def parse_as_of(text: str) -> date | datetime:
-    """`--as-of`: a date, or an ISO 8601 instant with an offset; ValueError otherwise."""
-    text = text.strip()
-    if len(text) == 10:
-        return date.fromisoformat(text)
-    when = datetime.fromisoformat(text)
-    if when.tzinfo is None:
-        raise ValueError("no offset")
-    return when
 
 
 @jobs.command("run")
