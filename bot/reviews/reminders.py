@@ -241,7 +241,15 @@ _WINDOWS: dict[tuple, hours.Window] = {}
 
 def _window(ws: Workspace, person: Person) -> hours.Window:
     """bot.org.hours' window for `person`, shared by everyone in the same zone and quiet hours."""
-    key = (id(ws.config), person.timezone, person.slack_timezone, person.quiet_hours)
+    place = ws.config.workspace  # everything a window depends on, so a changed config misses
+    key = (
+        place.timezone,
+        tuple(place.weekend),
+        tuple(place.quiet_hours or ()),
+        person.timezone,
+        person.slack_timezone,
+        person.quiet_hours,
+    )
     if key not in _WINDOWS:
         if len(_WINDOWS) > 1000:
             _WINDOWS.clear()
