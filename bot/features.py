@@ -26,6 +26,7 @@ from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
 from bot.org.directory import Who
 from bot.reviews import close as reviews_close
+from bot.reviews import reminders as review_reminders
 from bot.reviews import service as reviews
 from bot.reviews import start as review_start
 from bot.reviews import status as review_status
@@ -223,6 +224,12 @@ FEATURES: tuple[Feature, ...] = (
                     "timezone": config.workspace.timezone,
                 },
                 "open the configured recurring review cycles when their period nears its end",
+            ),
+            Job(
+                "review-reminders",
+                review_reminders.review_reminders,
+                lambda config: {"trigger": "interval", "minutes": 15},
+                "remind people of open review tasks at their own working hour; escalate late ones",
             ),
         ),
         home_sections=(HomeSection(review_status.home_section, position=5),),

@@ -30,7 +30,7 @@ def _deliver_outbox_in(
     ws: Workspace, db: Database, as_of: datetime, notes: Sequence[RepNote]
 ) -> str:
     caught_up = queue_due(ws, db, as_of, notes)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     # cards that went out only now: their recipients' DMs link them (a unit each, after commit)
     kudos.announce_late(ws, db)
     public_praise.publish_late(ws, db)

@@ -5,10 +5,11 @@ is read from the Slack emulator and rendered as text."""
 
 from __future__ import annotations
 
+import re
 import shlex
 import traceback
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from unicodedata import east_asian_width
 
@@ -30,11 +31,24 @@ Commands (you act as one person at a time; the prompt shows who):
   submit | close            submit or close the open modal
   channel #NAME             recent posts in a channel (#general, #recognition, #east, ...)
   dms                       your DMs from SalesPulse
-  tick JOB [--as-of DATE]   run a scheduled job now, as if on DATE (or today+4) (jobs: {jobs})
+  tick JOB [--as-of WHEN]   run a job now, as of the end of a day (2026-12-28, today+4) or an
+                            instant (2026-12-28T10:05+08:00, today+4T10:05-08:00) (jobs: {jobs})
   who                       everyone in the demo org
   help | exit               this text | leave (Ctrl-D works too)
 In scripts: `expect TEXT` / `expect-not TEXT` check the previous output,
 `expect-error COMMAND` runs a command that the bot must refuse; `#` starts a comment."""
+
+
+def relative_when(text: str, today: date) -> date | datetime:
+    """A day (`relative_day`), or a day with a time and offset: `today+4T10:05-08:00`."""
+    found = re.match(r"^(.*\d)[Tt](\d.*)$", text.strip())
+    if not found:
+        return relative_day(text, today)
+    day = relative_day(found.group(1), today)
+    when = datetime.fromisoformat(f"{day.isoformat()}T{found.group(2)}")
+    if when.tzinfo is None:
+        raise ValueError(text)
+    return when
 
 
 def relative_day(text: str, today: date) -> date:
@@ -182,17 +196,20 @@ class Console(Interactions):
         if "--as-of" in words:
             at = words.index("--as-of")
             try:
-                day = relative_day(
+                day = relative_when(
                     words[at + 1],
                     local_date(self.ws.deps.clock(), self.ws.deps.config.workspace.timezone),
                 )
             except (IndexError, ValueError):
-                raise Failure("--as-of needs a date like 2026-12-28 or today+4") from None
+                raise Failure(
+                    "--as-of needs a date like 2026-12-28 or today+4, or an instant like "
+                    "2026-12-28T10:05+08:00 or today+4T10:05-08:00"
+                ) from None
             del words[at : at + 2]
         job = features.find_job(words[0]) if len(words) == 1 else None
         if job is None:
             raise Failure(
-                f"usage: tick JOB [--as-of YYYY-MM-DD]; jobs: {', '.join(j.id for j in features.jobs())}"
+                f"usage: tick JOB [--as-of YYYY-MM-DD|ISO instant]; jobs: {', '.join(j.id for j in features.jobs())}"
             )
         self._mark = len(self._capture.records)
         try:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic as time_monotonic
 
@@ -17,9 +17,9 @@ from sqlmodel import Session
 from tqdm import tqdm
 
 from bot.core.config import ConfigError, Settings
-from bot.core.deps import Deps
-from bot.core.periods import local_date, local_time
+from bot.core.periods import local_date
 from bot.core.workspace import Workspace
+from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
 from handlers.cli_support import (
     check_token,
     deps_from_env,
@@ -301,17 +301,10 @@ def jobs_list() -> None:
         click.echo(f"{job.id:<20} next {shown:<28} {job.description}")
 
 
-def job_time(deps: Deps, day: date | None) -> datetime:
-    """The as_of a job runs with: now, or 09:00 workspace time on `day` (--as-of)."""
-    if day is None:
-        return deps.clock()
-    return local_time(day, 9, 0, deps.config.workspace.timezone).astimezone(UTC)
-
-
 @jobs.command("run")
 @click.argument("name")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this day.")
-def jobs_run(name: str, as_of: datetime | None) -> None:
+@click.option("--as-of", "as_of", help=f"Run as of {AS_OF_HELP}.")
+def jobs_run(name: str, as_of: str | None) -> None:
     """Run job NAME now (same code and records as the scheduled run)."""
     from bot import features
 
@@ -319,9 +312,13 @@ def jobs_run(name: str, as_of: datetime | None) -> None:
     if job is None:
         names = ", ".join(j.id for j in features.jobs())
         raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
+    try:
+        day = parse_as_of(as_of) if as_of is not None else None
+    except ValueError:
+        raise click.ClickException(f"--as-of {as_of!r}: use {AS_OF_HELP}") from None
     deps = deps_from_env()
     prepare_database(deps)
-    when = job_time(deps, as_of.date() if as_of else None)
+    when = job_time(deps, day)
     click.echo(f"{name}: {job.func(deps, when)}")
 
 

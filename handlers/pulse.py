@@ -1,4 +1,4 @@
-"""/pulse: help, whoami, lang."""
+"""/pulse: help, whoami, lang, quiet."""
 
 from __future__ import annotations
 
@@ -15,10 +15,17 @@ from bot.core.errors import UserFacingError
 from bot.core.mentions import first_word
 from bot.core.workspace import Workspace
 from bot.i18n import t
-from bot.org import directory
+from bot.org import directory, hours
 from bot.org.directory import Who
 from bot.org.teams import team_name
-from bot.pulse.views import help_message, lang_changed, lang_message, whoami_message
+from bot.pulse.views import (
+    help_message,
+    lang_changed,
+    lang_message,
+    quiet_changed,
+    quiet_message,
+    whoami_message,
+)
 from handlers.middleware import unit
 
 LANG_CHOICES = {"zh": "zh-CN", "中文": "zh-CN", "en": "en-US", "english": "en-US", "auto": None}
@@ -54,6 +61,8 @@ def _answer(ws: Workspace, session: Session, who: Who, text: str) -> dict[str, A
         return _whoami(ws, session, who)
     if sub == "lang":
         return _lang(ws, session, who, rest.strip().lower())
+    if sub == "quiet":
+        return _quiet(ws, session, who, rest.strip().lower())
     text = t("error.unknown_subcommand", who.locale, command="/pulse", sub=sub)
     return message(f"{text}\n{t('pulse.usage', who.locale)}")
 
@@ -72,7 +81,19 @@ def _whoami(ws: Workspace, session: Session, who: Who) -> dict[str, Any]:
         language_source=directory.locale_source(user, config)[1],
         local_time=f"{local:%Y-%m-%d %H:%M}",
         in_org=user.source == "org",
+        quiet=hours.shown_quiet(user, config),
     )
+
+
+def _quiet(ws: Workspace, session: Session, who: Who, choice: str) -> dict[str, Any]:
+    """`/pulse quiet` shows the quiet hours; `21:00-07:30|off|auto` sets them."""
+    if choice and not hours.set_quiet(who.user, choice):
+        raise UserFacingError("pulse.quiet.usage")
+    window, source = hours.shown_quiet(who.user, ws.config)
+    if not choice:
+        return quiet_message(window, source, who.timezone, who.locale)
+    session.add(who.user)
+    return quiet_changed(choice, window, source, who.timezone, who.locale)
 
 
 def _lang(ws: Workspace, session: Session, who: Who, choice: str) -> dict[str, Any]:

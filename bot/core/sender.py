@@ -18,25 +18,47 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import String, case, cast, exists, literal, update
-from sqlmodel import Session, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
 from storage.db import Database
 from storage.models.core import Delivery, SchedulerLease
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+BATCH = 500  # rows per multi-row INSERT
 MAX_ATTEMPTS = 5
 CLAIM_LEASE = timedelta(minutes=5)  # a claimed delivery not settled by then is retried
 # This process, in claims and the scheduler lease; the token tells a restart (same pid in a
 # container) from the process that died.
 QUEUED = "queued_deliveries"  # Session.info key: the ids a unit of work queued
 PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `Sender.enqueue_many`."""
+
+    key: str
+    channel: str
+    text: str
+    blocks: list | None
+    not_before: datetime | None = None
+
+
+def _insert_for(session: Session) -> Any:
+    """The dialect's INSERT, which has on_conflict_do_nothing (SQLite and PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert
+    return sqlite_insert
 
 
 class Sender:
@@ -132,9 +154,11 @@ class Sender:
         *,
         file: bytes | None = None,
         file_name: str | None = None,
+        not_before: datetime | None = None,
     ) -> Delivery | None:
         """Record a delivery unless one with this key exists; returns the new row or None.
-        With `file`, the delivery uploads it to `channel` titled `text` (files_upload_v2)."""
+        With `file`, the delivery uploads it to `channel` titled `text` (files_upload_v2).
+        `not_before`: a scheduled DM's earliest time (bot/org/hours.py), None: at once."""
         found = session.exec(
             select(Delivery.id).where(Delivery.team_id == team_id, Delivery.key == key)
         ).first()
@@ -148,6 +172,7 @@ class Sender:
             blocks=blocks,
             file=file,
             file_name=file_name,
+            not_before=not_before,
         )
         session.add(row)
         session.flush()
@@ -155,25 +180,66 @@ class Sender:
         session.info.setdefault(QUEUED, []).append(row.id)
         return row
 
+    def recorded(self, session: Session, team_id: str, keys: list[str]) -> set[str]:
+        """Which of these delivery keys are recorded already (in batches of BATCH)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            query = select(Delivery.key).where(
+                Delivery.team_id == team_id, col(Delivery.key).in_(batch)
+            )
+            found.update(session.exec(query).all())
+        return found
+
+    def enqueue_many(self, session: Session, team_id: str, rows: list[Outgoing]) -> int:
+        """Record many deliveries in a few statements (a job's, set-based); a key already
+        recorded, by this run or a concurrent one, is skipped by the database (ON CONFLICT DO
+        NOTHING on (team_id, key)). Returns how many were new. The job flushes them."""
+        insert = _insert_for(session)
+        made = 0
+        for start in range(0, len(rows), BATCH):
+            values = [
+                {
+                    "team_id": team_id,
+                    "key": r.key,
+                    "channel": r.channel,
+                    "text": r.text,
+                    "blocks": r.blocks,
+                    "not_before": r.not_before,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": utcnow(),
+                    "created_at": utcnow(),
+                }
+                for r in rows[start : start + BATCH]
+            ]
+            statement = insert(Delivery).on_conflict_do_nothing().returning(Delivery.id)
+            # executemany (insertmanyvalues batches it): the ids of the rows actually inserted
+            made += len(session.connection().execute(statement, values).all())
+        return made
+
     def deliver(self, db: Database, ids: list[int]) -> tuple[int, int]:
         """Send these deliveries now (a listener's own, after its commit); (sent, failed).
         A refused one stays in the outbox, retried by the deliver-outbox job."""
         return self._send(db, ids)
 
-    def flush(self, db: Database, *, team_id: str | None = None) -> tuple[int, int]:
+    def flush(
+        self, db: Database, *, team_id: str | None = None, as_of: datetime | None = None
+    ) -> tuple[int, int]:
         """Send every due delivery; returns (sent, failed). One failure never stops the others:
-        it is retried later with backoff, up to MAX_ATTEMPTS."""
+        it is retried later with backoff, up to MAX_ATTEMPTS. `as_of` (the job's time, now by
+        default) decides which scheduled DMs (`not_before`) are due."""
         with db.session() as session:
-            query = select(Delivery.id).where(_due(utcnow()))
+            query = select(Delivery.id).where(_due(utcnow(), as_of))
             if team_id:
                 query = query.where(Delivery.team_id == team_id)
             ids = list(session.exec(query.order_by(Delivery.id)))  # type: ignore[arg-type]
-        return self._send(db, ids)
+        return self._send(db, ids, as_of)
 
-    def _send(self, db: Database, ids: list[int]) -> tuple[int, int]:
+    def _send(self, db: Database, ids: list[int], as_of: datetime | None = None) -> tuple[int, int]:
         sent = failed = 0
         for delivery_id in ids:
-            row = _claim(db, delivery_id, self.owner)
+            row = _claim(db, delivery_id, self.owner, as_of)
             if row is None:
                 continue  # another flush (a double click, the job, another process) has it
             try:  # no database transaction is held open while Slack answers
@@ -215,8 +281,11 @@ def _holds_lease(owner: Any, now: datetime) -> Any:
     return exists().where(SchedulerLease.owner == owner, SchedulerLease.expires_at > now)
 
 
-def _due(now: datetime) -> Any:
-    pending = (Delivery.status == "pending") & (Delivery.next_attempt_at <= now)  # type: ignore[operator]
+def _due(now: datetime, as_of: datetime | None = None) -> Any:
+    scheduled = Delivery.not_before.is_(None) | (Delivery.not_before <= (as_of or now))  # type: ignore[union-attr,operator]
+    pending = (
+        (Delivery.status == "pending") & (Delivery.next_attempt_at <= now) & scheduled  # type: ignore[operator]
+    )
     # "sending" past its claim's lease means the process that claimed it died mid-send; so
     # does a claim by a scheduler that no longer holds its lease (it died, or lost the lease
     # to a new holder): retry both at once.
@@ -227,7 +296,9 @@ def _due(now: datetime) -> Any:
     return pending | abandoned
 
 
-def _claim(db: Database, delivery_id: int, owner: str) -> Delivery | None:
+def _claim(
+    db: Database, delivery_id: int, owner: str, as_of: datetime | None = None
+) -> Delivery | None:
     """Mark one delivery as being sent, atomically, so exactly one flush sends it. The claim
     names this process only while it holds the scheduler lease (checked in the same statement):
     other processes' claims, e.g. a web replica's, are trusted for CLAIM_LEASE."""
@@ -235,7 +306,7 @@ def _claim(db: Database, delivery_id: int, owner: str) -> Delivery | None:
     with db.session() as session:
         claimed = session.exec(
             update(Delivery)  # type: ignore[arg-type]
-            .where(Delivery.id == delivery_id, _due(now))
+            .where(Delivery.id == delivery_id, _due(now, as_of))
             .values(
                 status="sending",
                 attempts=Delivery.attempts + 1,

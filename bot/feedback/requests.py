@@ -17,7 +17,7 @@ from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.workspace import Workspace
 from bot.feedback import request_views, views
 from bot.feedback import service as feedback
-from bot.org import directory
+from bot.org import directory, hours
 from bot.permissions import feedback as permissions
 from storage.db import Database
 from storage.models.core import User
@@ -127,14 +127,14 @@ def remind_and_expire_in(ws: Workspace, db: Database, as_of: datetime) -> str:
             elif (
                 age >= timedelta(days=cfg.reminder_days)
                 and ask.reminded_at is None
-                and _remind(ws, session, ask, age)
+                and _remind(ws, session, ask, age, as_of)
             ):
                 ask.reminded_at = as_of
                 session.add(ask)
                 reminded += 1
         for request_id, asks in expired.items():
             _tell_requester_expired(ws, session, request_id, asks)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     n_expired = sum(len(asks) for asks in expired.values())
     return f"reminded {reminded}, expired {n_expired}; sent {sent}, failed {failed}"
 
@@ -161,7 +161,9 @@ def _tell_requester_expired(
     ws.sender.enqueue(session, ws.team_id, key, requester.slack_id, **dm)
 
 
-def _remind(ws: Workspace, session: Session, ask: FeedbackAsk, age: timedelta) -> bool:
+def _remind(
+    ws: Workspace, session: Session, ask: FeedbackAsk, age: timedelta, as_of: datetime
+) -> bool:
     peer = directory.by_id(session, ask.peer_id)
     request = session.get(FeedbackRequest, ask.request_id)
     if peer is None or peer.deactivated or request is None:
@@ -178,7 +180,8 @@ def _remind(ws: Workspace, session: Session, ask: FeedbackAsk, age: timedelta) -
         days=age.days,
     )
     key = f"feedback-ask:{ask.id}:reminder"
-    ws.sender.enqueue(session, ask.team_id, key, peer.slack_id, **dm)
+    when = hours.not_before(peer, ws.config, as_of)  # the peer's own working hours
+    ws.sender.enqueue(session, ask.team_id, key, peer.slack_id, **dm, not_before=when)
     return True
 
 

@@ -31,6 +31,7 @@ from bot.kpi import scorecard
 from bot.kpi.chat import named
 from bot.kpi.digest_views import Tip, WeekFeedback, WeekKudos, rep_digest, team_digest
 from bot.kudos import service as kudos
+from bot.org import hours
 from bot.org.directory import locale_of
 from bot.org.teams import team_name
 from storage.db import Database
@@ -64,6 +65,15 @@ def scheduled_at(config: AppConfig, now: datetime) -> datetime:
     day = local + timedelta(days=WEEKDAYS.index(config.digest.weekday) - local.weekday())
     hour, minute = config.digest.time.split(":")
     return local_time(day, int(hour), int(minute), config.workspace.timezone)
+
+
+def rep_time(config: AppConfig, rep: User, as_of: datetime) -> datetime:
+    """When a rep's digest DM may go out: `[digest] time` in the rep's own time zone on the
+    digest's day of the week of `as_of` (the rep's next working day if that is their weekend,
+    past their quiet hours); team posts keep the workspace time."""
+    local = local_date(as_of, config.workspace.timezone)
+    day = local + timedelta(days=WEEKDAYS.index(config.digest.weekday) - local.weekday())
+    return hours.window_of(rep, config).at(day, config.digest.time)
 
 
 def kudos_of_week(
@@ -125,7 +135,7 @@ def weekly_digest_in(
 ) -> str:
     _, week, _ = report_week(ws.config, as_of)
     queued = queue_digest(ws, db, as_of, notes)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     done = (
         "already queued"
         if queued is None
@@ -188,7 +198,10 @@ def queue_digest(
                 notes=[n for note in notes if (n := note(session, ws, rep, locale))],
             )
             key = f"digest:{week.key}:{rep.slack_id}"
-            if ws.sender.enqueue(session, team_id, key, rep.slack_id, text, blocks):
+            when = rep_time(config, rep, as_of)
+            if ws.sender.enqueue(
+                session, team_id, key, rep.slack_id, text, blocks, not_before=when
+            ):
                 queued += 1
     return queued, charts
 

@@ -55,6 +55,7 @@ def whoami_message(
     language_source: str,
     local_time: str,
     in_org: bool,
+    quiet: tuple[tuple[str, str] | None, str] | None = None,
 ) -> dict:
     """`timezone`: (IANA name, its source); the language is `locale` from `language_source`."""
     pairs = [
@@ -72,6 +73,8 @@ def whoami_message(
         (t("whoami.timezone", locale), sourced(*timezone, locale)),
         (t("whoami.local_time", locale), local_time),
     ]
+    if quiet is not None:
+        pairs.append((t("pulse.quiet.label", locale), quiet_shown(*quiet, locale)))
     blocks: list[Block] = [header(t("whoami.title", locale)), *fields(pairs)]
     if not in_org:
         blocks.append(context(t("whoami.not_in_org", locale)))
@@ -85,6 +88,35 @@ def lang_message(locale: str, source: str, inherited: tuple[str, str]) -> dict:
     back_to = sourced(language_name(inherited[0], locale), inherited[1], locale)
     now = t("lang.current", locale, language=sourced(language_name(locale, locale), source, locale))
     return message(f"{now}\n{t('lang.choices', locale, inherited=back_to)}")
+
+
+def quiet_shown(window: tuple[str, str] | None, source: str, locale: str) -> str:
+    """Quiet hours and where they come from: "20:00–08:00, the workspace default"."""
+    value = (
+        t("pulse.quiet.window", locale, start=window[0], end=window[1])
+        if window
+        else t("pulse.quiet.none", locale)
+    )
+    return t("whoami.sourced", locale, value=value, source=t(f"pulse.quiet.from_{source}", locale))
+
+
+def quiet_message(window: tuple[str, str] | None, source: str, timezone: str, locale: str) -> dict:
+    """`/pulse quiet` alone: the setting, where it comes from, and how to change it."""
+    now = t(
+        "pulse.quiet.current", locale, quiet=quiet_shown(window, source, locale), timezone=timezone
+    )
+    return message(f"{now}\n{t('pulse.quiet.usage', locale)}")
+
+
+def quiet_changed(
+    choice: str, window: tuple[str, str] | None, source: str, timezone: str, locale: str
+) -> dict:
+    """After `/pulse quiet 21:00-07:30` / `off` / `auto`."""
+    if choice == "auto":
+        return message(t("pulse.quiet.auto", locale, quiet=quiet_shown(window, source, locale)))
+    if window is None:
+        return message(t("pulse.quiet.off", locale))
+    return message(t("pulse.quiet.set", locale, start=window[0], end=window[1], timezone=timezone))
 
 
 def lang_changed(locale: str, source: str, *, chosen: bool) -> dict:

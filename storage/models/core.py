@@ -111,6 +111,9 @@ class Delivery(SQLModel, table=True):
     # lease, its claim is retried at once rather than after the claim's own lease
     claimed_by: str | None = Field(default=None, max_length=128)
     next_attempt_at: datetime = _ts()
+    # a scheduled DM waits for the recipient's own working hours (bot/org/hours.py); compared
+    # with the flushing job's as_of, while next_attempt_at (retries, claims) is real time
+    not_before: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     created_at: datetime = _ts()
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
