@@ -21,6 +21,7 @@ from bot.core.periods import local_date
 from bot.core.sender import QUEUED
 from bot.core.workspace import Workspace
 from bot.i18n import t
+from bot.org import hours
 from bot.org.directory import Who, locale_of
 from bot.org.teams import team_name
 from bot.permissions import reviews as rules
@@ -44,9 +45,12 @@ class Closed:
     hr: int
 
 
-def close_cycle(ws: Workspace, session: Session, cycle_id: int, now: datetime) -> Closed | None:
+def close_cycle(
+    ws: Workspace, session: Session, cycle_id: int, now: datetime, *, scheduled: bool = False
+) -> Closed | None:
     """Close the cycle and queue its summaries; None when it was closed already (by someone
-    else a moment ago, or long before)."""
+    else a moment ago, or long before). `scheduled`: the job closes it, so each summary waits
+    for its recipient's working hours (bot/org/hours.py); HR closing it sends them at once."""
     won = session.execute(
         update(ReviewCycle)
         .where(col(ReviewCycle.id) == cycle_id, col(ReviewCycle.status) == "open")
@@ -63,14 +67,16 @@ def close_cycle(ws: Workspace, session: Session, cycle_id: int, now: datetime) -
     cycle = session.get(ReviewCycle, cycle_id)
     assert cycle is not None
     today = local_date(now, ws.config.workspace.timezone)
-    reps, managers, hr = queue_summaries(ws, session, cycle, today)
+    at = now if scheduled else None
+    reps, managers, hr = queue_summaries(ws, session, cycle, today, at)
     return Closed(cycle_id, cycle.name, stopped.rowcount, reps, managers, hr)  # type: ignore[attr-defined]
 
 
 def queue_summaries(
-    ws: Workspace, session: Session, cycle: ReviewCycle, today: date
+    ws: Workspace, session: Session, cycle: ReviewCycle, today: date, at: datetime | None
 ) -> tuple[int, int, int]:
-    """(reps, managers, HR people) whose summary was queued."""
+    """(reps, managers, HR people) whose summary was queued; `at`: a job's time, each DM then
+    held to its recipient's working hours."""
     config, prefix = ws.config, f"review-close:{cycle.id}"
     data = summaries.load(session, cycle)
     reps = 0
@@ -81,26 +87,31 @@ def queue_summaries(
         locale = locale_of(rep, config)
         summary = summaries.rep_summary(session, config, data, rep, today)
         dm = views.rep_summary(config, cycle.name, summary, locale)
-        reps += _queue(ws, session, f"{prefix}:rep:{rep.id}", rep, dm)
+        reps += _queue(ws, session, f"{prefix}:rep:{rep.id}", rep, dm, at)
     managers = 0
     for manager_id, lines in summaries.team_lines(session, config, data).items():
         manager = session.get(User, manager_id)
         if manager is None or manager.deactivated:
             continue
         dm = views.team_summary(cycle.name, lines, locale_of(manager, config))
-        managers += _queue(ws, session, f"{prefix}:team:{manager_id}", manager, dm)
+        managers += _queue(ws, session, f"{prefix}:team:{manager_id}", manager, dm, at)
     stats = summaries.statistics(config, data)
     hr = 0
     for person in _hr_people(session, ws.team_id):
         locale = locale_of(person, config)
         names = {key: team_name(config, key, locale) for key in stats.by_team if key}
         dm = views.statistics(config, cycle.name, stats, names, locale)
-        hr += _queue(ws, session, f"{prefix}:hr:{person.id}", person, dm)
+        hr += _queue(ws, session, f"{prefix}:hr:{person.id}", person, dm, at)
     return reps, managers, hr
 
 
-def _queue(ws: Workspace, session: Session, key: str, to: User, dm: dict) -> int:
-    row = ws.sender.enqueue(session, ws.team_id, key, to.slack_id, dm["text"], dm["blocks"])
+def _queue(
+    ws: Workspace, session: Session, key: str, to: User, dm: dict, at: datetime | None
+) -> int:
+    when = hours.not_before(to, ws.config, at) if at is not None else None
+    row = ws.sender.enqueue(
+        session, ws.team_id, key, to.slack_id, dm["text"], dm["blocks"], not_before=when
+    )
     return 0 if row is None else 1
 
 
@@ -158,9 +169,9 @@ def close_due_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     for cycle_id in due:  # each cycle in its own transaction, summaries and all
         with db.session() as session:
             assert cycle_id is not None
-            if close_cycle(ws, session, cycle_id, as_of) is not None:
+            if close_cycle(ws, session, cycle_id, as_of, scheduled=True) is not None:
                 closed.append(cycle_id)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     return f"closed {len(closed)} cycle(s); sent {sent}, failed {failed}"
 
 

@@ -17,7 +17,7 @@ from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.periods import containing, local_date
 from bot.core.workspace import Workspace
 from bot.i18n import fmt_date
-from bot.org import directory
+from bot.org import directory, hours
 from bot.org.teams import find_team, team_keys, team_name
 from bot.permissions.reviews import can_run_cycles
 from bot.reviews import start_views as views
@@ -84,9 +84,16 @@ def _named(session: Session, team_id: str, name: str) -> bool:
     return found is not None
 
 
-def announce(ws: Workspace, session: Session, cycle: ReviewCycle, tasks: list[ReviewTask]) -> int:
+def announce(
+    ws: Workspace,
+    session: Session,
+    cycle: ReviewCycle,
+    tasks: list[ReviewTask],
+    at: datetime | None = None,
+) -> int:
     """One DM per person with tasks, in their language, a button per task; returns how many
-    were queued (keyed by cycle and person: a second call queues nothing)."""
+    were queued (keyed by cycle and person: a second call queues nothing). `at`: a job's
+    time, each DM then held to its recipient's working hours (bot/org/hours.py)."""
     by_reviewer: dict[int, list[ReviewTask]] = defaultdict(list)
     for task in tasks:
         by_reviewer[task.reviewer_id].append(task)
@@ -103,7 +110,9 @@ def announce(ws: Workspace, session: Session, cycle: ReviewCycle, tasks: list[Re
         ]
         dm = views.tasks_dm(locale, cycle.name, fmt_date(cycle.due, locale), lines)
         key = f"review-open:{cycle.id}:{reviewer.slack_id}"
-        if ws.sender.enqueue(session, ws.team_id, key, reviewer.slack_id, **dm) is not None:
+        when = hours.not_before(reviewer, ws.config, at) if at is not None else None
+        row = ws.sender.enqueue(session, ws.team_id, key, reviewer.slack_id, **dm, not_before=when)
+        if row is not None:
             queued += 1
     return queued
 
@@ -167,7 +176,7 @@ def open_recurring_in(ws: Workspace, db: Database, as_of: datetime) -> str:
                     already += 1
                     continue
                 cycle, tasks = open_cycle(session, ws.team_id, spec, None)
-                announce(ws, session, cycle, tasks)
+                announce(ws, session, cycle, tasks, as_of)
                 opened.append(f"{cycle.name} ({len(tasks)} tasks)")
         except IntegrityError:
             # Another run opened it first; or HR gave a cycle of theirs this name (say so).
@@ -176,7 +185,7 @@ def open_recurring_in(ws: Workspace, db: Database, as_of: datetime) -> str:
                     already += 1
                 else:
                     taken.append(spec.name)
-    sent, failed = ws.sender.flush(db, team_id=ws.team_id)
+    sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     shown = ", ".join(opened) if opened else "none"
     clash = f"; name taken by another cycle: {', '.join(taken)}" if taken else ""
     return (

@@ -135,8 +135,11 @@ def test_recurring_opens_the_period_once_from_its_opening_day(env, org, db, fake
     assert ran.exit_code == 0, ran.output
     assert ran.output == (
         "review-recurring: opened 1 cycle(s): 2026-Q4 quarterly review (8 tasks); "
-        "0 already open; sent 6, failed 0\n"
-    )
+        "0 already open; sent 0, failed 0\n"
+    )  # the end of Dec 24 is night in Shanghai: the DMs wait for the morning
+    assert fake.dms_to("UALICE") == []
+    tick = ["jobs", "run", "deliver-outbox", "--as-of", "2026-12-25T10:00+08:00"]
+    assert CliRunner().invoke(cli, tick).exit_code == 0
     [cycle] = cycles(db)
     assert (cycle.recurring_key, cycle.period, str(cycle.due), cycle.steps) == (
         "quarterly:2026-Q4", "2026-Q4", "2027-01-10", ["self", "manager"],
@@ -158,7 +161,7 @@ def test_two_runs_at_once_open_one_cycle_and_send_each_dm_once(deps, org, db, fa
     org.standard()
     job = find_job("review-recurring")
     assert job is not None
-    as_of = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # Nov 28 in Shanghai: 2 days to go
+    as_of = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # Sat Nov 28 in Shanghai: 2 days to go
     summaries: list[str] = []
 
     def go() -> None:
@@ -173,6 +176,10 @@ def test_two_runs_at_once_open_one_cycle_and_send_each_dm_once(deps, org, db, fa
     assert cycle.recurring_key == "monthly:2026-11" and str(cycle.due) == "2026-12-10"
     assert sum("opened 1 cycle(s): 2026-11 monthly review (8 tasks)" in s for s in summaries) == 1
     assert sum("1 already open" in s for s in summaries) == 3
+    assert fake.dms_to("UALICE") == []  # a Saturday: the DMs wait for Monday
+    deliver = find_job("deliver-outbox")
+    assert deliver is not None
+    deliver.func(deps, datetime(2026, 11, 30, 1, 0, tzinfo=UTC))  # Monday 09:00 in Shanghai
     for user in ("UALICE", "UBOB", "UXW", "UCAROL", "UEMGR", "UWMGR"):
         assert len(fake.dms_to(user)) == 1, user
 
