@@ -5,18 +5,16 @@ is read from the Slack emulator and rendered as text."""
 
 from __future__ import annotations
 
-import re
 import shlex
 import traceback
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
 from typing import Any
 from unicodedata import east_asian_width
 
 from bot import features
-from bot.core.periods import local_date
 from demo.checks import Failure
 from demo.console_interactions import Interactions
+from demo.days import relative_day, relative_when  # noqa: F401  (tests import relative_day)
 from demo.screen import Batch, Item, Surface
 from demo.seed_data import GENERAL
 from demo.workspace import Workspace
@@ -37,30 +35,6 @@ Commands (you act as one person at a time; the prompt shows who):
   help | exit               this text | leave (Ctrl-D works too)
 In scripts: `expect TEXT` / `expect-not TEXT` check the previous output,
 `expect-error COMMAND` runs a command that the bot must refuse; `#` starts a comment."""
-
-
-def relative_when(text: str, today: date) -> date | datetime:
-    """A day (`relative_day`), or a day with a time and offset: `today+4T10:05-08:00`."""
-    found = re.match(r"^(.*\d)[Tt](\d.*)$", text.strip())
-    if not found:
-        return relative_day(text, today)
-    day = relative_day(found.group(1), today)
-    when = datetime.fromisoformat(f"{day.isoformat()}T{found.group(2)}")
-    if when.tzinfo is None:
-        raise ValueError(text)
-    return when
-
-
-def relative_day(text: str, today: date) -> date:
-    """`2026-12-28`, or `today`, `today+4`, `today-7` (days from the demo's today), so a
-    script that runs on any day can say "four days later"."""
-    word = text.strip().lower()
-    if not word.startswith("today"):
-        return date.fromisoformat(word)
-    offset = word.removeprefix("today")
-    if offset and (offset[0] not in "+-" or not offset[1:].isdigit()):
-        raise ValueError(text)
-    return today + timedelta(days=int(offset or 0))
 
 
 class Console(Interactions):
@@ -196,10 +170,7 @@ class Console(Interactions):
         if "--as-of" in words:
             at = words.index("--as-of")
             try:
-                day = relative_when(
-                    words[at + 1],
-                    local_date(self.ws.deps.clock(), self.ws.deps.config.workspace.timezone),
-                )
+                day = relative_when(words[at + 1], self.today(), self.weekend())
             except (IndexError, ValueError):
                 raise Failure(
                     "--as-of needs a date like 2026-12-28 or today+4, or an instant like "

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from typing import Any
 
+from bot.core.periods import local_date
 from demo import modal
 from demo.checks import Failure
 from demo.console_session import AppSession
+from demo.days import relative_day
 from demo.render import describe_value, options_of
 from demo.screen import Batch, Item, ModalState, Surface
 from demo.seed_data import GENERAL
@@ -18,6 +21,13 @@ from demo.slack_requests import new_trigger_id
 
 class Interactions(AppSession):
     """Clicking controls and filling, submitting and closing modals."""
+
+    def today(self) -> date:
+        """The demo's today (workspace time zone; `--today` moves it)."""
+        return local_date(self.ws.deps.clock(), self.ws.deps.config.workspace.timezone)
+
+    def weekend(self) -> tuple[str, ...]:
+        return tuple(self.ws.deps.config.workspace.weekend)
 
     def _user_json(self) -> dict[str, Any]:
         p = self.actor
@@ -87,6 +97,13 @@ class Interactions(AppSession):
             raise Failure(f"{self.actor.name} has no modal open")
         return state
 
+    def _relative_date(self, text: str) -> str:
+        """`fill Due=today+30` / `workday+2`: a date picked relative to the demo's today."""
+        try:
+            return relative_day(text, self.today(), self.weekend()).isoformat()
+        except ValueError:
+            raise modal.FillError(f"{text!r} is not a date like 2026-12-28 or today+30") from None
+
     def fill(self, args: str) -> None:
         label, sep, value = args.partition("=")
         if not sep or not label.strip():
@@ -98,6 +115,8 @@ class Interactions(AppSession):
         try:
             field = modal.find_field(modal.input_fields(state.view), label)
             element = self._with_suggestions(field.element, field.block_id, value, state)
+            if element.get("type") == "datepicker" and value[:1].isalpha():
+                value = self._relative_date(value)
             entry = modal.element_value(
                 element,
                 value,

@@ -26,6 +26,7 @@ from bot.core.workspace import Workspace
 from bot.features import FEATURES
 from bot.org import sync as org_sync
 from bot.org.importer import import_org
+from demo.days import working_day_after
 from demo.seed_data import (
     CHANNEL_LOCALES,
     CHANNELS,
@@ -329,12 +330,51 @@ def seed_feedback(ctx: SeedContext) -> str:
     return f"{len(FEEDBACK)} feedback, 1 open request"
 
 
+# -- review cycles ----------------------------------------------------------------------------
+
+REVIEW_REMINDER_WORKDAY = 2  # the walkthrough ticks review-reminders on `workday+2`
+
+
+def review_due(ctx: SeedContext) -> date:
+    """Due 3 days after the second working day from today, so that day's remind-3-days-before
+    reminder falls on a working day in every time zone, whatever day the demo runs."""
+    weekend = ctx.deps.config.workspace.weekend
+    return working_day_after(ctx.today, REVIEW_REMINDER_WORKDAY, weekend) + timedelta(days=3)
+
+
+def seed_reviews(ctx: SeedContext) -> str:
+    """An open quarterly cycle of the current quarter (a self review of every rep, a manager
+    review for their manager), checked like `/review start` and written by the same
+    `open_cycle`. Its task DMs are not sent: the console starts with empty DMs anyway, and
+    sending them (18 DMs, a first Babel date format) would add about 0.3 s to the start."""
+    from bot.core.periods import containing
+    from bot.reviews import start as review_start
+    from bot.reviews.cycles import CycleSpec, open_cycle
+
+    quarter = containing("quarter", ctx.today)
+    spec = CycleSpec(
+        name=f"{quarter.key} 季度评估 · quarterly review",
+        kind="quarterly",
+        period=quarter.key,
+        due=review_due(ctx),
+        steps=("self", "manager"),
+    )
+    ws = _at(ctx, 1, 9)
+    with ctx.deps.db.session() as session:
+        spec = review_start.validate(ws, session, None, spec, ctx.today)
+        cycle, tasks = open_cycle(session, ctx.team_id, spec, None)
+        cycle.created_at = ws.clock()  # the demo's clock (moved by --today), not the real one
+        session.add(cycle)
+    return f"reviews: 1 open cycle, {len(tasks)} tasks, due {spec.due.isoformat()}"
+
+
 # Feature key (bot/features.py) -> its demo data; run in the registry's order.
 SEEDS: dict[str, Seed] = {
     "org": seed_people,
     "kudos": seed_kudos,
     "feedback": seed_feedback,
     "kpi": seed_kpis,
+    "reviews": seed_reviews,
 }
 
 

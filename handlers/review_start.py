@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.core import claims
-from bot.core.errors import UserFacingError
+from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.periods import local_date
 from bot.core.sender import QUEUED
 from bot.core.workspace import Workspace
@@ -30,9 +30,8 @@ def start_command(command: dict[str, Any], respond: Respond, context: Any) -> No
         modal = None
         if can_run_cycles(u.who.user):
             modal = views.start_modal(locale, review_start.team_choices(u.ws, u.session, locale))
-    if modal is None:
-        respond(text=t("reviews.not_allowed", locale), response_type="ephemeral")
-        return
+    if modal is None:  # the app's error handler answers it like every refusal (and logs it)
+        raise NotAllowed("reviews.not_allowed")
     context["ws"].sender.open_view(command["trigger_id"], modal)
 
 

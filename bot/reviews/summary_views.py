@@ -4,13 +4,16 @@ message stays within 50 blocks and 3000 characters a section, however big the te
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.core.blocks import MAX_MESSAGE_BLOCKS, Block, context, divider, fit, header, section
 from bot.core.config import AppConfig
 from bot.core.safe_text import quoted, safe_text
 from bot.i18n import fmt_number, fmt_percent, localized, t
+from bot.kpi.scorecard import Scorecard
 from bot.kpi.views import list_blocks, period_label, scorecard_blocks
+from bot.org.teams import team_name
 from bot.reviews.summaries import ReportLine, RepSummary, Shown, Statistics
 
 K = "reviews.close."
@@ -62,6 +65,14 @@ def _comments(reviews: list[Shown], role: str, locale: str) -> list[Block]:
     return blocks
 
 
+def _team_named(config: AppConfig, card: Scorecard, locale: str) -> Scorecard:
+    """The card with the rep's team by its name in `locale` (East / 华东), not its key."""
+    standing = card.standing
+    if standing is None or standing.team is None:
+        return card
+    return replace(card, standing=replace(standing, team=team_name(config, standing.team, locale)))
+
+
 def rep_summary(config: AppConfig, cycle_name: str, summary: RepSummary, locale: str) -> dict:
     title = t(K + "rep_title", locale, cycle=cycle_name)
     lines = rating_lines(config, summary.reviews, locale)
@@ -73,7 +84,7 @@ def rep_summary(config: AppConfig, cycle_name: str, summary: RepSummary, locale:
     if summary.card is not None:
         blocks.append(divider())
         if summary.card.has_data:
-            blocks += scorecard_blocks(summary.card, locale, own=True)
+            blocks += scorecard_blocks(_team_named(config, summary.card, locale), locale, own=True)
         else:
             period = period_label(summary.card.period, locale)
             blocks.append(section(t("kpi.empty", locale, period=period)))

@@ -409,9 +409,33 @@ def test_relative_as_of_days():
     assert relative_day("today-7", today) == date(2026, 11, 20)
     assert relative_day("today", today) == today
     assert relative_day("2026-12-28", today) == date(2026, 12, 28)
-    for bad in ("today+x", "today4", "tomorrow"):
+    # working days (Sat and Sun off): 2026-11-27 is a Friday
+    assert relative_day("workday", today) == today
+    assert relative_day("workday+1", today) == date(2026, 11, 30)
+    assert relative_day("workday+2", today) == date(2026, 12, 1)
+    assert relative_day("workday", date(2026, 11, 28)) == date(2026, 11, 30)
+    assert relative_day("workday", today, ("fri", "sat")) == date(2026, 11, 29)
+    for bad in ("today+x", "today4", "tomorrow", "workday-1", "workday2"):
         with pytest.raises(ValueError):
             relative_day(bad, today)
+
+
+def test_the_reviews_seed_opens_a_cycle_whose_reminder_day_is_a_working_day():
+    """Whatever the day, the cycle is due 3 days after `workday+2`, so the walkthrough's
+    reminder tick on that day finds a "3 days before" reminder in both time zones."""
+    from datetime import date, timedelta
+    from types import SimpleNamespace
+
+    from demo.days import working_day_after
+    from demo.seed import review_due
+
+    for offset in range(14):
+        today = date(2026, 11, 23) + timedelta(days=offset)
+        config = SimpleNamespace(workspace=SimpleNamespace(weekend=["sat", "sun"]))
+        ctx = SimpleNamespace(today=today, deps=SimpleNamespace(config=config))
+        remind = working_day_after(today, 2)
+        assert remind.weekday() < 5 and remind >= today + timedelta(days=2)
+        assert review_due(ctx) == remind + timedelta(days=3)  # type: ignore[arg-type]
 
 
 def test_seeded_kpis_are_consistent_and_the_console_starts_clean():

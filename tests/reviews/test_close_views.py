@@ -47,3 +47,22 @@ def test_a_team_of_200_is_packed_into_sections():
     shown = "\n".join(texts)
     assert "<@U0000>  1/2 done · self 4.0 · manager — · composite 90.0%" in shown
     assert sum(f"<@U{i:04d}>" in shown for i in range(200)) == 200
+
+
+def test_the_summary_scorecard_names_the_team_in_the_readers_language():
+    from datetime import date
+
+    from bot.core.periods import Span, containing
+    from bot.kpi.ranking import Standing
+    from bot.kpi.scorecard import Scorecard
+
+    data = close_config().model_dump()
+    data["teams"] = {"east": {"channel": "CEAST", "name_en": "East", "name_zh": "华东"}}
+    config = type(close_config()).model_validate(data)
+    period = containing("quarter", date(2026, 11, 27))
+    standing = Standing(1, "UREP", "Rep One", "east", 0.9, 2, 5, 7, 15)
+    card = Scorecard(REP, period, [], standing, None, Span(period, period.end))
+    assert views._team_named(config, card, "zh-CN").standing.team == "华东"  # type: ignore[union-attr]
+    assert views._team_named(config, card, "en-US").standing.team == "East"  # type: ignore[union-attr]
+    no_rank = Scorecard(REP, period, [], None, None, Span(period, period.end))
+    assert views._team_named(config, no_rank, "en-US") is no_rank
