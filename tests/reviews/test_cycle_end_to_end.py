@@ -294,4 +294,6 @@ def test_one_cycle_from_start_to_close(  # one story, told in order
     assert peer["comment"] == "'=SUM(A1) Alice helps everyone"
     assert peer["rating_closing"] == 3 and peer["revenue_actual"] == 180001
     assert by[("UALICE", "manager", "Eric East")]["rating_closing"] == 5
+    # submitted on the workspace clock (Nov 20, 11:00 in Shanghai), like the close
+    assert by[("UALICE", "self", "Alice Wong")]["submitted_at"].startswith("2026-11-20T03:00")
     assert [c for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
