@@ -106,7 +106,15 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
             claims.claim(u.session, ws.team_id, f"view:{view['id']}")
             today = tasks.reviewer_today(ws, u.who.user)
             ctx = tasks.submit(
-                u.session, ws.config, ws.team_id, u.who.user, task_id, ratings, comment, today
+                u.session,
+                ws.config,
+                ws.team_id,
+                u.who.user,
+                task_id,
+                ratings,
+                comment,
+                today,
+                ws.clock(),
             )
             text, blocks = views.submitted_dm(
                 ctx.task.role,

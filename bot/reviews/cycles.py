@@ -5,7 +5,7 @@ peers on, a nomination task for the participant (their choice of peers becomes p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -70,10 +70,16 @@ def participants(session: Session, team_id: str, teams: tuple[str, ...] | None) 
 
 
 def open_cycle(
-    session: Session, team_id: str, spec: CycleSpec, created_by: User | None
+    session: Session,
+    team_id: str,
+    spec: CycleSpec,
+    created_by: User | None,
+    now: datetime | None = None,
 ) -> tuple[ReviewCycle, list[ReviewTask]]:
     """Write the cycle and its tasks (the caller has run `check`). A duplicate name or
-    recurring key fails on the unique constraint: the caller's transaction rolls back."""
+    recurring key fails on the unique constraint: the caller's transaction rolls back.
+    `now` is the opening instant (the workspace clock, or a job's as-of): reminders owed
+    from before it are skipped, so it must be the same clock the reminder job runs on."""
     cycle = ReviewCycle(
         team_id=team_id,
         name=spec.name.strip(),
@@ -86,6 +92,8 @@ def open_cycle(
         recurring_key=spec.recurring_key,
         created_by_id=created_by.id if created_by else None,
     )
+    if now is not None:
+        cycle.created_at = now
     session.add(cycle)
     session.flush()
     assert cycle.id is not None

@@ -69,7 +69,7 @@ def start(
     name = spec.name.strip()
     try:
         with session.begin_nested():  # a parallel start with this name loses here, cleanly
-            cycle, tasks = open_cycle(session, ws.team_id, spec, actor)
+            cycle, tasks = open_cycle(session, ws.team_id, spec, actor, ws.clock())
     except IntegrityError:
         raise UserFacingError("reviews.duplicate_name", name=name) from None
     announce(ws, session, cycle, tasks)
@@ -175,7 +175,7 @@ def open_recurring_in(ws: Workspace, db: Database, as_of: datetime) -> str:
                 if _recurring_exists(session, ws.team_id, spec.recurring_key or ""):
                     already += 1
                     continue
-                cycle, tasks = open_cycle(session, ws.team_id, spec, None)
+                cycle, tasks = open_cycle(session, ws.team_id, spec, None, as_of)
                 announce(ws, session, cycle, tasks, as_of)
                 opened.append(f"{cycle.name} ({len(tasks)} tasks)")
         except IntegrityError:

@@ -7,9 +7,9 @@ cancelling, or two submissions at once, never stores what the rules refuse."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import exists, func, update
+from sqlalchemy import exists, func, literal, update
 from sqlmodel import Session, col
 
 from bot.core.config import AppConfig
@@ -22,7 +22,7 @@ from bot.org.teams import team_name
 from bot.permissions import reviews as permissions
 from storage.models.core import User
 from storage.models.reviews import ReviewCycle, ReviewTask
-from storage.types import utcnow
+from storage.types import UTCDateTime, utcnow
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -116,10 +116,13 @@ def submit(
     ratings: dict[str, str | None],
     comment: str,
     today: date,
+    now: datetime | None = None,
 ) -> TaskContext:
     """Store the review (first submission or an edit) and mark the task done. The UPDATE
     repeats every rule in its WHERE clause: if the cycle closed or the task was cancelled
-    since `load` read them, nothing is written and the refusal says why."""
+    since `load` read them, nothing is written and the refusal says why. `now` (the
+    workspace clock) stamps the submission, on the clock that opens and closes cycles."""
+    now = now or utcnow()
     ctx = load(session, team_id, user, task_id, today)
     if ctx.task.role == "nominate":
         raise UserFacingError("reviews.tasks.not_a_review")
@@ -140,8 +143,8 @@ def submit(
             status="done",
             ratings=checked,
             comment=comment.strip()[:4000] or None,
-            submitted_at=func.coalesce(ReviewTask.submitted_at, utcnow()),
-            updated_at=utcnow(),
+            submitted_at=func.coalesce(ReviewTask.submitted_at, literal(now, UTCDateTime())),
+            updated_at=now,
         )
         .execution_options(synchronize_session=False)
     )
