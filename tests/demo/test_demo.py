@@ -38,19 +38,25 @@ def test_walkthrough_runs_green_and_starts_fast(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SLACK_BOT_TOKEN": "xoxb-real"}
     env["TMPDIR"] = str(tmp_path)  # the throwaway workspace, and the charts kept from it
     env["SLACK_API_URL"] = "http://127.0.0.1:9/api/"  # the demo must ignore the real ones
+    errors = tmp_path / "stderr.txt"
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [*_salespulse(), "demo", "--script", str(WALKTHROUGH)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    ready_wall = time.monotonic() - started
-    rest, err = proc.communicate(timeout=120)
+    with errors.open("w") as err_file:
+        proc = subprocess.Popen(
+            [*_salespulse(), "demo", "--script", str(WALKTHROUGH)],
+            stdout=subprocess.PIPE,
+            stderr=err_file,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        ready_wall = time.monotonic() - started
+        # read on from the same buffered stream: communicate() reads the raw pipe and would
+        # lose what readline() already buffered past the first line
+        rest = proc.stdout.read()
+        proc.wait(timeout=120)
+    err = errors.read_text()
     out = first + rest
     reported = float(first.split("ready in ")[1].split(" s")[0])
     print(f"\ndemo startup: {reported:.2f} s reported, {ready_wall:.2f} s wall to first line")
