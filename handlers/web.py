@@ -57,6 +57,12 @@ def create_web_app(bolt_app: App, deps: Deps, extra_routes: list[Route] | None =
         bolt_response = await anyio.to_thread.run_sync(
             bolt_app.dispatch, bolt_request, limiter=dispatching
         )
+        acked = bolt_request.context.get("ack")
+        if bolt_response.status == 500 and acked is not None and acked.response is not None:
+            # A listener that raises just after ack() (a refusal) can reach Bolt's poll as a
+            # transient 500 (its thread runner sets it before seeing the ack): the request was
+            # acknowledged, so Slack gets the ack, not an error on top of our reply.
+            bolt_response = acked.response
         return Response(
             status_code=bolt_response.status,
             content=bolt_response.body,
