@@ -24,7 +24,7 @@ from bot.home import page as home
 from bot.i18n import label, t
 from bot.org import directory
 from bot.permissions.feedback import can_see_giver, feedback_addressee
-from handlers.middleware import Unit, learn, mentioned, unit
+from handlers.middleware import Unit, learn, locale_of, mentioned, unit
 
 
 def _metrics(config: AppConfig, locale: str) -> list[tuple[str, str]]:
@@ -189,9 +189,7 @@ def _form_errors(
 ) -> dict[str, str]:
     """The refusal shown under the field it is about, or under the message when the form
     has no such field."""
-    ws: Workspace = context["ws"]
-    with context["db"].session() as session:
-        locale = directory.locale_of(directory.find(session, ws.team_id, user_id), ws.config)
+    locale = locale_of(context, user_id)
     present = {b.get("block_id") for b in view.get("blocks", [])}
     block = views.FIELD_BLOCKS.get(getattr(err, "field", "recipients"), views.B_MESSAGE)
     if block not in present:

@@ -82,3 +82,10 @@ def learn(context: Any, *slack_ids: str) -> None:
     """First contact outside a unit (e.g. before reading the actor only)."""
     ws: Workspace = context["ws"]
     directory.learn(ws.sender, context["db"], ws.team_id, slack_ids)
+
+
+def locale_of(context: Any, slack_id: str) -> str:
+    """A person's language outside a unit (e.g. a modal's field errors, answered in the ack)."""
+    ws: Workspace = context["ws"]
+    with context["db"].session() as session:
+        return directory.locale_of(directory.find(session, ws.team_id, slack_id), ws.config)

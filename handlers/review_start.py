@@ -20,7 +20,7 @@ from bot.reviews import peers as review_peers
 from bot.reviews import start as review_start
 from bot.reviews import start_views as views
 from bot.reviews.cycles import CycleSpec
-from handlers.middleware import Unit, learn, unit
+from handlers.middleware import Unit, learn, locale_of, unit
 
 
 def start_command(command: dict[str, Any], respond: Respond, context: Any) -> None:
@@ -91,9 +91,7 @@ def _errors(
     context: Any, user_id: str, err: UserFacingError, view: dict[str, Any]
 ) -> dict[str, str]:
     """The refusal under the field it is about (the name field when it names none)."""
-    ws: Workspace = context["ws"]
-    with context["db"].session() as session:
-        locale = directory.locale_of(directory.find(session, ws.team_id, user_id), ws.config)
+    locale = locale_of(context, user_id)
     present = {b.get("block_id") for b in view.get("blocks", [])}
     block = views.FIELD_BLOCKS.get(err.key, views.B_NAME)
     if block not in present:

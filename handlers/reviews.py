@@ -15,12 +15,11 @@ from bot.core.errors import UserFacingError
 from bot.core.workspace import Workspace
 from bot.home import page as home
 from bot.i18n import localized, t
-from bot.org import directory
 from bot.reviews import chat as reviews_chat
 from bot.reviews import task_views as views
 from bot.reviews import tasks
 from handlers import review_start
-from handlers.middleware import Unit, unit
+from handlers.middleware import Unit, locale_of, unit
 
 START_WORDS = ("start", "开始")
 
@@ -141,9 +140,7 @@ def _form_errors(
     context: Any, user_id: str, err: UserFacingError, view: dict[str, Any]
 ) -> dict[str, str]:
     """The refusal under the rating it is about, or under the comment."""
-    ws: Workspace = context["ws"]
-    with context["db"].session() as session:
-        locale = directory.locale_of(directory.find(session, ws.team_id, user_id), ws.config)
+    locale = locale_of(context, user_id)
     block = views.B_COMMENT
     if "competency" in err.params:
         block = views.RATING_BLOCK + str(err.params["competency"])
