@@ -132,7 +132,9 @@ def _texts(payload: dict) -> list[str]:
     return found + ([payload["text"]] if isinstance(payload.get("text"), str) else [])
 
 
-def test_everything_a_chinese_rep_and_manager_read_has_chinese_punctuation(slack, fake, org):
+def test_everything_a_chinese_rep_and_manager_read_has_chinese_punctuation(
+    slack, fake, org, inflight
+):
     """Catalog text and the labels, lists and separators the code puts around it."""
     org.standard()
     slack.command("UEMGR", "/pulse", "lang zh")
@@ -149,6 +151,7 @@ def test_everything_a_chinese_rep_and_manager_read_has_chinese_punctuation(slack
     ]:
         slack.command(user, command, text)
     assert fake.wait_for(lambda: len(fake.dms_to("UXW")) == 4), fake.calls
+    assert inflight.wait_idle()  # every command's work is stored before the Homes are built
     home_of(slack, fake, "UXW")
     home_of(slack, fake, "UEMGR")
     calls = fake.dms_to("UXW") + fake.ephemerals("UXW") + fake.ephemerals("UEMGR")
