@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 MAX_MESSAGE_BLOCKS = 50
@@ -10,6 +11,7 @@ MAX_SECTION_TEXT = 3000  # section text; also what a kudos or feedback message m
 SECTION_BUDGET = MAX_SECTION_TEXT - 100  # packing lines into sections: room to spare
 MAX_FIELD_TEXT = 2000
 MAX_HEADER_TEXT = 150
+MAX_MODAL_TEXT = 24  # a modal's title and its submit and close buttons
 
 Block = dict[str, Any]
 
@@ -81,6 +83,29 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     if blocks:
         payload["blocks"] = fit(blocks, MAX_MESSAGE_BLOCKS)
     return payload
+
+
+def modal(
+    callback_id: str,
+    *,
+    title: str,
+    submit: str,
+    close: str,
+    blocks: list[Block],
+    metadata: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A modal view; `metadata` travels back with its submission as private_metadata."""
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, MAX_MODAL_TEXT),
+        "submit": plain(submit, MAX_MODAL_TEXT),
+        "close": plain(close, MAX_MODAL_TEXT),
+        "blocks": blocks,
+    }
+    if metadata is not None:
+        view["private_metadata"] = json.dumps(metadata)
+    return view
 
 
 def stack(parts: list[tuple[str, list[Block]]]) -> tuple[str, list[Block]]:

@@ -5,7 +5,6 @@ Pure functions of plain values; ids of actions and views live here so handlers s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.core.blocks import (
     button,
     context,
     message,
+    modal,
     plain,
     section,
 )
@@ -268,15 +268,14 @@ def feedback_modal(
     blocks = [who, *_choice_inputs(locale, kind, held, metrics), _message_input(locale, text)]
     if ask_id is not None and held and requester and fixed_recipient:
         blocks.append(_share_name_input(locale, requester, fixed_recipient))
-    return {
-        "type": "modal",
-        "callback_id": MODAL,
-        "title": plain(t("feedback.modal_title", locale), 24),
-        "submit": plain(t("feedback.modal_submit", locale), 24),
-        "close": plain(t("feedback.modal_close", locale), 24),
-        "private_metadata": json.dumps({"ask": ask_id} if ask_id is not None else {}),
-        "blocks": blocks,
-    }
+    return modal(
+        MODAL,
+        title=t("feedback.modal_title", locale),
+        submit=t("feedback.modal_submit", locale),
+        close=t("feedback.modal_close", locale),
+        blocks=blocks,
+        metadata={"ask": ask_id} if ask_id is not None else {},
+    )
 
 
 def _request_section(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.blocks import Block, button, context, fit, plain, section
+from bot.core.blocks import Block, button, context, fit, modal, plain, section
 from bot.core.safe_text import safe_text
 from bot.i18n import t
 
@@ -112,14 +112,13 @@ def start_modal(locale: str, teams: Sequence[tuple[str, str]]) -> dict[str, Any]
             optional=True,
         ),
     ]
-    return {
-        "type": "modal",
-        "callback_id": START_MODAL,
-        "title": plain(t("reviews.start.title", locale), 24),
-        "submit": plain(t("reviews.start.submit", locale), 24),
-        "close": plain(t("reviews.start.close", locale), 24),
-        "blocks": blocks,
-    }
+    return modal(
+        START_MODAL,
+        title=t("reviews.start.title", locale),
+        submit=t("reviews.start.submit", locale),
+        close=t("reviews.start.close", locale),
+        blocks=blocks,
+    )
 
 
 def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
@@ -173,18 +172,17 @@ def nominate_modal(
     element: dict[str, Any] = {"type": "multi_users_select", "max_selected_items": n}
     if current:
         element["initial_users"] = list(current)
-    return {
-        "type": "modal",
-        "callback_id": NOMINATE_MODAL,
-        "title": plain(t("reviews.start.nominate_title", locale), 24),
-        "submit": plain(t("reviews.start.submit_peers", locale), 24),
-        "close": plain(t("reviews.start.close", locale), 24),
-        "private_metadata": json.dumps({"task": task_id}),
-        "blocks": [
+    return modal(
+        NOMINATE_MODAL,
+        title=t("reviews.start.nominate_title", locale),
+        submit=t("reviews.start.submit_peers", locale),
+        close=t("reviews.start.close", locale),
+        blocks=[
             section(t(key, locale, n=n, subject=f"<@{subject}>")),
             _input(B_PICK, t("reviews.start.pick", locale, n=n), element),
         ],
-    }
+        metadata={"task": task_id},
+    )
 
 
 def read_pick(view: dict[str, Any]) -> tuple[int, list[str]]:

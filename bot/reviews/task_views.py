@@ -4,7 +4,6 @@ confirmation DM. Pure functions of plain values."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +15,7 @@ from bot.core.blocks import (
     divider,
     fit,
     header,
+    modal,
     plain,
     section,
 )
@@ -126,15 +126,14 @@ def review_modal(form: Form, competencies: list[tuple[str, str]], locale: str) -
     inputs = [_rating_input(k, label, ratings.get(k), locale) for k, label in competencies]
     inputs.append(_comment_input(form.comment, locale))
     room = MAX_VIEW_BLOCKS - len(inputs)
-    return {
-        "type": "modal",
-        "callback_id": MODAL,
-        "private_metadata": json.dumps({"task": form.task_id}),
-        "title": plain(t("reviews.tasks.modal_title", locale), 24),
-        "submit": plain(t("reviews.tasks.modal_submit", locale), 24),
-        "close": plain(t("reviews.tasks.modal_close", locale), 24),
-        "blocks": fit(blocks, room) + inputs,
-    }
+    return modal(
+        MODAL,
+        title=t("reviews.tasks.modal_title", locale),
+        submit=t("reviews.tasks.modal_submit", locale),
+        close=t("reviews.tasks.modal_close", locale),
+        blocks=fit(blocks, room) + inputs,
+        metadata={"task": form.task_id},
+    )
 
 
 def task_line(row: TaskRow, locale: str) -> str:
