@@ -21,6 +21,10 @@ from bot.core.deps import Deps
 from bot.core.workspace import Workspace
 from bot.feedback import queries as feedback_queries
 from bot.feedback import requests as feedback_requests
+from bot.growth import plan as growth_plan
+from bot.growth import service as growth
+from bot.growth import suggestions as growth_suggestions
+from bot.growth import training as growth_training
 from bot.kpi import digest as kpi_digest
 from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
@@ -66,6 +70,7 @@ class Feature:
     config_sections: tuple[str, ...] = ()  # top-level TOML sections (AppConfig fields) it owns
     listeners: bool = True  # has a listeners module in handlers/
     digest_notes: tuple[kpi_digest.RepNote, ...] = ()  # lines it adds to a rep's weekly digest
+    summary_notes: tuple[reviews_close.SummaryNote, ...] = ()  # lines for a rep's review summary
 
 
 def deliver_outbox(deps: Deps, as_of: datetime) -> str:
@@ -76,6 +81,11 @@ def deliver_outbox(deps: Deps, as_of: datetime) -> str:
 def weekly_digest(deps: Deps, as_of: datetime) -> str:
     """The KPI digest job with the lines other features add to each rep's DM."""
     return kpi_digest.weekly_digest(deps, as_of, digest_notes())
+
+
+def review_close(deps: Deps, as_of: datetime) -> str:
+    """The review-close job with the lines other features add to each rep's summary."""
+    return reviews_close.close_when_due(deps, as_of, summary_notes())
 
 
 def _digest_trigger(config: AppConfig) -> dict:
@@ -205,7 +215,7 @@ FEATURES: tuple[Feature, ...] = (
         jobs=(
             Job(
                 "review-close",
-                reviews_close.close_when_due,
+                review_close,
                 lambda config: {
                     "trigger": "cron",
                     "hour": 0,
@@ -236,6 +246,42 @@ FEATURES: tuple[Feature, ...] = (
         digest_notes=(reviews.digest_note,),
         config_sections=("reviews",),
     ),
+    Feature(
+        "growth",
+        commands=(
+            Command(
+                "/training",
+                "help.training",
+                "Request training; see what your numbers suggest",
+                "[course or topic] | new | list | help",
+            ),
+            Command(
+                "/career",
+                "help.career",
+                "Your level, readiness for the next, guidance and development plan",
+                "[@user] | plan [add text] | your question | help",
+            ),
+        ),
+        jobs=(
+            Job(
+                "development-suggestions",
+                growth_suggestions.development_suggestions,
+                lambda config: {
+                    "trigger": "cron",
+                    "minute": 35,
+                    "timezone": config.workspace.timezone,
+                },
+                "suggest a development goal for each weak metric of the month that ended or "
+                "of a review cycle that closed, once per rep, metric and month",
+            ),
+        ),
+        home_sections=(
+            HomeSection(growth_plan.home_section, position=25),
+            HomeSection(growth_training.home_section, position=30),
+        ),
+        summary_notes=(growth.completed_trainings_note,),
+        config_sections=("training", "career", "growth"),
+    ),
 )
 
 
@@ -261,6 +307,10 @@ def find_job(job_id: str) -> Job | None:
 
 def digest_notes() -> tuple[kpi_digest.RepNote, ...]:
     return tuple(note for f in FEATURES for note in f.digest_notes)
+
+
+def summary_notes() -> tuple[reviews_close.SummaryNote, ...]:
+    return tuple(note for f in FEATURES for note in f.summary_notes)
 
 
 def home_sections() -> list[HomeSection]:

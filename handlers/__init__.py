@@ -7,7 +7,7 @@ from slack_bolt import App
 
 from bot.core.deps import Deps
 from bot.features import FEATURES
-from handlers import directory, feedback, home, kpi, kudos, pulse, reviews
+from handlers import directory, feedback, growth, home, kpi, kudos, pulse, reviews
 
 # Each feature's listeners module (bot/ declares the features but never imports handlers/).
 LISTENERS = {
@@ -18,6 +18,7 @@ LISTENERS = {
     "feedback": feedback,
     "kpi": kpi,
     "reviews": reviews,
+    "growth": growth,
 }
 
 

@@ -28,6 +28,7 @@ def _fail(exc: UserFacingError) -> click.ClickException:
 def review_close(cycle: str | None, team_id: str | None) -> None:
     """Close CYCLE (its id or exact name; default: the latest open cycle): open tasks stop
     and everyone gets their summary. Closing twice sends nothing twice."""
+    from bot.features import summary_notes
     from bot.reviews.close import close_by_ref
 
     deps = deps_from_env()
@@ -35,7 +36,7 @@ def review_close(cycle: str | None, team_id: str | None) -> None:
     ws = deps.workspace(team_id_of(deps, team_id))
     try:
         with deps.db.session() as session:
-            closed = close_by_ref(ws, session, None, cycle)
+            closed = close_by_ref(ws, session, None, cycle, summary_notes())
     except UserFacingError as exc:
         raise _fail(exc) from None
     sent, failed = ws.sender.flush(deps.db, team_id=ws.team_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot import features
 from bot.core import claims
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
@@ -31,7 +32,7 @@ def review(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) ->
         review_start.start_command(command, respond, context)
         return
     with unit(context, command["user_id"]) as u:
-        reply = reviews_chat.reply(u.ws, u.session, u.who, text)
+        reply = reviews_chat.reply(u.ws, u.session, u.who, text, features.summary_notes())
     respond(**reply)
 
 

@@ -10,8 +10,13 @@ import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.core.config_base import Strict as _Strict
+from bot.core.config_base import check_hhmm as _check_hhmm
+from bot.core.growth_config import CareerConfig, GrowthConfig, TrainingConfig
+from bot.core.reviews_config import ReviewsConfig
 
 DEFAULT_CONFIG_PATH = Path("salespulse.toml")
 LOCALES = ("en-US", "zh-CN")
@@ -40,17 +45,6 @@ def normalize_locale(value: str | None) -> str | None:
 
 def _message(err: dict) -> str:
     return str(err["msg"]).removeprefix("Value error, ")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _check_hhmm(value: str) -> str:
-    hour, _, minute = value.partition(":")
-    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-        raise ValueError(f"time {value!r} must be HH:MM, e.g. 09:00")
-    return f"{int(hour):02d}:{int(minute):02d}"
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -111,6 +105,7 @@ class ChannelsConfig(_Strict):
     announcements: str | None = None
     recognition_locale: str | None = None
     announcements_locale: str | None = None
+    hr: str | None = None  # HR's channel: approved training requests go there, else to HR by DM
 
     _locales = field_validator("recognition_locale", "announcements_locale")(_audience_locale)
 
@@ -257,73 +252,6 @@ class DigestConfig(_Strict):
     _time = field_validator("time")(_check_hhmm)
 
 
-class CompetencyConfig(_Strict):
-    """What reviews rate, 1-5 each."""
-
-    key: str = Field(min_length=1, max_length=50)
-    label_en: str = Field(min_length=1, max_length=100)
-    label_zh: str = Field(min_length=1, max_length=100)
-
-
-REVIEW_KINDS = ("monthly", "quarterly", "annual")
-REVIEW_STEPS = ("self", "manager", "peer")
-
-
-def _check_steps(value: list[str]) -> list[str]:
-    bad = [step for step in value if step not in REVIEW_STEPS]
-    if bad or not value or len(set(value)) != len(value):
-        raise ValueError(f"steps must be some of {', '.join(REVIEW_STEPS)}, each once")
-    return value
-
-
-class RecurringReviewConfig(_Strict):
-    """A cycle that opens by itself each period, `open_days_before_end` days before it ends."""
-
-    kind: str
-    open_days_before_end: int = Field(default=7, ge=0, le=60)
-    due_days_after_end: int = Field(default=10, ge=0, le=90)
-    steps: list[str] = Field(default_factory=lambda: ["self", "manager"])
-    peers: int = Field(default=2, ge=0, le=10)
-
-    _steps = field_validator("steps")(_check_steps)
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in REVIEW_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(REVIEW_KINDS)}")
-        return value
-
-
-def _default_competencies() -> list[CompetencyConfig]:
-    return [
-        CompetencyConfig(key="closing", label_en="Closing deals", label_zh="成交能力"),
-        CompetencyConfig(key="customer", label_en="Customer focus", label_zh="客户导向"),
-        CompetencyConfig(key="teamwork", label_en="Teamwork", label_zh="团队协作"),
-    ]
-
-
-class ReviewsConfig(_Strict):
-    remind_days_before: list[int] = Field(default_factory=lambda: [7, 3, 1, 0])
-    remind_at: str = "10:00"  # in each person's own time zone
-    overdue_days: int = Field(default=5, ge=0, le=60)
-    close_after_days: int = Field(default=7, ge=0, le=90)
-    peer_names: bool = False  # the reviewed rep sees their peers' names with their comments
-    competencies: list[CompetencyConfig] = Field(
-        default_factory=_default_competencies, min_length=1, max_length=20
-    )
-    recurring: list[RecurringReviewConfig] = Field(default_factory=list)
-
-    _remind_at = field_validator("remind_at")(_check_hhmm)
-
-    @field_validator("remind_days_before")
-    @classmethod
-    def _offsets(cls, value: list[int]) -> list[int]:
-        if any(day < 0 or day > 90 for day in value):
-            raise ValueError("remind_days_before must be days between 0 and 90")
-        return sorted(set(value), reverse=True)
-
-
 class AppConfig(_Strict):
     """The TOML file. Feature sections are added here as features arrive."""
 
@@ -336,6 +264,9 @@ class AppConfig(_Strict):
     metrics: list[MetricConfig] = Field(default_factory=_default_metrics)
     digest: DigestConfig = Field(default_factory=DigestConfig)
     reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)
+    training: list[TrainingConfig] = Field(default_factory=list)
+    career: CareerConfig = Field(default_factory=CareerConfig)
+    growth: GrowthConfig = Field(default_factory=GrowthConfig)
 
     @field_validator("metrics")
     @classmethod
@@ -346,8 +277,30 @@ class AppConfig(_Strict):
             raise ValueError(f"metric key(s) defined twice: {', '.join(dupes)}")
         return value
 
+    @field_validator("training")
+    @classmethod
+    def _training_catalog(
+        cls, value: list[TrainingConfig], info: ValidationInfo
+    ) -> list[TrainingConfig]:
+        keys = [item.key.lower() for item in value]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"training key(s) defined twice: {', '.join(dupes)}")
+        # metrics is declared first, so it is validated (or missing, if it was invalid) here
+        metrics = {m.key for m in info.data.get("metrics", [])}
+        for item in value:
+            unknown = [key for key in item.metrics if key not in metrics]
+            if unknown:
+                raise ValueError(f"training {item.key!r}: {unknown[0]!r} is not a metric")
+        return value
+
     def metric(self, key: str) -> MetricConfig | None:
         return next((m for m in self.metrics if m.key == key), None)
+
+    def course(self, key: str | None) -> TrainingConfig | None:
+        """The catalog training with this key (any case), or None."""
+        folded = (key or "").strip().lower()
+        return next((c for c in self.training if c.key.lower() == folded), None)
 
     @classmethod
     def load(cls, path: Path | None) -> AppConfig:

@@ -23,14 +23,14 @@ def help_message(locale: str) -> dict:
     return message(text, [section(text)])
 
 
-def reply(ws: Workspace, session: Session, who: Who, text: str) -> dict:
+def reply(ws: Workspace, session: Session, who: Who, text: str, notes: close.Notes = ()) -> dict:
     words = text.split(maxsplit=1)
     sub = words[0].lower() if words else ""
     rest = words[1].strip() if len(words) > 1 else ""
     if sub in HELP_WORDS:
         return help_message(who.locale)
     if sub == "close":
-        return close.reply(ws, session, who, " ".join(words[1:]) or None)
+        return close.reply(ws, session, who, " ".join(words[1:]) or None, notes)
     if sub == "":
         return my_tasks(ws, session, who)
     if sub in STATUS_WORDS:

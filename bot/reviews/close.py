@@ -8,7 +8,8 @@ commit: each rep their own reviews and scorecard, each manager their tree, HR co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
@@ -33,6 +34,10 @@ from storage.models.core import User
 from storage.models.reviews import ReviewCycle, ReviewTask
 
 INLINE_DELIVERIES = 200  # summaries a /review close request sends itself after commit
+# A line another feature adds to a rep's summary in the rep's language (None: nothing to
+# add); bot/features.py collects them, as it does the digest's notes.
+SummaryNote = Callable[[Session, Workspace, User, ReviewCycle, str], str | None]
+Notes = Sequence[SummaryNote]
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,13 @@ class Closed:
 
 
 def close_cycle(
-    ws: Workspace, session: Session, cycle_id: int, now: datetime, *, scheduled: bool = False
+    ws: Workspace,
+    session: Session,
+    cycle_id: int,
+    now: datetime,
+    *,
+    scheduled: bool = False,
+    notes: Notes = (),
 ) -> Closed | None:
     """Close the cycle and queue its summaries; None when it was closed already (by someone
     else a moment ago, or long before). `scheduled`: the job closes it, so each summary waits
@@ -68,12 +79,17 @@ def close_cycle(
     assert cycle is not None
     today = local_date(now, ws.config.workspace.timezone)
     at = now if scheduled else None
-    reps, managers, hr = queue_summaries(ws, session, cycle, today, at)
+    reps, managers, hr = queue_summaries(ws, session, cycle, today, at, notes)
     return Closed(cycle_id, cycle.name, stopped.rowcount, reps, managers, hr)  # type: ignore[attr-defined]
 
 
 def queue_summaries(
-    ws: Workspace, session: Session, cycle: ReviewCycle, today: date, at: datetime | None
+    ws: Workspace,
+    session: Session,
+    cycle: ReviewCycle,
+    today: date,
+    at: datetime | None,
+    notes: Notes = (),
 ) -> tuple[int, int, int]:
     """(reps, managers, HR people) whose summary was queued; `at`: a job's time, each DM then
     held to its recipient's working hours."""
@@ -86,6 +102,8 @@ def queue_summaries(
             continue
         locale = locale_of(rep, config)
         summary = summaries.rep_summary(session, config, data, rep, today)
+        added = (note(session, ws, rep, cycle, locale) for note in notes)
+        summary = replace(summary, notes=tuple(line for line in added if line))
         dm = views.rep_summary(config, cycle.name, summary, locale)
         reps += _queue(ws, session, f"{prefix}:rep:{rep.id}", rep, dm, at)
     managers = 0
@@ -124,7 +142,9 @@ def _hr_people(session: Session, team_id: str) -> list[User]:
     return [p for p in people if rules.gets_cycle_statistics(p)]
 
 
-def close_by_ref(ws: Workspace, session: Session, actor: User | None, ref: str | None) -> Closed:
+def close_by_ref(
+    ws: Workspace, session: Session, actor: User | None, ref: str | None, notes: Notes = ()
+) -> Closed:
     """`/review close [cycle]` and the CLI: `actor` None is the operator at the command line.
     Refuses anyone but HR and admins before looking anything up (reveals nothing)."""
     if actor is not None and not rules.can_close_and_export(actor):
@@ -135,7 +155,7 @@ def close_by_ref(ws: Workspace, session: Session, actor: User | None, ref: str |
             raise UserFacingError("reviews.no_cycle", ref=ref)
         raise UserFacingError("reviews.no_open_cycle")
     assert cycle.id is not None
-    closed = close_cycle(ws, session, cycle.id, ws.clock())
+    closed = close_cycle(ws, session, cycle.id, ws.clock(), notes=notes)
     if closed is None:
         raise UserFacingError("reviews.close.already", name=cycle.name)
     return closed
@@ -144,9 +164,9 @@ def close_by_ref(ws: Workspace, session: Session, actor: User | None, ref: str |
 # --- the job ---------------------------------------------------------------------------------
 
 
-def close_when_due(deps: Deps, as_of: datetime) -> str:
+def close_when_due(deps: Deps, as_of: datetime, notes: Notes = ()) -> str:
     """The `review-close` job: every installed workspace."""
-    return each_workspace(deps, lambda ws: close_due_in(ws, deps.db, as_of))
+    return each_workspace(deps, lambda ws: close_due_in(ws, deps.db, as_of, notes))
 
 
 def due_to_close(cycle: ReviewCycle, today: date, close_after_days: int) -> bool:
@@ -155,7 +175,7 @@ def due_to_close(cycle: ReviewCycle, today: date, close_after_days: int) -> bool
     return today > cycle.due + timedelta(days=close_after_days)
 
 
-def close_due_in(ws: Workspace, db: Database, as_of: datetime) -> str:
+def close_due_in(ws: Workspace, db: Database, as_of: datetime, notes: Notes = ()) -> str:
     today = local_date(as_of, ws.config.workspace.timezone)
     after = ws.config.reviews.close_after_days
     with db.session() as session:
@@ -169,17 +189,17 @@ def close_due_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     for cycle_id in due:  # each cycle in its own transaction, summaries and all
         with db.session() as session:
             assert cycle_id is not None
-            if close_cycle(ws, session, cycle_id, as_of, scheduled=True) is not None:
+            if close_cycle(ws, session, cycle_id, as_of, scheduled=True, notes=notes):
                 closed.append(cycle_id)
     sent, failed = ws.sender.flush(db, team_id=ws.team_id, as_of=as_of)
     return f"closed {len(closed)} cycle(s); sent {sent}, failed {failed}"
 
 
-def reply(ws: Workspace, session: Session, who: Who, ref: str | None) -> dict:
+def reply(ws: Workspace, session: Session, who: Who, ref: str | None, notes: Notes = ()) -> dict:
     """`/review close [cycle]`: the ephemeral confirmation (the summaries go by DM). A big
     cycle's summaries are left to the deliver-outbox job (every minute) rather than sent by
     this request one by one before HR sees the confirmation."""
-    closed = close_by_ref(ws, session, who.user, ref)
+    closed = close_by_ref(ws, session, who.user, ref, notes)
     queued = session.info.get(QUEUED, [])
     if len(queued) > INLINE_DELIVERIES:
         queued.clear()  # still in the outbox, only not this request's to send

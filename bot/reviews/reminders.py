@@ -23,9 +23,9 @@ from functools import partial
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from bot.core.config import ReviewsConfig
 from bot.core.deps import Deps, each_workspace
 from bot.core.periods import local_date
+from bot.core.reviews_config import ReviewsConfig
 from bot.core.sender import Outgoing
 from bot.core.workspace import Workspace
 from bot.org import hours

@@ -36,6 +36,7 @@ class RepSummary:
     rep: User
     reviews: list[Shown]
     card: Scorecard | None  # None: the cycle's period does not parse (never after `check`)
+    notes: tuple[str, ...] = ()  # what other features add (mrkdwn), e.g. completed trainings
 
 
 @dataclass(frozen=True)

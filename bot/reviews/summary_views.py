@@ -81,6 +81,7 @@ def rep_summary(config: AppConfig, cycle_name: str, summary: RepSummary, locale:
         blocks.append(context(t(K + "no_reviews", locale)))
     blocks += _comments(summary.reviews, "manager", locale)
     blocks += _comments(summary.reviews, "peer", locale)
+    blocks += [section(note) for note in summary.notes]
     if summary.card is not None:
         blocks.append(divider())
         if summary.card.has_data:

@@ -147,6 +147,12 @@ from storage.models.feedback import (  # noqa: E402, F401
     KudosRecipient,
     KudosValue,
 )
+from storage.models.growth import (  # noqa: E402, F401
+    GoalSuggestion,
+    GuidanceRequest,
+    PlanGoal,
+    TrainingRequest,
+)
 from storage.models.kpi import (  # noqa: E402, F401
     KpiConfigVersion,
     KpiFact,

@@ -32,6 +32,8 @@ def test_every_config_section_belongs_to_exactly_one_feature():
 
 def test_home_shows_kpi_numbers_before_the_feedback_overview():
     from bot.feedback.queries import home_section as feedback_section
+    from bot.growth.plan import home_section as plan_section
+    from bot.growth.training import home_section as training_section
     from bot.kpi.home import home_section as kpi_section
     from bot.reviews.status import home_section as review_section
 
@@ -40,6 +42,8 @@ def test_home_shows_kpi_numbers_before_the_feedback_overview():
         review_section,
         kpi_section,
         feedback_section,
+        plan_section,
+        training_section,
     ]
 
 
@@ -50,6 +54,8 @@ def test_help_lists_the_commands_in_registry_order():
         "/feedback",
         "/kpi",
         "/review",
+        "/training",
+        "/career",
     ]
     assert features.help_keys() == (
         "help.pulse",
@@ -57,6 +63,8 @@ def test_help_lists_the_commands_in_registry_order():
         "help.feedback",
         "help.kpi",
         "help.review",
+        "help.training",
+        "help.career",
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from demo.slack_emulator import FakeSlack
 from storage.db import Database
 from storage.models.core import User
@@ -23,6 +25,8 @@ class Org:
         timezone: str = "Asia/Shanghai",
         handle: str | None = None,
         email: str | None = None,
+        level: str | None = None,
+        hire_date: date | None = None,
     ) -> User:
         """A person in the org import and known to Slack."""
         handle = handle or name.split()[0].lower()
@@ -47,6 +51,8 @@ class Org:
                 manager_id=manager.id if manager else None,
                 locale=locale,
                 timezone=timezone,
+                level=level,
+                hire_date=hire_date,
                 source="org",
             )
             session.add(user)
