@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.config import AppConfig, normalize_locale
 from bot.core.errors import UserFacingError
@@ -275,3 +275,20 @@ def reporting_tree(session: Session, manager: User) -> list[User]:
         seen.update(fresh)
         found.extend(u for u in rows if u.id in fresh)
     return found
+
+
+def with_roles(session: Session, team_id: str, roles: Iterable[str]) -> list[User]:
+    """Active people (not bots, not deactivated) with one of `roles`, in directory order:
+    e.g. HR, who receive what the workspace's HR must handle."""
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                User.team_id == team_id,
+                col(User.role).in_(list(roles)),
+                User.is_bot == False,  # noqa: E712
+                User.deactivated == False,  # noqa: E712
+            )
+            .order_by(User.id)  # type: ignore[arg-type]
+        ).all()
+    )

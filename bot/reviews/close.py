@@ -23,7 +23,7 @@ from bot.core.sender import QUEUED
 from bot.core.workspace import Workspace
 from bot.i18n import t
 from bot.org import hours
-from bot.org.directory import Who, locale_of
+from bot.org.directory import Who, locale_of, with_roles
 from bot.org.teams import team_name
 from bot.permissions import reviews as rules
 from bot.reviews import summaries
@@ -134,11 +134,7 @@ def _queue(
 
 
 def _hr_people(session: Session, team_id: str) -> list[User]:
-    people = session.exec(
-        select(User)
-        .where(User.team_id == team_id, col(User.role).in_(("hr", "admin")))
-        .order_by(User.id)
-    ).all()
+    people = with_roles(session, team_id, ("hr", "admin"))
     return [p for p in people if rules.gets_cycle_statistics(p)]
 
 
