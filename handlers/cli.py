@@ -20,6 +20,7 @@ from bot.core.config import ConfigError, Settings
 from bot.core.periods import local_date
 from bot.core.workspace import Workspace
 from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
+from handlers.career_cli import career
 from handlers.cli_support import (
     check_token,
     deps_from_env,
@@ -323,6 +324,7 @@ def jobs_run(name: str, as_of: str | None) -> None:
 
 
 cli.add_command(review)
+cli.add_command(career)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.core.config import AppConfig
 from bot.core.growth_config import CareerLevelConfig
@@ -169,3 +169,57 @@ def _tenure(required: int, hire_date: date | None, today: date) -> Criterion:
         return Criterion(TENURE, required, None, met=False, problem=NO_HIRE_DATE)
     months = tenure_months(hire_date, today)
     return Criterion(TENURE, required, months, met=months >= required)
+
+
+# --- the HR export (salespulse career readiness) --------------------------------------------
+
+COLUMNS = [
+    "slack_id", "name", "team", "level", "next_level",
+    "composite", "composite_required", "composite_met",
+    "rating", "rating_required", "rating_met",
+    "tenure_months", "tenure_required", "tenure_met", "ready",
+]  # fmt: skip
+_CRITERIA = (COMPOSITE, RATING, TENURE)
+
+
+def reps(session: Session, team_id: str, team: str | None = None) -> list[User]:
+    """Every active rep (not bots), by team and name; `team`: one sales team's key only."""
+    query = select(User).where(
+        User.team_id == team_id,
+        User.role == "rep",
+        User.is_bot == False,  # noqa: E712
+        User.deactivated == False,  # noqa: E712
+    )
+    if team is not None:
+        query = query.where(User.team == team)
+    return sorted(session.exec(query).all(), key=lambda u: (u.team or "", u.name, u.slack_id))
+
+
+def _met(c: Criterion | None) -> str:
+    if c is None:
+        return ""
+    if not c.counted:
+        return "not asked"
+    return "yes" if c.met else "no"
+
+
+def _ready(r: Readiness) -> str:
+    if r.place != ON_LADDER:
+        return {NO_LEVEL: "no level", UNKNOWN_LEVEL: "unknown level", TOP: "top level"}[r.place]
+    return "yes" if r.ready else "no"
+
+
+def export_row(person: User, r: Readiness) -> list[float | int | str | None]:
+    """One rep's row of COLUMNS: the numbers `/career` shows (composite as a fraction)."""
+    row: list[float | int | str | None] = [
+        person.slack_id,
+        person.name,
+        person.team or "",
+        person.level or "",
+        r.next_level.key if r.next_level else "",
+    ]
+    for key in _CRITERIA:
+        c = r.criterion(key)
+        row += [c.value if c else None, c.required if c else None, _met(c)]
+    row.append(_ready(r))
+    return row
