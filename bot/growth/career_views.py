@@ -161,7 +161,7 @@ def level_lines(r: Readiness, locale: str) -> list[str]:
     assert r.level is not None
     title = localized(r.level, locale)
     if r.place == TOP:
-        return [t("career.top_level", locale, level=title, key=r.level.key)]
+        return [t("career.top_level", locale, level=title, code=r.level.key)]
     assert r.next_level is not None
     nxt = localized(r.next_level, locale)
     lines = [
@@ -169,9 +169,9 @@ def level_lines(r: Readiness, locale: str) -> list[str]:
             "career.level_line",
             locale,
             level=title,
-            key=r.level.key,
+            code=r.level.key,
             next=nxt,
-            next_key=r.next_level.key,
+            next_code=r.next_level.key,
         )
     ]
     lines += [criterion_line(c, locale) for c in r.criteria]

@@ -141,3 +141,36 @@ def career_world(db: Database, org: Org, *, closed: bool = True) -> dict[str, Us
     if closed:
         closed_cycle(db, people)
     return people
+
+
+# --- driving the app ----------------------------------------------------------------------
+
+
+def career_reply(slack: Any, fake: Any, user: str, text: str = "") -> str:
+    """Send `/career text` as `user`; the reply (ephemeral or ack) as JSON text."""
+    from tests.support.feedback import reply_text
+
+    n = len(fake.ephemerals(user)) + 1
+    slack.command(user, "/career", text)
+    return reply_text(fake, user, n)
+
+
+def coach_dm(fake: Any, coach: str, n: int = 1) -> Any:
+    """The coach's n-th DM (a guidance request with Accept / Reassign)."""
+    assert fake.wait_for(lambda: len(fake.dms_to(coach)) >= n), fake.calls
+    return fake.dms_to(coach)[n - 1]
+
+
+def click(slack: Any, user: str, action: str, dm: Any) -> Any:
+    """Press `action` on the DM `dm` (a fake Slack call) as `user`."""
+    from tests.support.feedback import button_value
+
+    ts = (dm.response or {}).get("ts", "1.0")
+    channel = dm.params["channel"]
+    return slack.block_action(
+        user,
+        action,
+        button_value(dm, action),
+        channel_id=channel,
+        container={"type": "message", "channel_id": channel, "message_ts": ts},
+    )
