@@ -166,7 +166,7 @@ def click(slack: Any, user: str, action: str, dm: Any) -> Any:
     from tests.support.feedback import button_value
 
     ts = (dm.response or {}).get("ts", "1.0")
-    channel = dm.params["channel"]
+    channel = dm.params.get("channel") or "D" + user
     return slack.block_action(
         user,
         action,
