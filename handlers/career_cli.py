@@ -17,6 +17,7 @@ from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
 from handlers.cli_support import deps_from_env, prepare_database, team_id_of, workspace_option
 
 PERCENT_COLUMNS = {"composite", "composite_required"}
+FORMATS = ("csv", "xlsx")
 
 
 @click.group()
@@ -26,7 +27,7 @@ def career() -> None:
 
 @career.command("readiness")
 @click.option("--team", "team", default=None, help="One sales team (its key or name).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None)
+@click.option("--format", "fmt", default=None, help="csv or xlsx (with --output).")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--as-of", "as_of", default=None, help=f"Judge as on: {AS_OF_HELP}.")
 @workspace_option
@@ -36,6 +37,8 @@ def career_readiness(
     """Every rep (role rep, active): level, next level, each criterion's number, the
     required number, whether it is met, and whether they are ready. Without --format: a
     table on stdout; --format csv|xlsx writes --output."""
+    if fmt is not None and fmt not in FORMATS:
+        raise click.ClickException(f"--format {fmt!r}: use csv or xlsx")
     if fmt is not None and output is None:
         raise click.ClickException("--format needs --output FILE")
     if output is not None and fmt is None:
