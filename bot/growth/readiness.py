@@ -98,13 +98,14 @@ def readiness(
     rated = [uid for uid, (level, _) in placed.items() if level.min_review_rating is not None]
     ratings = latest_manager_ratings(session, team_id, rated) if rated else {}
     closed = any_closed_cycle(session, team_id) if rated else False
+    spans = {n: complete_months(today, n) for n in {lv.months for lv, _ in placed.values()}}
     for person in people:
         if person.id not in placed:
             continue
         level, nxt = placed[person.id]
         criteria = []
         if level.min_composite is not None:
-            months = complete_months(today, level.months)
+            months = spans[level.months]
             found = [scores[m.key][person.id] for m in months if person.id in scores[m.key]]
             criteria.append(_composite(level, months, found))
         if level.min_review_rating is not None:
