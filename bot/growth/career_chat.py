@@ -27,26 +27,42 @@ def help_message(locale: str) -> dict:
     return views.help_message(locale)
 
 
+HELP, OWN, PERSON, QUESTION = "help", "own", "person", "question"
+
+
+def parse(text: str) -> tuple[str, Mention | Handle | str | None]:
+    """What `/career <text>` asks for: (help | own | person, the mention | question, its
+    text). `plan` never gets here (handlers route it)."""
+    words = text.split(maxsplit=1)
+    sub = words[0].lower() if words else ""
+    if sub in HELP_WORDS and len(words) == 1:
+        return HELP, None
+    if not sub:
+        return OWN, None
+    tokens = tokenize(text)
+    if len(tokens) == 1 and isinstance(tokens[0], Mention | Handle):
+        return PERSON, tokens[0]
+    return QUESTION, text.strip()
+
+
 def reply(
     ws: Workspace, session: Session, who: Who, text: str, *, trigger_id: str | None = None
 ) -> dict[str, Any]:
     """`/career`, `/career @someone`, `/career help`, or `/career <question>` (which asks a
     coach, once per `trigger_id`: a duplicate delivery raises claims.AlreadyDone)."""
-    words = text.split(maxsplit=1)
-    sub = words[0].lower() if words else ""
-    if sub in HELP_WORDS:
+    kind, arg = parse(text)
+    if kind == HELP:
         return help_message(who.locale)
-    if not sub:
+    if kind == OWN:
         return card(ws, session, who.user, who.user, who.locale)
-    tokens = tokenize(text)
-    if len(tokens) == 1 and isinstance(tokens[0], Mention | Handle):
-        subject = directory.resolve(session, ws.team_id, tokens[0])
+    if isinstance(arg, Mention | Handle):
+        subject = directory.resolve(session, ws.team_id, arg)
         if not can_see_career(session, who.user, subject):
             raise NotAllowed("career.not_allowed")
         return card(ws, session, who.user, subject, who.locale)
     if trigger_id:
         claims.claim(session, ws.team_id, f"trigger:{trigger_id}")
-    guidance.ask(ws, session, who.user, text)
+    guidance.ask(ws, session, who.user, str(arg))
     return views.asked(who.locale)
 
 

@@ -256,3 +256,44 @@ def test_who_must_not_see_a_request(slack, fake, db, world, inflight):
     assert inflight.wait_idle()
     for outsider in ("UALICE", "UWMGR", "UHR", "UCOACH2", "UCAROL"):
         assert QUESTION not in seen_by(fake, outsider), outsider
+
+
+def test_hr_who_is_the_coach_sees_the_request_on_the_card(slack, fake, db, deps, world):
+    deps.config = career_config()  # no coaches: HR coaches
+    career_reply(slack, fake, "UBOB", QUESTION)
+    coach_dm(fake, "UHR")
+    card = career_reply(slack, fake, "UHR", "<@UBOB>")
+    assert "Career guidance requests" in card and QUESTION in card and "<@UHR>" in card
+
+
+def test_deactivated_bots_and_unknown_coaches_are_skipped(db, org, deps, world):
+    from bot.growth.guidance import coach_pool, pick_coach
+    from storage.models.core import User
+
+    with db.session() as s:
+        coach = s.get(User, world["coach"].id)
+        coach.deactivated = True
+        s.add(coach)
+    config = career_config(coaches=["UNOBODY", "UCOACH", "UCOACH2"])
+    with db.session() as s:
+        bob = s.get(User, world["bob"].id)
+        assert [u.slack_id for u in coach_pool(s, config, "T0001", bob)] == ["UCOACH2"]
+        assert pick_coach(s, config, "T0001", bob).slack_id == "UCOACH2"
+        coach2 = s.get(User, world["coach2"].id)  # a coach asking for guidance: not themselves
+        assert coach_pool(s, config, "T0001", coach2) == []
+
+
+def test_the_same_command_delivered_twice_asks_once(db, deps, world):
+    from bot.core import claims
+    from bot.growth import career_chat
+    from bot.org.directory import who_of
+    from storage.models.core import User
+
+    ws = deps.workspace()
+    with db.session() as s:
+        bob = s.get(User, world["bob"].id)
+        career_chat.reply(ws, s, who_of(bob, ws.config), QUESTION, trigger_id="T.1")
+    with pytest.raises(claims.AlreadyDone), db.session() as s:
+        bob = s.get(User, world["bob"].id)
+        career_chat.reply(ws, s, who_of(bob, ws.config), QUESTION, trigger_id="T.1")
+    assert len(_requests(db)) == 1
