@@ -166,6 +166,7 @@ def test_reassign_passes_it_to_another_coach_who_can_accept(slack, fake, db, wor
     assert "<@UCOACH2>" in dump(_accepted_dms(fake, "UBOB"))
     assert inflight.wait_idle()
     assert len(_accepted_dms(fake, "UBOB")) == 1
+    assert fake.violations == []  # the DMs, the modal and the replacements keep the limits
 
 
 def test_a_forged_reassign_by_someone_else_changes_nothing(slack, fake, db, world, inflight):
@@ -223,6 +224,7 @@ def test_the_form_asks_once_and_refuses_a_blank_question(slack, fake, db, world,
     assert len(_requests(db)) == 1
     assert len(fake.dms_to("UCOACH")) == 1
     assert "sent to a coach" in dump(fake.dms_to("UALICE"))
+    assert fake.violations == []
 
 
 def test_a_question_too_long_is_refused(slack, fake, db, world):
