@@ -299,3 +299,14 @@ def test_the_same_command_delivered_twice_asks_once(db, deps, world):
         bob = s.get(User, world["bob"].id)
         career_chat.reply(ws, s, who_of(bob, ws.config), QUESTION, trigger_id="T.1")
     assert len(_requests(db)) == 1
+
+
+@pytest.mark.parametrize("clicker", ["UCOACH2", "UHR", "UBOB"])
+def test_someone_elses_reassign_click_opens_nothing(slack, fake, db, world, inflight, clicker):
+    career_reply(slack, fake, "UBOB", QUESTION)
+    dm = coach_dm(fake, "UCOACH")
+    click(slack, clicker, views.REASSIGN, dm)
+    assert inflight.wait_idle()
+    assert fake.views("open") == []
+    assert _requests(db)[0].coach_id == world["coach"].id
+    assert QUESTION not in dump(fake.ephemerals(clicker))
