@@ -104,7 +104,7 @@ def _required(c: Criterion, locale: str) -> str:
         return fmt_percent(c.required, locale)
     if c.key == RATING:
         return f"{c.required:.1f}"
-    return t("career.tenure_value", locale, months=c.required)
+    return tenure_text(int(c.required), locale)
 
 
 def _value(c: Criterion, locale: str) -> str:
@@ -128,12 +128,8 @@ def _value(c: Criterion, locale: str) -> str:
 
 
 def tenure_text(months: int, locale: str) -> str:
-    years, rest = divmod(months, 12)
-    if years and rest:
-        return t("career.tenure_years_months", locale, years=years, months=rest, total=months)
-    if years:
-        return t("career.tenure_years", locale, years=years, total=months)
-    return t("career.tenure_value", locale, months=months)
+    key = "career.tenure_one" if months == 1 else "career.tenure_value"
+    return t(key, locale, months=months)
 
 
 def criterion_line(c: Criterion, locale: str) -> str:
@@ -181,7 +177,8 @@ def level_lines(r: Readiness, locale: str) -> list[str]:
         lines.append(t("career.ready", locale, next=nxt))
     else:
         missing = sum(1 for c in r.criteria if c.counted and not c.met)
-        lines.append(t("career.not_ready", locale, next=nxt, count=missing))
+        key = "career.not_ready_one" if missing == 1 else "career.not_ready"
+        lines.append(t(key, locale, next=nxt, count=missing))
     return lines
 
 

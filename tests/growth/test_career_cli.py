@@ -122,7 +122,7 @@ def test_the_file_says_what_card_says(world, tmp_path, slack, fake):
     assert f"(average so far {fmt_percent(float(bob['composite']), 'en-US')})" in card
     assert f"required {fmt_percent(float(bob['composite_required']), 'en-US')}" in card
     assert f"{bob['rating']} in 2026 Q3; required {bob['rating_required']}: met" in card
-    assert f"({bob['tenure_months']} months); required {bob['tenure_required']} months" in card
+    assert f"{bob['tenure_months']} months; required {bob['tenure_required']} months" in card
 
 
 def test_team_by_key_or_name_and_an_unknown_team(world, tmp_path):
