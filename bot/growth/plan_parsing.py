@@ -1,8 +1,9 @@
 """`/career plan …` arguments: `[@rep]`, `add [@rep] <text> [#metric_or_training] [due
 YYYY-MM-DD]` (添加, 截止). Pure functions: no session, no Slack.
 
-A `#word` is always a tag and `due` / `截止` at the end always a due date: an unknown tag
-or a bad date is an error, never silently part of the goal's text."""
+A `#word` is always a tag and `due` / `截止` closing the command with a number after it (or
+nothing) always a due date: an unknown tag or a bad date is an error, never silently part of
+the goal's text ("due diligence" is text: no number)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from bot.core.mentions import Handle, Mention, tokenize
 
 ADD_WORDS = ("add", "添加")
 MAX_TEXT = 500
-# the due date closes the command: "due 2026-12-31", "截止 2026-12-31", "截止：2026-12-31"
-_DUE = re.compile(r"(?:^|\s)(?:due|截止)(?:\s*[:：]\s*|\s+|$)(\S*)\s*$", re.IGNORECASE)
+# the due date closes the command: "due 2026-12-31", "截止 2026-12-31", "…截止：2026-12-31";
+# a word without digits after it is text ("due diligence"), anything else must be a date
+_DUE = re.compile(
+    r"(?:(?:^|\s)due(?:\s*[:：]\s*|\s+|$)|截止\s*[:：]?\s*)(\S*)\s*$", re.IGNORECASE
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TAG = re.compile(r"^[#＃](\S*)$")
 
@@ -66,6 +70,8 @@ def parse_goal(text: str, metrics: Collection[str], courses: Collection[str]) ->
     text = text.replace("\u3000", " ").strip()
     due = None
     found = _DUE.search(text)
+    if found and found.group(1) and not any(c.isdigit() for c in found.group(1)):
+        found = None  # "due diligence": words, not a date
     if found:
         due = _date(found.group(1))
         text = text[: found.start()].strip()
