@@ -19,9 +19,7 @@ ADD_WORDS = ("add", "添加")
 MAX_TEXT = 500
 # the due date closes the command: "due 2026-12-31", "截止 2026-12-31", "…截止：2026-12-31";
 # a word without digits after it is text ("due diligence"), anything else must be a date
-_DUE = re.compile(
-    r"(?:(?:^|\s)due(?:\s*[:：]\s*|\s+|$)|截止\s*[:：]?\s*)(\S*)\s*$", re.IGNORECASE
-)
+_DUE = re.compile(r"(?:(?:^|\s)due(?:\s*[:：]\s*|\s+|$)|截止\s*[:：]?\s*)(\S*)\s*$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TAG = re.compile(r"^[#＃](\S*)$")
 

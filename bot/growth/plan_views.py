@@ -90,7 +90,9 @@ def add_button(rep: str, locale: str) -> Block:
 def plan_message(plan: Plan, locale: str) -> dict[str, Any]:
     """`/career plan [@rep]`: open goals with Done / Drop, the last closed ones, pending
     suggestions with Accept / Not now, and Add goal (buttons only for who may edit)."""
-    title = t("plan.title", locale) if plan.own else t("plan.title_of", locale, rep=plan.rep)
+    title = (
+        t("plan.title", locale) if plan.own else t("plan.title_of", locale, rep=f"<@{plan.rep}>")
+    )
     blocks: list[Block] = [section(f"*{title}*")]
     if plan.open:
         for goal in plan.open[:MAX_OPEN_SHOWN]:
