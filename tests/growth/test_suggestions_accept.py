@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.core.config import AppConfig
 from bot.features import find_job
 from storage.models.growth import GoalSuggestion, PlanGoal
-from tests.growth.test_suggestions import CONFIG, MONTH_END, load
+from tests.growth.plan_support import CONFIG, MONTH_END, load
 from tests.support.feedback import seen_by
 
 ACCEPT, DISMISS = "plan_suggestion_accept", "plan_suggestion_dismiss"
