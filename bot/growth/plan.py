@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -40,6 +41,7 @@ def today_of(ws: Workspace, user: User) -> date:
     return local_date(ws.clock(), directory.timezone_of(user, ws.config))
 
 
+@lru_cache(maxsize=256)
 def month_end_after(month: str) -> date:
     """The last day of the month after `month` (2026-11 -> 2026-12-31)."""
     period = parse_key(month)
@@ -65,16 +67,22 @@ def goal_row(config: AppConfig, goal: PlanGoal, locale: str, today: date) -> vie
     return views.GoalRow(goal.id, goal.text, link, goal.due, goal.status, overdue)
 
 
+@lru_cache(maxsize=256)
+def _month_label(month: str, locale: str) -> str:
+    """Babel's month names are slow to look up; the job shows the same few thousands of times."""
+    period = parse_key(month)
+    return period_label(period, locale) if period else month
+
+
 def suggestion_row(config: AppConfig, found: GoalSuggestion, locale: str) -> SuggestionRow:
     assert found.id is not None
     metric = config.metric(found.metric)
     course = config.course(found.course)
-    month = parse_key(found.month)
     return SuggestionRow(
         id=found.id,
         metric=localized(metric, locale) if metric else found.metric,
         attainment=found.attainment,
-        month=period_label(month, locale) if month else found.month,
+        month=_month_label(found.month, locale),
         due=month_end_after(found.month),
         course=localized(course, locale) if course else None,
         url=course.url if course else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from bot.core.blocks import (
@@ -50,6 +51,11 @@ def _lower_first(label: str, locale: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+@lru_cache(maxsize=256)
+def _day(day: date, locale: str) -> str:
+    return fmt_date(day, locale)  # one due date for a whole month's suggestions: format it once
+
+
 def row_text(row: SuggestionRow, locale: str) -> str:
     lines = [
         t(
@@ -63,7 +69,7 @@ def row_text(row: SuggestionRow, locale: str) -> str:
             "plan.suggest.proposal",
             locale,
             goal=goal_text(row.metric, locale),
-            due=fmt_date(row.due, locale),
+            due=_day(row.due, locale),
         ),
     ]
     if row.course:

@@ -94,7 +94,7 @@ def test_the_manager_adds_a_goal_and_the_rep_is_told_in_her_language(slack, fake
 def test_who_must_not_see_a_plan(slack, fake, db, people, inflight):
     slack.command("UALICE", "/career", "plan add Secret goal about pricing")
     reply_to(fake, "UALICE", 1)
-    for n, who in enumerate(("UBOB", "UWMGR", "UCAROL"), start=1):
+    for who in ("UBOB", "UWMGR", "UCAROL"):
         slack.command(who, "/career", "plan <@UALICE>")
         refused = last_reply(fake, who, 1)
         assert "you can see only your own development plan" in refused
@@ -283,3 +283,12 @@ def test_chinese(slack, fake, db, people):
         assert english_words(shown) <= {"HR", "KPI"}, shown
     slack.command("UXW", "/career", "计划 添加 目标 截止 2026-11-01")
     assert "截止日期已经过去" in last_reply(fake, "UXW", 3)
+
+
+def test_an_overdue_goal_is_marked(slack, fake, db, deps, people):
+    slack.command("UALICE", "/career", "plan add Finish the account plan due 2026-11-30")
+    reply_to(fake, "UALICE", 1)
+    deps.clock = lambda: datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
+    slack.command("UEMGR", "/career", "plan <@UALICE>")
+    shown = last_reply(fake, "UEMGR", 1)
+    assert "• Finish the account plan · *overdue: due Nov 30, 2026*" in shown

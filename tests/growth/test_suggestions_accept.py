@@ -14,7 +14,8 @@ from bot.core.config import AppConfig
 from bot.features import find_job
 from storage.models.growth import GoalSuggestion, PlanGoal
 from tests.growth.plan_support import CONFIG, MONTH_END, load
-from tests.support.feedback import seen_by
+from tests.support.feedback import home_of, seen_by
+from tests.support.slack import reply_to
 
 ACCEPT, DISMISS = "plan_suggestion_accept", "plan_suggestion_dismiss"
 
@@ -160,3 +161,32 @@ def test_parallel_accepts_make_one_goal(slack, fake, db, suggested, inflight):
     # the rep hears of it only if the manager's click was the one that accepted
     told = [d for d in fake.dms_to("UALICE") if "added a goal" in d.params["text"]]
     assert len(told) == (1 if found.decided_by_id == suggested["east_mgr"].id else 0)
+
+
+def test_the_plan_and_the_home_show_pending_suggestions(slack, fake, db, suggested, inflight):
+    alice = suggested["alice"]
+    ids = [suggestion(db, alice.id, m).id for m in ("discount_rate", "conversion_rate")]
+    slack.command("UALICE", "/career", "plan")
+    [plan] = reply_to(fake, "UALICE")
+    text = str(plan["blocks"])
+    assert "Suggested goals" in text and "*Conversion rate*: 60% of target in November 2026" in text
+    assert [f"{i}:plan" for i in ids] == [
+        e["value"]
+        for b in plan["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ACCEPT
+    ]
+    slack.command("UHR", "/career", "plan <@UALICE>")  # HR reads, without buttons
+    [hr] = reply_to(fake, "UHR")
+    assert "Conversion rate" in str(hr["blocks"]) and ACCEPT not in str(hr["blocks"])
+    home = home_of(slack, fake, "UALICE")
+    assert f'"{ids[0]}:home"' in home and "Bring discount rate to 100% of target" in home
+    # accepting on the Home republishes it: the goal instead of the suggestion
+    click(slack, "UALICE", ACCEPT, ids[0], where="home")
+    assert fake.wait_for(lambda: len(goals(db)) == 1)
+    assert inflight.wait_idle()
+    [*_, last] = [c for c in fake.views("publish") if c.params.get("user_id") == "UALICE"]
+    shown = str(last.params["view"])
+    assert f"{ids[0]}:home" not in shown
+    assert "Bring discount rate to 100% of target · Discount rate · due Dec 31, 2026" in shown
