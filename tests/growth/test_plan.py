@@ -130,9 +130,9 @@ def replaced(fake, user: str) -> list[dict]:
 def test_done_and_drop_act_once_and_tell_the_rep_when_someone_else_acts(
     slack, fake, db, people, inflight
 ):
-    for text in ("First goal", "Second goal"):
+    for n, text in enumerate(("First goal", "Second goal"), start=1):
         slack.command("UALICE", "/career", f"plan add {text}")
-    reply_to(fake, "UALICE", 2)
+        reply_to(fake, "UALICE", n)  # in this order
     first, second = goals(db)
     click(slack, "UALICE", "plan_goal_done", f"{first.id}:plan")
     assert fake.wait_for(lambda: replaced(fake, "UALICE"))
