@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, date, datetime
+from urllib.parse import urlencode
 
 import pytest
 from sqlmodel import select
 
 from bot.core.config import AppConfig
+from demo.slack_requests import new_trigger_id
 from storage.models.growth import PlanGoal
 from tests.growth.plan_support import CONFIG
 from tests.support.feedback import home_of, opened_view, seen_by
@@ -292,3 +294,38 @@ def test_an_overdue_goal_is_marked(slack, fake, db, deps, people):
     slack.command("UEMGR", "/career", "plan <@UALICE>")
     shown = last_reply(fake, "UEMGR", 1)
     assert "• Finish the account plan · *overdue: due Nov 30, 2026*" in shown
+
+
+def test_one_command_delivered_twice_adds_one_goal(slack, fake, db, people, inflight):
+    body = urlencode(
+        {
+            "team_id": slack.team_id,
+            "channel_id": "C0GENERAL",
+            "user_id": "UALICE",
+            "command": "/career",
+            "text": "plan add Only once please",
+            "api_app_id": "A0SALESPULSE",
+            "response_url": fake.response_url("cmd-dup", user="UALICE"),
+            "trigger_id": new_trigger_id(),
+        }
+    )
+    threads = [
+        threading.Thread(target=slack.send, args=(body, "application/x-www-form-urlencoded"))
+        for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert inflight.wait_idle(20)
+    assert [g.text for g in goals(db)] == ["Only once please"]
+    assert len(reply_to(fake, "UALICE")) == 1
+
+
+def test_plan_add_alone_opens_my_form(slack, fake, db, people):
+    slack.command("UALICE", "/career", "plan 添加")
+    view = opened_view(fake)
+    assert json.loads(view["private_metadata"]) == {"rep": people["alice"].id}
+    assert "A goal for" not in json.dumps(view)  # her own plan: no "for @rep" line
+    blocks = {b["block_id"] for b in view["blocks"]}
+    assert blocks == {"plan_text", "plan_metric", "plan_course", "plan_due"}
