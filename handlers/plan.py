@@ -144,7 +144,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
             rep = directory.by_id(u.session, _rep_of(view))
             if rep is None or rep.team_id != ws.team_id:
                 raise UserFacingError("plan.not_allowed")
-            due = date.fromisoformat(due_text) if due_text else None
+            due = _due(due_text)
             metric, course = _selected(values, views.B_METRIC), _selected(values, views.B_COURSE)
             goal = GoalArgs(text, metric, course, due)
             confirmation = _add(u, rep, goal)
@@ -160,6 +160,13 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
     if u.undelivered:
         ws.sender.post(user_id, text=t("error.undelivered", u.who.locale))
     _publish(context, user_id, rep_slack)
+
+
+def _due(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:  # Slack's datepicker sends YYYY-MM-DD: only a forged form gets here
+        raise UserFacingError("plan.bad_date", text=text[:30], field="due") from None
 
 
 def _form_errors(
