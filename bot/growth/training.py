@@ -119,7 +119,7 @@ def check_decider(ws: Workspace, session: Session, who: Who, request_id: int) ->
 
 def approve(ws: Workspace, session: Session, who: Who, request_id: int) -> Changed:
     req = check_decider(ws, session, who, request_id)
-    now = utcnow()
+    now = ws.clock()
     if not _move(
         session, req, ("pending",), status="approved", decided_by_id=who.user.id, decided_at=now
     ):
@@ -142,7 +142,7 @@ def decline(ws: Workspace, session: Session, who: Who, request_id: int, reason: 
         ("pending",),
         status="declined",
         decided_by_id=who.user.id,
-        decided_at=utcnow(),
+        decided_at=ws.clock(),
         decline_reason=reason[: views.MAX_REASON],
     )
     if not done:
@@ -203,7 +203,7 @@ def complete(ws: Workspace, session: Session, who: Who, request_id: int) -> Chan
         req,
         ("approved", "scheduled"),
         status="completed",
-        completed_at=utcnow(),
+        completed_at=ws.clock(),
         handled_by_id=who.user.id,
     )
     if not moved:
