@@ -82,6 +82,7 @@ def create(
         kind=draft.kind,
         reason=(draft.reason or None) and draft.reason[: views.MAX_REASON],
         preferred_month=draft.preferred_month,
+        created_at=ws.clock(),
     )
     session.add(req)
     session.flush()

@@ -24,7 +24,7 @@ from tests.growth.training_support import (
     training_config,
     wait_dm,
 )
-from tests.support.feedback import dump, home_of, opened_view, reply_text, seen_by
+from tests.support.feedback import dump, home_of, opened_view, reply_text
 
 
 @pytest.fixture
