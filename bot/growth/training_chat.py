@@ -58,7 +58,7 @@ def parse(text: str, config: AppConfig) -> Parsed:
             course.title_zh.casefold(),
         ):
             return Parsed("request", course.title_en, course.key)
-    return Parsed("request", topic[: views.MAX_TOPIC])
+    return Parsed("request", topic[: views.MAX_TOPIC].rstrip())
 
 
 def draft_of(config: AppConfig, parsed: Parsed) -> service.Draft:
