@@ -20,6 +20,7 @@ from bot.core.errors import UserFacingError
 from bot.core.slack_client import response_url_allowed
 from bot.growth import training as service
 from bot.growth import training_chat
+from bot.growth import training_form_views as form_views
 from bot.growth import training_queries as queries
 from bot.growth import training_views as views
 from bot.home import page as home
@@ -93,19 +94,19 @@ def _chosen(values: dict[str, Any], block: str) -> str | None:
 
 
 def _draft(u: Unit, values: dict[str, Any]) -> service.Draft:
-    course = u.ws.config.course(_chosen(values, views.B_COURSE) or "")
-    topic = " ".join(_text(values, views.B_TOPIC).split())
+    course = u.ws.config.course(_chosen(values, form_views.B_COURSE) or "")
+    topic = " ".join(_text(values, form_views.B_TOPIC).split())
     if course is None and not topic:
         raise UserFacingError("training.topic_required", field="topic")
-    kind = course.kind if course else _chosen(values, views.B_KIND)
-    month = _chosen(values, views.B_MONTH)
+    kind = course.kind if course else _chosen(values, form_views.B_KIND)
+    month = _chosen(values, form_views.B_MONTH)
     if month not in training_chat.months(queries.today(u.ws, u.who.user), 12):
         month = None
     return service.Draft(
         topic=course.title_en if course else topic,
         course=course.key if course else None,
         kind=kind if kind in views.KINDS else None,
-        reason=_text(values, views.B_REASON).strip() or None,
+        reason=_text(values, form_views.B_REASON).strip() or None,
         preferred_month=month,
     )
 
@@ -113,9 +114,11 @@ def _draft(u: Unit, values: dict[str, Any]) -> service.Draft:
 def _errors(context: Any, user_id: str, err: UserFacingError, view: dict[str, Any]) -> dict:
     """The refusal under the field it is about (the topic when the form has no such field)."""
     present = {b.get("block_id") for b in view.get("blocks", [])}
-    block = views.FIELD_BLOCKS.get(str(err.params.pop("field", "topic")), views.B_TOPIC)
+    block = form_views.FIELD_BLOCKS.get(str(err.params.pop("field", "topic")), form_views.B_TOPIC)
     if block not in present:
-        block = next(b for b in (views.B_TOPIC, views.B_REASON, views.B_DATE) if b in present)
+        block = next(
+            b for b in (form_views.B_TOPIC, form_views.B_REASON, form_views.B_DATE) if b in present
+        )
     return {block: t(err.key, locale_of(context, user_id), **err.params)}
 
 
@@ -177,7 +180,7 @@ def decline_button(ack: Ack, body: dict[str, Any], context: Any) -> None:
     with unit(context, body["user"]["id"]) as u:
         req = service.check_decider(u.ws, u.session, u.who, _id(body))
         meta = {"id": req.id, "url": body.get("response_url")}
-        view = views.decline_modal(
+        view = form_views.decline_modal(
             u.who.locale, queries.row(u.ws, u.session, req, u.who.locale), meta
         )
     u.ws.sender.open_view(body["trigger_id"], view)
@@ -189,7 +192,7 @@ def schedule_button(ack: Ack, body: dict[str, Any], context: Any) -> None:
         req = service.check_runner(u.ws, u.session, u.who, _id(body))
         meta = {"id": req.id, "url": body.get("response_url")}
         row = queries.row(u.ws, u.session, req, u.who.locale)
-        view = views.schedule_modal(u.who.locale, row, queries.today(u.ws, u.who.user), meta)
+        view = form_views.schedule_modal(u.who.locale, row, queries.today(u.ws, u.who.user), meta)
     u.ws.sender.open_view(body["trigger_id"], view)
 
 
@@ -215,14 +218,16 @@ def _modal_submit(api_url: str, act: str) -> Any:
             with unit(context, user_id) as u:
                 claims.claim(u.session, u.ws.team_id, f"view:{view['id']}")
                 if act == "decline":
-                    reason = _text(values, views.B_REASON)
+                    reason = _text(values, form_views.B_REASON)
                     changed = service.decline(u.ws, u.session, u.who, int(meta["id"]), reason)
                     done = _outcome(u, changed)
                 else:
                     day = _day(
-                        ((values.get(views.B_DATE) or {}).get("value") or {}).get("selected_date")
+                        ((values.get(form_views.B_DATE) or {}).get("value") or {}).get(
+                            "selected_date"
+                        )
                     )
-                    note = _text(values, views.B_NOTE).strip() or None
+                    note = _text(values, form_views.B_NOTE).strip() or None
                     changed = service.schedule(u.ws, u.session, u.who, int(meta["id"]), day, note)
                     row = queries.row(u.ws, u.session, changed.request, u.who.locale)
                     done = {
@@ -253,9 +258,9 @@ def _day(text: Any) -> date:
 def register(app: App, deps: Deps) -> None:
     api_url = deps.settings.slack_api_url
     app.command("/training")(training)
-    app.view(views.REQUEST_MODAL)(submit_request)
-    app.view(views.DECLINE_MODAL)(_modal_submit(api_url, "decline"))
-    app.view(views.SCHEDULE_MODAL)(_modal_submit(api_url, "schedule"))
+    app.view(form_views.REQUEST_MODAL)(submit_request)
+    app.view(form_views.DECLINE_MODAL)(_modal_submit(api_url, "decline"))
+    app.view(form_views.SCHEDULE_MODAL)(_modal_submit(api_url, "schedule"))
     app.action(views.REQUEST)(request_button)
     app.action(views.CANCEL)(cancel)
     app.action(views.APPROVE)(approve)

@@ -18,6 +18,7 @@ from bot.core.errors import UserFacingError
 from bot.core.periods import containing
 from bot.core.workspace import Workspace
 from bot.growth import training as service
+from bot.growth import training_form_views as form_views
 from bot.growth import training_queries as queries
 from bot.growth import training_views as views
 from bot.i18n import localized, t
@@ -96,7 +97,7 @@ def request_form(
             reason = t(
                 "training.form.suggested_reason", who.locale, figure=views.figure(s, who.locale)
             )
-    return views.request_modal(
+    return form_views.request_modal(
         who.locale,
         courses,
         months(queries.today(ws, who.user)),

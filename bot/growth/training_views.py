@@ -1,5 +1,5 @@
 """Block Kit for training requests: the `/training` answer, the manager's and HR's cards, the
-rep's notices, the App Home section and the three modals (request, decline, schedule).
+rep's notices and the App Home section (the modals: training_form_views.py).
 
 Pure functions of plain values (the `Row` and `Suggestion` read models); the action and view
 ids live here so handlers share them."""
@@ -21,18 +21,11 @@ from bot.core.blocks import (
     context,
     header,
     message,
-    modal,
-    plain,
     section,
 )
 from bot.core.safe_text import safe_text
 from bot.i18n import babel_locale, fmt_date, fmt_percent, t
 
-REQUEST_MODAL, DECLINE_MODAL, SCHEDULE_MODAL = (
-    "training_request_modal",
-    "training_decline_modal",
-    "training_schedule_modal",
-)
 REQUEST, CANCEL, APPROVE, DECLINE, SCHEDULE, COMPLETE = (
     "training_request",
     "training_cancel",
@@ -41,16 +34,6 @@ REQUEST, CANCEL, APPROVE, DECLINE, SCHEDULE, COMPLETE = (
     "training_schedule",
     "training_complete",
 )
-B_COURSE, B_TOPIC, B_KIND, B_REASON, B_MONTH, B_DATE, B_NOTE = (
-    "tr_course",
-    "tr_topic",
-    "tr_kind",
-    "tr_reason",
-    "tr_month",
-    "tr_date",
-    "tr_note",
-)
-FIELD_BLOCKS = {"course": B_COURSE, "topic": B_TOPIC, "reason": B_REASON, "date": B_DATE}
 KINDS = ("skill", "soft")
 MAX_TOPIC, MAX_REASON = 200, 2000
 
@@ -125,7 +108,7 @@ def _title(row: Row, locale: str) -> str:
     return t("training.row_kind", locale, topic=topic, kind=kind) if kind else f"*{topic}*"
 
 
-def _row_line(row: Row, locale: str, *, with_rep: bool = False) -> str:
+def row_line(row: Row, locale: str, *, with_rep: bool = False) -> str:
     head = _title(row, locale)
     if with_rep:
         head = t("training.row_rep", locale, rep=f"<@{row.rep}>", title=head)
@@ -165,7 +148,7 @@ def my_requests(
         cancel = None
         if row.status == "pending":
             cancel = button(t("training.cancel", locale), CANCEL, str(row.id))
-        blocks.append(section(_row_line(row, locale), accessory=cancel))
+        blocks.append(section(row_line(row, locale), accessory=cancel))
     if len(rows) > 20:
         blocks.append(context(t("training.more", locale, count=len(rows) - 20)))
     blocks.append(header(t("training.suggested_title", locale)))
@@ -218,7 +201,7 @@ def lists(
 
 def decision_card(locale: str, row: Row, weak_line: str | None) -> list[Block]:
     """A pending request as its approvers see it, with Approve / Decline."""
-    body = [_row_line(row, locale, with_rep=True), *_details(row, locale)]
+    body = [row_line(row, locale, with_rep=True), *_details(row, locale)]
     if weak_line:
         body.append(weak_line)
     approve = button(t("training.approve", locale), APPROVE, str(row.id), style="primary")
@@ -239,7 +222,7 @@ def manager_dm(locale: str, row: Row, weak_line: str | None) -> tuple[str, list[
 
 def hr_card(locale: str, row: Row, _: Any = None) -> list[Block]:
     """An approved or scheduled request as HR sees it, with Schedule / Mark completed."""
-    body = "\n".join([_row_line(row, locale, with_rep=True), *_details(row, locale)])
+    body = "\n".join([row_line(row, locale, with_rep=True), *_details(row, locale)])
     schedule = button(t("training.schedule", locale), SCHEDULE, str(row.id), style="primary")
     complete = button(t("training.complete", locale), COMPLETE, str(row.id))
     return [section(body), actions(schedule, complete, block_id=f"tr_hr_{row.id}")]
@@ -252,7 +235,7 @@ def hr_notice(locale: str, row: Row) -> tuple[str, list[Block]]:
 
 def outcome(locale: str, row: Row) -> dict[str, Any]:
     """What replaces a clicked card: the request and its new status, no buttons."""
-    text = _row_line(row, locale, with_rep=True)
+    text = row_line(row, locale, with_rep=True)
     return {"text": text, "blocks": [section(text)], "replace_original": True}
 
 
@@ -289,119 +272,6 @@ def home(locale: str, open_rows: list[Row], done: list[Row], waiting: int) -> li
     if waiting:
         blocks.append(context(t("training.home_waiting", locale, count=waiting)))
     return blocks
-
-
-# --- modals ------------------------------------------------------------------------------
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
-
-
-def _input(block_id: str, label: str, element: dict[str, Any], optional: bool) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "optional": optional,
-        "element": element,
-    }
-
-
-def request_modal(
-    locale: str,
-    courses: list[tuple[str, str]],
-    months: list[str],
-    *,
-    course: str | None = None,
-    kind: str | None = None,
-    reason: str = "",
-) -> dict[str, Any]:
-    """The request form: course (optional), topic (required without a course), kind,
-    reason, preferred month; prefilled from a suggestion."""
-    blocks: list[Block] = []
-    if courses:
-        select: dict[str, Any] = {
-            "type": "static_select",
-            "action_id": "value",
-            "placeholder": plain(t("training.form.course_hint", locale), 150),
-            "options": [_option(title, key) for key, title in courses[:100]],
-        }
-        chosen = next((c for c in courses if c[0] == course), None)
-        if chosen:
-            select["initial_option"] = _option(chosen[1], chosen[0])
-        blocks.append(_input(B_COURSE, t("training.form.course", locale), select, True))
-    topic = {"type": "plain_text_input", "action_id": "value", "max_length": MAX_TOPIC}
-    blocks.append(_input(B_TOPIC, t("training.form.topic", locale), topic, True))
-    blocks.append(context(t("training.form.topic_hint", locale)))
-    radios: dict[str, Any] = {
-        "type": "radio_buttons",
-        "action_id": "value",
-        "options": [_option(kind_label(k, locale), k) for k in KINDS],
-    }
-    if kind in KINDS:
-        radios["initial_option"] = _option(kind_label(kind, locale), kind)
-    blocks.append(_input(B_KIND, t("training.form.kind", locale), radios, True))
-    text: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "value",
-        "multiline": True,
-        "max_length": MAX_REASON,
-    }
-    if reason:
-        text["initial_value"] = reason
-    blocks.append(_input(B_REASON, t("training.form.reason", locale), text, True))
-    month_select = {
-        "type": "static_select",
-        "action_id": "value",
-        "options": [_option(month_label(m, locale), m) for m in months],
-    }
-    blocks.append(_input(B_MONTH, t("training.form.month", locale), month_select, True))
-    return modal(
-        REQUEST_MODAL,
-        title=t("training.form.title", locale),
-        submit=t("training.form.submit", locale),
-        close=t("training.form.close", locale),
-        blocks=blocks,
-    )
-
-
-def decline_modal(locale: str, row: Row, metadata: dict[str, Any]) -> dict[str, Any]:
-    reason = {
-        "type": "plain_text_input",
-        "action_id": "value",
-        "multiline": True,
-        "max_length": MAX_REASON,
-    }
-    return modal(
-        DECLINE_MODAL,
-        title=t("training.form.decline_title", locale),
-        submit=t("training.decline", locale),
-        close=t("training.form.close", locale),
-        blocks=[
-            section(_row_line(row, locale, with_rep=True)),
-            _input(B_REASON, t("training.form.decline_reason", locale), reason, False),
-        ],
-        metadata=metadata,
-    )
-
-
-def schedule_modal(locale: str, row: Row, today: date, metadata: dict[str, Any]) -> dict[str, Any]:
-    picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
-    picker["initial_date"] = (row.scheduled_for or today).isoformat()
-    note = {"type": "plain_text_input", "action_id": "value", "max_length": 500}
-    return modal(
-        SCHEDULE_MODAL,
-        title=t("training.form.schedule_title", locale),
-        submit=t("training.schedule", locale),
-        close=t("training.form.close", locale),
-        blocks=[
-            section(_row_line(row, locale, with_rep=True)),
-            _input(B_DATE, t("training.form.date", locale), picker, False),
-            _input(B_NOTE, t("training.form.note", locale), note, True),
-        ],
-        metadata=metadata,
-    )
 
 
 def help_message(locale: str) -> dict[str, Any]:

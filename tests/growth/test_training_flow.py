@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from bot.growth import training_form_views as form_views
 from bot.growth import training_views as views
 from tests.growth.training_support import (
     NOW,
@@ -82,7 +83,7 @@ def test_zh_rep_asks_en_manager_approves_hr_schedules_and_completes(
         fake,
         "UHR",
         1,
-        {**picked_date(date(2026, 12, 3)), **text_value(views.B_NOTE, "Room 5")},
+        {**picked_date(date(2026, 12, 3)), **text_value(form_views.B_NOTE, "Room 5")},
     )
     scheduled = wait_dm(fake, "UXW", 2)
     assert "已安排在 2026年12月3日" in dump([scheduled]) and "Room 5" in dump([scheduled])
@@ -108,15 +109,15 @@ def test_form_request_goes_to_the_hr_channel_when_set(deps, slack, fake, db, peo
     deps.config = training_config(channels={"hr": "CHR"})
     slack.command("UALICE", "/training", "new")
     view = opened_view(fake)
-    assert view["callback_id"] == views.REQUEST_MODAL
+    assert view["callback_id"] == form_views.REQUEST_MODAL
     # no course and no topic: the topic field says so
     resp = submit_modal(slack, fake, "UALICE", 1, {})
-    assert resp["response_action"] == "errors" and views.B_TOPIC in resp["errors"]
+    assert resp["response_action"] == "errors" and form_views.B_TOPIC in resp["errors"]
     values = {
-        **text_value(views.B_TOPIC, "Excel for sales"),
-        **chosen(views.B_KIND, "soft", "radio_buttons"),
-        **text_value(views.B_REASON, "pivot tables take me hours"),
-        **chosen(views.B_MONTH, "2027-01"),
+        **text_value(form_views.B_TOPIC, "Excel for sales"),
+        **chosen(form_views.B_KIND, "soft", "radio_buttons"),
+        **text_value(form_views.B_REASON, "pivot tables take me hours"),
+        **chosen(form_views.B_MONTH, "2027-01"),
     }
     assert submit_modal(slack, fake, "UALICE", 1, values) is None
     ask = wait_dm(fake, "UEMGR")
@@ -137,11 +138,13 @@ def test_decline_asks_a_reason_and_the_rep_is_told_it(slack, fake, db, people, i
     ask = wait_dm(fake, "UEMGR")
     click(slack, "UEMGR", views.DECLINE, ask)
     view = opened_view(fake)
-    assert view["callback_id"] == views.DECLINE_MODAL
-    resp = submit_modal(slack, fake, "UEMGR", 1, text_value(views.B_REASON, "   "))
-    assert resp["response_action"] == "errors" and views.B_REASON in resp["errors"]
+    assert view["callback_id"] == form_views.DECLINE_MODAL
+    resp = submit_modal(slack, fake, "UEMGR", 1, text_value(form_views.B_REASON, "   "))
+    assert resp["response_action"] == "errors" and form_views.B_REASON in resp["errors"]
     assert requests(db)[0].status == "pending"
-    submit_modal(slack, fake, "UEMGR", 1, text_value(views.B_REASON, "Budget is frozen until Q1"))
+    submit_modal(
+        slack, fake, "UEMGR", 1, text_value(form_views.B_REASON, "Budget is frozen until Q1")
+    )
     told = wait_dm(fake, "UALICE")
     assert "declined by <@UEMGR>" in dump([told]) and "Budget is frozen until Q1" in dump([told])
     [req] = requests(db)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.growth import training_form_views as form_views
 from bot.growth import training_views as views
 from demo.slack_requests import new_trigger_id
 from tests.growth.training_support import NOW, click, requests, text_value, training_config, wait_dm
@@ -102,7 +103,7 @@ def test_the_same_command_delivered_twice_creates_one_request(slack, fake, db, p
 def test_the_same_form_submitted_twice_creates_one_request(slack, fake, db, people, inflight):
     slack.command("UXW", "/training", "申请")
     view = {**opened_view(fake), "id": "VDOUBLE"}
-    values = text_value(views.B_TOPIC, "演讲技巧")
+    values = text_value(form_views.B_TOPIC, "演讲技巧")
     at_once(*(lambda: slack.view_submission("UXW", view, values) for _ in range(4)))
     assert inflight.wait_idle(20)
     assert [r.topic for r in requests(db)] == ["演讲技巧"]

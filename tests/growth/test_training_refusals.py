@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.growth import training_form_views as form_views
 from bot.growth import training_views as views
 from tests.growth.training_support import (
     NOW,
@@ -102,7 +103,7 @@ def test_declined_course_may_be_asked_again(slack, fake, db, people, inflight):
     slack.command("UBOB", "/training", "prospecting")
     click(slack, "UEMGR", views.DECLINE, wait_dm(fake, "UEMGR"))
     view = opened_view(fake)
-    reason = {views.B_REASON: {"value": {"type": "plain_text_input", "value": "not now"}}}
+    reason = {form_views.B_REASON: {"value": {"type": "plain_text_input", "value": "not now"}}}
     slack.view_submission("UEMGR", view, reason)
     assert fake.wait_for(lambda: requests(db)[0].status == "declined")
     slack.command("UBOB", "/training", "prospecting")

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from bot.core.config import AppConfig
+from bot.growth import training_form_views as form_views
 from bot.growth import training_queries as queries
 from bot.growth import training_views as views
 from storage.models.core import User
@@ -111,11 +112,11 @@ def test_training_alone_shows_requests_and_figures_and_prefills_the_form(
     card = fake.ephemerals("UALICE")[0]
     slack.block_action("UALICE", views.REQUEST, "negotiation")
     view = opened_view(fake)
-    course = next(b for b in view["blocks"] if b.get("block_id") == views.B_COURSE)
+    course = next(b for b in view["blocks"] if b.get("block_id") == form_views.B_COURSE)
     assert course["element"]["initial_option"]["value"] == "negotiation"
-    kind = next(b for b in view["blocks"] if b.get("block_id") == views.B_KIND)
+    kind = next(b for b in view["blocks"] if b.get("block_id") == form_views.B_KIND)
     assert kind["element"]["initial_option"]["value"] == "skill"
-    reason = next(b for b in view["blocks"] if b.get("block_id") == views.B_REASON)
+    reason = next(b for b in view["blocks"] if b.get("block_id") == form_views.B_REASON)
     assert "Conversion rate: 62% of target" in reason["element"]["initial_value"]
     assert views.REQUEST in dump([card])
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.core.config import AppConfig
 from bot.core.periods import keys_of
-from bot.growth import training_views as views
+from bot.growth import training_form_views as form_views
 from bot.kpi.validation import FactRow
 from bot.kpi.writer import write_facts
 from demo.slack_emulator import Call, FakeSlack
@@ -155,4 +155,4 @@ def chosen(block: str, value: str, kind: str = "static_select") -> dict[str, Any
 
 
 def picked_date(day: date) -> dict[str, Any]:
-    return {views.B_DATE: {"value": {"type": "datepicker", "selected_date": day.isoformat()}}}
+    return {form_views.B_DATE: {"value": {"type": "datepicker", "selected_date": day.isoformat()}}}
