@@ -44,6 +44,7 @@ def people(org, db, deps):
 
 def quiet_except(fake, inflight, *told: str) -> None:
     assert inflight.wait_idle(20)
+    assert fake.violations == []  # every message and modal within Slack's limits
     for user in PEOPLE:
         if user not in told:
             assert fake.dms_to(user) == [], (user, dump(fake.dms_to(user)))
@@ -170,3 +171,37 @@ def test_the_rep_cancels_a_pending_request(slack, fake, db, people, inflight):
     assert fake.wait_for(lambda: "Cancelled" in dump(fake.ephemerals("UEMGR")))
     assert requests(db)[0].status == "cancelled"
     quiet_except(fake, inflight, "UEMGR")
+
+
+def test_hr_cannot_schedule_in_the_past_and_may_reschedule(slack, fake, db, people, inflight):
+    slack.command("UALICE", "/training", "negotiation")
+    click(slack, "UEMGR", views.APPROVE, wait_dm(fake, "UEMGR"))
+    hr = wait_dm(fake, "UHR")
+    wait_dm(fake, "UALICE")
+    click(slack, "UHR", views.SCHEDULE, hr)
+    # 25 November is yesterday in Shanghai
+    resp = submit_modal(slack, fake, "UHR", 1, picked_date(date(2026, 11, 25)))
+    assert resp["response_action"] == "errors" and form_views.B_DATE in resp["errors"]
+    assert requests(db)[0].status == "approved"
+    submit_modal(slack, fake, "UHR", 1, picked_date(date(2026, 11, 26)))
+    assert "scheduled for Nov 26, 2026" in dump([wait_dm(fake, "UALICE", 2)])
+    click(slack, "UHR", views.SCHEDULE, hr)
+    submit_modal(slack, fake, "UHR", 2, picked_date(date(2026, 12, 10)))
+    assert "scheduled for Dec 10, 2026" in dump([wait_dm(fake, "UALICE", 3)])
+    assert requests(db)[0].scheduled_for == date(2026, 12, 10)
+    quiet_except(fake, inflight, "UEMGR", "UALICE", "UHR")
+
+
+def test_help_and_an_empty_topic_get_the_usage(slack, fake, people):
+    slack.command("UALICE", "/training", "help")
+    assert "`/training list`" in reply_text(fake, "UALICE")
+    slack.command("UXW", "/training", "帮助")
+    assert "申请表单" in reply_text(fake, "UXW")
+    slack.command("UBOB", "/training", " “” ")
+    assert "`/training new`" in reply_text(fake, "UBOB")
+
+
+def test_reposted_text_pings_nobody(slack, fake, db, people, inflight):
+    slack.command("UALICE", "/training", "<!channel> negotiation for everyone")
+    ask = dump([wait_dm(fake, "UEMGR")])
+    assert "<!channel>" not in ask and "negotiation for everyone" in ask

@@ -63,7 +63,7 @@ def test_parallel_approvals_act_once(slack, fake, db, people, inflight):
     winner = "UEMGR" if req.decided_by_id == people["east_mgr"].id else "UDIR"
     # every other click is told who decided
     told = [
-        c for u in ("UEMGR", "UDIR") for c in fake.ephemerals(u) if "already decided" in dump([c])
+        c for u in ("UEMGR", "UDIR") for c in fake.ephemerals(u) if "already handled" in dump([c])
     ]
     assert len(told) == THREADS - 1
     assert all(f"Approved by <@{winner}>" in dump([c]) for c in told)
