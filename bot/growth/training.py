@@ -64,6 +64,9 @@ def create(
     if manager is None or manager.deactivated:
         raise UserFacingError("training.no_manager")
     if draft.course:
+        # One request per course at a time even when two arrive together: they queue on the
+        # rep's row (PostgreSQL); SQLite has one writer, and the caller's claim came first.
+        session.exec(select(User.id).where(User.id == rep.id).with_for_update()).first()
         taken = queries.open_course(session, ws.team_id, rep.id or 0, draft.course)
         if taken is not None:
             locale = locale_of(rep, ws.config)

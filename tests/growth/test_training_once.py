@@ -108,3 +108,10 @@ def test_the_same_form_submitted_twice_creates_one_request(slack, fake, db, peop
     assert inflight.wait_idle(20)
     assert [r.topic for r in requests(db)] == ["演讲技巧"]
     assert len(fake.dms_to("UEMGR")) == 1 and len(fake.dms_to("UXW")) == 1
+
+
+def test_the_same_course_asked_twice_at_once_makes_one_request(slack, fake, db, people, inflight):
+    at_once(*(lambda: slack.command("UBOB", "/training", "prospecting") for _ in range(4)))
+    assert inflight.wait_idle(20)
+    assert len(requests(db)) == 1 and len(fake.dms_to("UEMGR")) == 1
+    assert len([c for c in fake.ephemerals("UBOB") if "already requested" in dump([c])]) == 3
