@@ -46,7 +46,8 @@ def training(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) 
     parsed = training_chat.parse(text, context["ws"].config)
     if parsed.sub == "new":
         with unit(context, user_id) as u:
-            view = training_chat.request_form(u.ws, u.session, u.who)
+            url = context.get("response_url")
+            view = training_chat.request_form(u.ws, u.session, u.who, reply_to=url)
         u.ws.sender.open_view(command["trigger_id"], view)
         return
     if parsed.sub != "request":
@@ -80,7 +81,8 @@ def _id(body: dict[str, Any]) -> int:
 def request_button(ack: Ack, body: dict[str, Any], context: Any) -> None:
     ack()
     with unit(context, body["user"]["id"]) as u:
-        view = training_chat.request_form(u.ws, u.session, u.who, _value(body) or None)
+        url = context.get("response_url")
+        view = training_chat.request_form(u.ws, u.session, u.who, _value(body) or None, url)
     u.ws.sender.open_view(body["trigger_id"], view)
 
 
@@ -122,7 +124,19 @@ def _errors(context: Any, user_id: str, err: UserFacingError, view: dict[str, An
     return {block: t(err.key, locale_of(context, user_id), **err.params)}
 
 
-def submit_request(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
+def _submit_request(api_url: str) -> Any:
+    """The request form's submission: created once (the view id claimed), field errors under
+    their fields, the confirmation where the form was asked for (else a DM)."""
+
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
+        _request_submitted(api_url, ack, body, view, context)
+
+    return submit
+
+
+def _request_submitted(
+    api_url: str, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any
+) -> None:
     user_id = body["user"]["id"]
     try:
         with unit(context, user_id) as u:
@@ -140,7 +154,9 @@ def submit_request(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
         ack(response_action="errors", errors=_errors(context, user_id, err, view))
         return
     ack()
-    u.ws.sender.post(user_id, text=done["text"], blocks=done.get("blocks"))
+    url = json.loads(view.get("private_metadata") or "{}").get("url")
+    if not _replace(api_url, url, {**done, "replace_original": False}):
+        u.ws.sender.post(user_id, text=done["text"], blocks=done.get("blocks"))
     _publish(context, user_id)
 
 
@@ -196,14 +212,16 @@ def schedule_button(ack: Ack, body: dict[str, Any], context: Any) -> None:
     u.ws.sender.open_view(body["trigger_id"], view)
 
 
-def _replace(api_url: str, url: Any, payload: dict[str, Any]) -> None:
-    """Replace the card the modal was opened from (its response_url lasts 30 minutes)."""
+def _replace(api_url: str, url: Any, payload: dict[str, Any]) -> bool:
+    """Answer where the modal was opened from: replace its card, or an ephemeral line (a
+    response_url lasts 30 minutes). False when it could not."""
     if not isinstance(url, str) or not response_url_allowed(url, api_url):
-        return
+        return False
     try:
-        RespondTo(response_url=url)(**payload)
+        return RespondTo(response_url=url)(**payload).status_code == 200
     except Exception:  # the card stays as it was; the change itself is done and told
-        log.warning("could not replace a training card", exc_info=True)
+        log.warning("could not answer through a response_url", exc_info=True)
+        return False
 
 
 def _modal_submit(api_url: str, act: str) -> Any:
@@ -258,7 +276,7 @@ def _day(text: Any) -> date:
 def register(app: App, deps: Deps) -> None:
     api_url = deps.settings.slack_api_url
     app.command("/training")(training)
-    app.view(form_views.REQUEST_MODAL)(submit_request)
+    app.view(form_views.REQUEST_MODAL)(_submit_request(api_url))
     app.view(form_views.DECLINE_MODAL)(_modal_submit(api_url, "decline"))
     app.view(form_views.SCHEDULE_MODAL)(_modal_submit(api_url, "schedule"))
     app.action(views.REQUEST)(request_button)

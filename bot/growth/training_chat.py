@@ -85,9 +85,14 @@ def months(today: date, n: int = 6) -> list[str]:
 
 
 def request_form(
-    ws: Workspace, session: Session, who: Who, course: str | None = None
+    ws: Workspace,
+    session: Session,
+    who: Who,
+    course: str | None = None,
+    reply_to: str | None = None,
 ) -> dict[str, Any]:
-    """The request modal, prefilled from a suggestion when `course` is given."""
+    """The request modal, prefilled from a suggestion when `course` is given; `reply_to`:
+    the response_url the confirmation goes to (the command's or the button's)."""
     courses = [(c.key, localized(c, who.locale)) for c in ws.config.training]
     item = ws.config.course(course) if course else None
     reason = ""
@@ -104,6 +109,7 @@ def request_form(
         course=item.key if item else None,
         kind=item.kind if item else None,
         reason=reason,
+        metadata={"url": reply_to} if reply_to else None,
     )
 
 

@@ -57,6 +57,7 @@ def request_modal(
     course: str | None = None,
     kind: str | None = None,
     reason: str = "",
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The request form: course (optional), topic (required without a course), kind,
     reason, preferred month; prefilled from a suggestion."""
@@ -104,6 +105,7 @@ def request_modal(
         submit=t("training.form.submit", locale),
         close=t("training.form.close", locale),
         blocks=blocks,
+        metadata=metadata,
     )
 
 

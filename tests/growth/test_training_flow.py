@@ -125,8 +125,8 @@ def test_form_request_goes_to_the_hr_channel_when_set(deps, slack, fake, db, peo
     text = dump([ask])
     assert "*Excel for sales* (soft skills)" in text and "pivot tables take me hours" in text
     assert "Preferred month: January 2027" in text and "weak metric" not in text
-    confirm = wait_dm(fake, "UALICE")
-    assert "<@UEMGR>" in dump([confirm])
+    # the confirmation answers the command, only Alice sees it
+    assert "sent to your manager <@UEMGR>" in reply_text(fake, "UALICE")
     click(slack, "UEMGR", views.APPROVE, ask)
     assert fake.wait_for(lambda: fake.messages("CHR"))
     assert "Approved training for <@UALICE>" in dump(fake.messages("CHR"))

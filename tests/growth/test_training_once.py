@@ -107,7 +107,8 @@ def test_the_same_form_submitted_twice_creates_one_request(slack, fake, db, peop
     at_once(*(lambda: slack.view_submission("UXW", view, values) for _ in range(4)))
     assert inflight.wait_idle(20)
     assert [r.topic for r in requests(db)] == ["演讲技巧"]
-    assert len(fake.dms_to("UEMGR")) == 1 and len(fake.dms_to("UXW")) == 1
+    assert len(fake.dms_to("UEMGR")) == 1 and fake.dms_to("UXW") == []
+    assert len(fake.ephemerals("UXW")) == 1 and "<@UEMGR>" in dump(fake.ephemerals("UXW"))
 
 
 def test_the_same_course_asked_twice_at_once_makes_one_request(slack, fake, db, people, inflight):
