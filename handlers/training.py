@@ -224,35 +224,33 @@ def _replace(api_url: str, url: Any, payload: dict[str, Any]) -> bool:
         return False
 
 
-def _modal_submit(api_url: str, act: str) -> Any:
+def _declined(u: Unit, values: dict[str, Any], request_id: int) -> tuple[service.Changed, dict]:
+    reason = _text(values, form_views.B_REASON)
+    changed = service.decline(u.ws, u.session, u.who, request_id, reason)
+    return changed, _outcome(u, changed)
+
+
+def _scheduled(u: Unit, values: dict[str, Any], request_id: int) -> tuple[service.Changed, dict]:
+    """Scheduled: HR's card stays (with the new date) so it can be completed from it."""
+    picked = ((values.get(form_views.B_DATE) or {}).get("value") or {}).get("selected_date")
+    note = _text(values, form_views.B_NOTE).strip() or None
+    changed = service.schedule(u.ws, u.session, u.who, request_id, _day(picked), note)
+    row = queries.row(u.ws, u.session, changed.request, u.who.locale)
+    card = {"text": row.topic, "blocks": views.hr_card(u.who.locale, row)}
+    return changed, {**card, "replace_original": True}
+
+
+def _modal_submit(api_url: str, act: Any) -> Any:
     """The decline or schedule modal's submission: the change, once (the view id claimed),
-    field errors under their fields, then the card replaced."""
+    field errors under their fields, then the card it was opened from replaced."""
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
         user_id = body["user"]["id"]
         meta = json.loads(view.get("private_metadata") or "{}")
-        values = view["state"]["values"]
         try:
             with unit(context, user_id) as u:
                 claims.claim(u.session, u.ws.team_id, f"view:{view['id']}")
-                if act == "decline":
-                    reason = _text(values, form_views.B_REASON)
-                    changed = service.decline(u.ws, u.session, u.who, int(meta["id"]), reason)
-                    done = _outcome(u, changed)
-                else:
-                    day = _day(
-                        ((values.get(form_views.B_DATE) or {}).get("value") or {}).get(
-                            "selected_date"
-                        )
-                    )
-                    note = _text(values, form_views.B_NOTE).strip() or None
-                    changed = service.schedule(u.ws, u.session, u.who, int(meta["id"]), day, note)
-                    row = queries.row(u.ws, u.session, changed.request, u.who.locale)
-                    done = {
-                        "text": row.topic,
-                        "blocks": views.hr_card(u.who.locale, row),
-                        "replace_original": True,
-                    }
+                changed, done = act(u, view["state"]["values"], int(meta["id"]))
         except claims.AlreadyDone:
             ack()
             return
@@ -277,8 +275,8 @@ def register(app: App, deps: Deps) -> None:
     api_url = deps.settings.slack_api_url
     app.command("/training")(training)
     app.view(form_views.REQUEST_MODAL)(_submit_request(api_url))
-    app.view(form_views.DECLINE_MODAL)(_modal_submit(api_url, "decline"))
-    app.view(form_views.SCHEDULE_MODAL)(_modal_submit(api_url, "schedule"))
+    app.view(form_views.DECLINE_MODAL)(_modal_submit(api_url, _declined))
+    app.view(form_views.SCHEDULE_MODAL)(_modal_submit(api_url, _scheduled))
     app.action(views.REQUEST)(request_button)
     app.action(views.CANCEL)(cancel)
     app.action(views.APPROVE)(approve)

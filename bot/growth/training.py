@@ -233,7 +233,7 @@ def home_section(ws: Workspace, session: Session, who: Who) -> list[Block]:
     open_rows = [r for r in mine if r.status in queries.OPEN][:5]
     done = [r for r in mine if r.status == "completed"]
     done.sort(key=lambda r: r.completed_at or r.updated_at, reverse=True)
-    waiting = len(approvals_of(ws, session, who.user)) if _manages(session, who.user) else 0
+    waiting = len(approvals_of(ws, session, who.user)) if manages(session, who.user) else 0
     return views.home(
         who.locale,
         queries.rows(ws, session, open_rows, who.locale),
@@ -242,6 +242,7 @@ def home_section(ws: Workspace, session: Session, who: Who) -> list[Block]:
     )
 
 
-def _manages(session: Session, user: User) -> bool:
+def manages(session: Session, user: User) -> bool:
+    """Someone reports to `user`."""
     query = select(User.id).where(User.manager_id == user.id)
     return session.exec(query).first() is not None

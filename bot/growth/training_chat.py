@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.core.config import AppConfig
 from bot.core.errors import UserFacingError
@@ -24,7 +24,6 @@ from bot.growth import training_views as views
 from bot.i18n import localized, t
 from bot.org.directory import Who
 from bot.permissions import growth as rules
-from storage.models.core import User
 
 HELP_WORDS = ("help", "帮助")
 NEW_WORDS = ("new", "申请", "新建")
@@ -124,12 +123,12 @@ def mine(ws: Workspace, session: Session, who: Who, intro: str | None = None) ->
 def lists(ws: Workspace, session: Session, who: Who) -> dict[str, Any]:
     """For a manager, their tree's pending requests; for HR, all approved and scheduled ones;
     both for someone who is both; anyone else: what the list is, then their own requests."""
-    manages = session.exec(select(User.id).where(User.manager_id == who.user.id)).first()
+    manager = service.manages(session, who.user)
     hr = rules.runs_training(who.user)
-    if manages is None and not hr:
+    if not manager and not hr:
         return mine(ws, session, who, intro=t("training.list_who", who.locale))
     approvals = None
-    if manages is not None:
+    if manager:
         pending = service.approvals_of(ws, session, who.user)
         approvals = queries.rows(ws, session, pending, who.locale)
     hr_rows = (

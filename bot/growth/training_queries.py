@@ -148,11 +148,9 @@ def suggestions(
     requested; why there are none, a catalog key, when there are none)."""
     if not ws.config.training:
         return [], "training.none_catalog"
-    if not has_data(ws, session, rep):
-        return [], "training.none_data"
     weak = weak_of(ws, session, rep)
-    if not weak:
-        return [], "training.none_weak"
+    if not weak:  # nothing weak, or nothing to judge yet: said differently
+        return [], "training.none_weak" if has_data(ws, session, rep) else "training.none_data"
     taken = {
         r.course for r in of_rep(session, ws.team_id, rep.id or 0) if r.status in OPEN and r.course
     }
