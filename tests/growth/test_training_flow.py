@@ -10,6 +10,7 @@ import pytest
 
 from bot.growth import training_form_views as form_views
 from bot.growth import training_views as views
+from tests.app.test_chinese_texts import assert_reads_as_chinese
 from tests.growth.training_support import (
     NOW,
     PEOPLE,
@@ -26,6 +27,7 @@ from tests.growth.training_support import (
     wait_dm,
 )
 from tests.support.feedback import dump, home_of, opened_view, reply_text
+from tests.support.slack import all_text
 
 
 @pytest.fixture
@@ -84,10 +86,10 @@ def test_zh_rep_asks_en_manager_approves_hr_schedules_and_completes(
         fake,
         "UHR",
         1,
-        {**picked_date(date(2026, 12, 3)), **text_value(form_views.B_NOTE, "Room 5")},
+        {**picked_date(date(2026, 12, 3)), **text_value(form_views.B_NOTE, "5号会议室")},
     )
     scheduled = wait_dm(fake, "UXW", 2)
-    assert "已安排在 2026年12月3日" in dump([scheduled]) and "Room 5" in dump([scheduled])
+    assert "已安排在 2026年12月3日" in dump([scheduled]) and "5号会议室" in dump([scheduled])
     assert requests(db)[0].scheduled_for == date(2026, 12, 3)
     assert fake.wait_for(lambda: responses(fake, "UHR"))
     assert "Scheduled for Dec 3, 2026" in dump(responses(fake, "UHR"))
@@ -104,6 +106,9 @@ def test_zh_rep_asks_en_manager_approves_hr_schedules_and_completes(
     slack.command("UXW", "/training", "")
     mine = reply_text(fake, "UXW", 2)
     assert "已于 2026年11月26日 完成" in mine
+    # everything 小王 read reads as Chinese
+    for call in fake.dms_to("UXW") + fake.ephemerals("UXW"):
+        assert_reads_as_chinese(all_text(call.params))
 
 
 def test_form_request_goes_to_the_hr_channel_when_set(deps, slack, fake, db, people, inflight):
