@@ -43,6 +43,20 @@ def _from_installed_workspace(context: Any) -> bool:
     return installed is not None and context.team_id == installed.team_id
 
 
+class _AckedResponse(BoltResponse):
+    """An ack's response keeps its first status. When a listener raises after ack() (a
+    refusal), Bolt's thread runner sets 500 on the response object its poll may already have
+    returned (the ack's own), racing the HTTP answer: parallel refused clicks showed it."""
+
+    @property  # type: ignore[override]
+    def status(self) -> int:
+        return self.__dict__["_status"]
+
+    @status.setter
+    def status(self, value: int) -> None:
+        self.__dict__.setdefault("_status", value)
+
+
 class _StickyAck(Ack):
     """ack() that stays acknowledged. When a listener raises after ack(), Bolt's thread runner
     sets ack.response back to None; if that happens before its 10 ms poll saw the ack (a quick
@@ -55,6 +69,8 @@ class _StickyAck(Ack):
 
     @response.setter
     def response(self, value: BoltResponse | None) -> None:
+        if value is not None and not isinstance(value, _AckedResponse):
+            value = _AckedResponse(status=value.status, body=value.body, headers=value.headers)
         if value is not None or self.__dict__.get("_response") is None:
             self.__dict__["_response"] = value
 
