@@ -1,4 +1,5 @@
-"""Reading CSV and XLSX files the same way for every importer.
+"""Reading CSV and XLSX files the same way for every importer, and writing exports
+(formula-looking cells neutralised).
 
 CSV files from Chinese Windows machines are often GBK (or UTF-8 with a BOM); we try UTF-8
 first and fall back to GB18030, a superset of GBK."""
@@ -7,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 MAX_COLUMNS = 256  # header columns; a row costs work per column, present or not
@@ -164,3 +166,52 @@ def require_columns(header: list[str], required: tuple[str, ...]) -> None:
         raise FileFormatError(
             f"missing column(s): {', '.join(missing)}; the header must include {','.join(required)}"
         )
+
+
+# --- writing exports -------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | int | float | Decimal | None
+
+
+def neutral(value: Cell) -> Cell:
+    """A text cell a spreadsheet will show, never execute."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write(
+    path: Path, fmt: str, columns: list[str], table: Iterable[list[Cell]], *, sheet: str = "data"
+) -> int:
+    """Write an export as CSV (UTF-8 with a BOM, for Excel) or XLSX; returns the number of
+    data rows. Cells are written as given: neutralise text cells first (`neutral`)."""
+    if fmt == "csv":
+        return _write_csv(path, columns, table)
+    return _write_xlsx(path, columns, table, sheet)
+
+
+def _write_csv(path: Path, columns: list[str], table: Iterable[list[Cell]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in table:
+            writer.writerow(["" if cell is None else cell for cell in row])
+            count += 1
+    return count
+
+
+def _write_xlsx(path: Path, columns: list[str], table: Iterable[list[Cell]], sheet: str) -> int:
+    from openpyxl import Workbook  # only an XLSX export pays for loading it
+
+    book = Workbook(write_only=True)
+    out = book.create_sheet(sheet)
+    out.append(columns)
+    count = 0
+    for row in table:
+        # a text cell is stored as a string (data type "s"), never a formula
+        out.append([float(c) if isinstance(c, Decimal) else c for c in row])
+        count += 1
+    book.save(path)
+    return count

@@ -8,28 +8,18 @@ Every text cell that a spreadsheet would read as a formula (starting with `=`, `
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 from sqlmodel import Session
 
 from bot.core.config import AppConfig
+from bot.core.tabular import Cell, neutral, write
 from bot.kpi.scorecard import attainment, composites, metric_values
 from bot.reviews import summaries
 from storage.models.reviews import ReviewCycle
 
 FORMATS = ("csv", "xlsx")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-Cell = str | int | float | Decimal | None
-
-
-def neutral(value: Cell) -> Cell:
-    """A text cell a spreadsheet will show, never execute."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def header(config: AppConfig) -> list[str]:
@@ -74,40 +64,7 @@ def rows(session: Session, config: AppConfig, cycle: ReviewCycle) -> Iterator[li
         yield [neutral(cell) for cell in row]
 
 
-def write(path: Path, fmt: str, columns: list[str], table: Iterator[list[Cell]]) -> int:
-    """Write the file; returns the number of data rows."""
-    if fmt == "csv":
-        return _write_csv(path, columns, table)
-    return _write_xlsx(path, columns, table)
-
-
-def _write_csv(path: Path, columns: list[str], table: Iterator[list[Cell]]) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for row in table:
-            writer.writerow(["" if cell is None else cell for cell in row])
-            count += 1
-    return count
-
-
-def _write_xlsx(path: Path, columns: list[str], table: Iterator[list[Cell]]) -> int:
-    from openpyxl import Workbook  # only the XLSX export pays for loading it
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("reviews")
-    sheet.append(columns)
-    count = 0
-    for row in table:
-        # a text cell is stored as a string (data type "s"), never a formula
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
-        count += 1
-    book.save(path)
-    return count
-
-
 def export(session: Session, config: AppConfig, cycle: ReviewCycle, fmt: str, path: Path) -> int:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    return write(path, fmt, header(config), rows(session, config, cycle))
+    return write(path, fmt, header(config), rows(session, config, cycle), sheet="reviews")
