@@ -31,7 +31,6 @@ from bot.org import directory
 from bot.permissions.awards import can_announce, may_win
 from storage.models.awards import Award
 from storage.models.core import User
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 MAX_REASON = 2000  # the Award.reason column
@@ -162,7 +161,7 @@ def announce(
             "reason": reason,
             "figures": figures.to_json() if figures else None,
             "announced_by_id": actor.id,
-            "created_at": utcnow(),
+            "created_at": ws.clock(),
         },
     )
     if award_id is None:

@@ -368,7 +368,7 @@ def usage(config: AppConfig, locale: str, problem: str | None = None) -> dict[st
                 "awards.command.award_line",
                 locale,
                 emoji=award.emoji,
-                key=award.key,
+                code=award.key,
                 award=localized(award, locale),
                 criterion=criterion_text(config, award, locale),
             )
