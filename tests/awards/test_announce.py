@@ -64,7 +64,9 @@ def test_award_posts_one_card_with_kpis_numbers_and_dms_the_winner(slack, fake, 
     assert score == "106.7%"  # worked out in tests/support/kpi_fixture.py
     assert fake.wait_for(lambda: len(fake.dms_to("UALICE")) == 1)
     dm = all_text(fake.dms_to("UALICE")[0].params)
-    assert dm.startswith(":tada: Congratulations! You won :trophy: *Sales Champion* · November 2026.")
+    assert dm.startswith(
+        ":tada: Congratulations! You won :trophy: *Sales Champion* · November 2026."
+    )
     assert f"Composite score {score}" in dm and "<#CANNOUNCE>" in dm
     [row] = awards(deps.db)
     assert (row.award_key, row.month, row.reason) == (

@@ -30,7 +30,11 @@ def error_of(text: str) -> UserFacingError:
 def test_key_month_and_reason():
     args = parse("<@UALICE|alice> champion 2026-11 Best month of the year")
     assert args.person == Mention("UALICE")
-    assert (args.award, args.month.key, args.reason) == ("champion", "2026-11", "Best month of the year")
+    assert (args.award, args.month.key, args.reason) == (
+        "champion",
+        "2026-11",
+        "Best month of the year",
+    )
 
 
 def test_names_with_spaces_and_in_chinese_the_longest_wins():
