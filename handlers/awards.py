@@ -140,6 +140,7 @@ def pick(ack: Ack, body: dict[str, Any], context: Any) -> None:
         period = _month(target[1])
         winner = directory.resolve(u.session, ws.team_id, Mention(chosen), allow_bots=True)
         announce.check(u.who.user, winner)
+        announce.check_open(ws, u.session, u.who.user, found, period)
         channel, ts = _pressed(body)
         meta = {
             "award": found.key,

@@ -119,6 +119,15 @@ def _already(ws: Workspace, session: Session, actor: User, award_key: str, month
     )
 
 
+def check_open(
+    ws: Workspace, session: Session, actor: User, award: AwardConfig, period: Period
+) -> None:
+    """Raise AlreadyAnnounced when the award of this month is announced (before HR writes a
+    reason for nothing; the insert still decides)."""
+    if find_announced(session, ws.team_id, award.key, period.key) is not None:
+        raise _already(ws, session, actor, award.key, period.key)
+
+
 def _insert(session: Session, row: dict) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING: the new award's id, or None when this award and month
     exist (a concurrent insert is waited for, then loses). The transaction stays usable."""

@@ -188,3 +188,14 @@ def test_a_bilingual_channel_gets_the_generated_reason_in_both_languages(
         "> Best Response time (h) of November 2026: 3.0 / 2026年11月响应时间(小时)最佳：3.0" in text
     )
     assert "Congratulations <@UALICE>!" in text and "恭喜 <@UALICE>！" in text
+
+
+def test_choosing_someone_for_an_award_announced_already_opens_no_modal(
+    slack, fake, cards, inflight
+):
+    press_announce(slack, "UHR", cards["UHR"], "champion")
+    reply_to(fake, "UHR", 1)
+    pick(slack, "UADM", cards["UADM"], "champion", anyone="UCAROL")
+    assert all_text(reply_to(fake, "UADM", 1)[0]) == ALREADY.format(by="UHR")
+    assert inflight.wait_idle()
+    assert fake.views("open") == [] and len(channel_cards(fake)) == 1
