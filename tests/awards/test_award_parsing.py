@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.awards.parsing import match_award, parse_award
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Handle, Mention
+from bot.core.safe_text import is_visibly_empty
 
 NAMES = [
     ("champion", ["champion", "Sales Champion", "销售冠军"]),
@@ -70,7 +71,7 @@ spelling = st.sampled_from([(key, name) for key, names in NAMES for name in name
 months = st.tuples(st.integers(2000, 2100), st.integers(1, 12)).map(lambda p: f"{p[0]}-{p[1]:02d}")
 reasons = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1
-).filter(lambda s: s.strip() and not s[0].isdigit())
+).filter(lambda s: not is_visibly_empty(s) and not s[0].isdigit())
 cases = st.sampled_from([str.lower, str.upper, str.title, lambda s: s])
 
 
