@@ -26,16 +26,21 @@ def export() -> None:
     """Exports for HR: export kpi, export recognition."""
 
 
+OPTIONS = (
+    click.option("--period", default=None, help=f"The period: {PERIOD_HELP}."),
+    click.option("--format", "fmt", default=None, help="csv or xlsx."),
+    click.option("--output", type=click.Path(path_type=Path), help="The file to write."),
+    click.option("--lang", default="en", help="Header language: en or zh (default en)."),
+    workspace_option,
+)
+
+
 def _options(func: Callable) -> Callable:  # type: ignore[type-arg]
-    func = workspace_option(func)
-    func = click.option("--lang", default="en", help="Header language: en or zh (default en).")(
-        func
-    )
-    func = click.option("--output", type=click.Path(path_type=Path), help="The file to write.")(
-        func
-    )
-    func = click.option("--format", "fmt", default=None, help="csv or xlsx.")(func)
-    return click.option("--period", default=None, help=f"The period: {PERIOD_HELP}.")(func)
+    """The options both exports take, checked in the command (one line and exit 1, where
+    click's own checks would print its usage and exit 2)."""
+    for option in reversed(OPTIONS):
+        func = option(func)
+    return func
 
 
 def _checked(period: str | None, fmt: str | None, output: Path | None, lang: str) -> str:
@@ -70,8 +75,9 @@ def _period(text: str, today: date) -> Period:
 def _run(what: str, period: str | None, fmt: str | None, output: Path | None, lang: str,
          team_id: str | None) -> None:  # fmt: skip
     fmt = fmt.lower() if fmt else fmt
-    locale = _checked(period, fmt, output, lang)
+    locale = _checked(period, fmt, output, lang.lower())
     assert period is not None and fmt is not None and output is not None
+    _period(period, date.today())  # a bad period fails before the database is opened
     deps = deps_from_env()
     prepare_database(deps)
     ws = deps.workspace(team_id_of(deps, team_id))
