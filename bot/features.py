@@ -292,7 +292,7 @@ FEATURES: tuple[Feature, ...] = (
                 "/award",
                 "help.award",
                 "HR: announce an award with the numbers behind it",
-                "@user award reason",
+                "@user award [YYYY-MM] reason | help",
             ),
         ),
         jobs=(

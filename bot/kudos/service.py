@@ -25,6 +25,9 @@ from bot.core.workspace import Workspace
 from bot.i18n import localized
 from bot.i18n.audience import recognition_locales
 from bot.kudos import views
+from bot.kudos.counts import given_per_person as given_per_person  # for other features
+from bot.kudos.counts import received_per_person as received_per_person
+from bot.kudos.counts import received_per_value as received_per_value
 from bot.kudos.parsing import KudosArgs, tag_name, value_lookup
 from bot.org import directory
 from storage.db import Database
