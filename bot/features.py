@@ -15,6 +15,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot import jobs as core_jobs
+from bot.awards import home as awards_home
+from bot.awards import job as awards_job
+from bot.awards import service as awards
 from bot.core.blocks import Block
 from bot.core.config import AppConfig
 from bot.core.deps import Deps
@@ -281,6 +284,34 @@ FEATURES: tuple[Feature, ...] = (
         ),
         summary_notes=(growth.completed_trainings_note,),
         config_sections=("training", "career", "growth"),
+    ),
+    Feature(
+        "awards",
+        commands=(
+            Command(
+                "/award",
+                "help.award",
+                "HR: announce an award with the numbers behind it",
+                "@user award [YYYY-MM] reason | help",
+            ),
+        ),
+        jobs=(
+            Job(
+                "award-candidates",
+                awards_job.award_candidates,
+                lambda config: {
+                    "trigger": "cron",
+                    "hour": 9,
+                    "minute": 5,
+                    "timezone": config.workspace.timezone,
+                },
+                "on the first working day of a month: each award's candidates for the month "
+                "before, and HR's card to announce them",
+            ),
+        ),
+        home_sections=(HomeSection(awards_home.home_section, position=35),),
+        summary_notes=(awards.awards_note,),
+        config_sections=("awards",),
     ),
 )
 

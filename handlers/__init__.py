@@ -7,7 +7,7 @@ from slack_bolt import App
 
 from bot.core.deps import Deps
 from bot.features import FEATURES
-from handlers import directory, feedback, growth, home, kpi, kudos, pulse, reviews
+from handlers import awards, directory, feedback, growth, home, kpi, kudos, pulse, reviews
 
 # Each feature's listeners module (bot/ declares the features but never imports handlers/).
 LISTENERS = {
@@ -19,6 +19,7 @@ LISTENERS = {
     "kpi": kpi,
     "reviews": reviews,
     "growth": growth,
+    "awards": awards,
 }
 
 

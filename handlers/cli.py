@@ -28,6 +28,7 @@ from handlers.cli_support import (
     team_id_of,
     workspace_option,
 )
+from handlers.export_cli import export
 from handlers.review_cli import review
 
 log = logging.getLogger("salespulse")
@@ -325,6 +326,7 @@ def jobs_run(name: str, as_of: str | None) -> None:
 
 cli.add_command(review)
 cli.add_command(career)
+cli.add_command(export)
 
 
 def main() -> None:

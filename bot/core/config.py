@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.core.awards_config import AwardConfig
 from bot.core.config_base import Strict as _Strict
 from bot.core.config_base import check_hhmm as _check_hhmm
 from bot.core.growth_config import CareerConfig, GrowthConfig, TrainingConfig
@@ -267,6 +268,7 @@ class AppConfig(_Strict):
     training: list[TrainingConfig] = Field(default_factory=list)
     career: CareerConfig = Field(default_factory=CareerConfig)
     growth: GrowthConfig = Field(default_factory=GrowthConfig)
+    awards: list[AwardConfig] = Field(default_factory=list)
 
     @field_validator("metrics")
     @classmethod
@@ -294,8 +296,29 @@ class AppConfig(_Strict):
                 raise ValueError(f"training {item.key!r}: {unknown[0]!r} is not a metric")
         return value
 
+    @field_validator("awards")
+    @classmethod
+    def _award_kinds(cls, value: list[AwardConfig], info: ValidationInfo) -> list[AwardConfig]:
+        keys = [award.key.lower() for award in value]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"award key(s) defined twice: {', '.join(dupes)}")
+        metrics = {m.key for m in info.data.get("metrics", [])}
+        for award in value:
+            if award.metric_key is not None and award.metric_key not in metrics:
+                raise ValueError(f"award {award.key!r}: {award.metric_key!r} is not a metric")
+        return value
+
     def metric(self, key: str) -> MetricConfig | None:
         return next((m for m in self.metrics if m.key == key), None)
+
+    def award(self, key: str | None) -> AwardConfig | None:
+        """The award kind with this key, or English or Chinese name (any case), or None."""
+        folded = (key or "").strip().lower()
+        return next(
+            (a for a in self.awards if folded in (a.key.lower(), a.name_en.lower(), a.name_zh)),
+            None,
+        )
 
     def course(self, key: str | None) -> TrainingConfig | None:
         """The catalog training with this key (any case), or None."""

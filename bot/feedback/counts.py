@@ -43,3 +43,22 @@ def open_requests_about(session: Session, team_id: str, user_ids: Sequence[int])
         .group_by(FeedbackRequest.subject_id)
     ).all()
     return dict(rows)
+
+
+def given_by_kind(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[int, dict[str, int]]:
+    """{giver id: {kind: feedback they gave in [since, until)}}: counts, never a text."""
+    rows = session.exec(
+        select(Feedback.giver_id, Feedback.kind, func.count())
+        .where(
+            Feedback.team_id == team_id,
+            Feedback.created_at >= since,
+            Feedback.created_at < until,
+        )
+        .group_by(Feedback.giver_id, Feedback.kind)
+    ).all()
+    found: dict[int, dict[str, int]] = {}
+    for giver_id, kind, count in rows:
+        found.setdefault(giver_id, {})[kind] = count
+    return found

@@ -19,6 +19,7 @@ from bot.core.errors import NotAllowed, UserFacingError
 from bot.core.safe_text import is_visibly_empty
 from bot.core.workspace import Workspace
 from bot.feedback import views
+from bot.feedback.counts import given_by_kind as given_by_kind  # for other features
 from bot.i18n import label
 from bot.kudos import service as kudos
 from bot.org import directory

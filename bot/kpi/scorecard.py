@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from bot.core.config import AppConfig, MetricConfig
 from bot.core.periods import Period, Span, compared_span, containing
@@ -29,7 +30,7 @@ from bot.kpi.ranking import (
 from bot.kpi.score_sql import METRIC_ROWS, statement
 from bot.kpi.store import to_decimal
 from storage.models.core import User
-from storage.models.kpi import KpiConfigVersion
+from storage.models.kpi import KpiConfigVersion, KpiFact
 
 log = logging.getLogger(__name__)
 # the scorecard's public face: its own names and the ranking and attainment it builds on
@@ -41,6 +42,7 @@ __all__ = [
     "attainment",
     "capped",
     "composites",
+    "last_fact_days",
     "leaderboard",
     "metric_values",
     "ranked",
@@ -260,3 +262,25 @@ def record_metric_config(session: Session, team_id: str, config: AppConfig) -> b
             last.seen_at.isoformat(),
         )
     return True
+
+
+def last_fact_days(
+    session: Session, team_id: str, period: Period, user_ids: Sequence[int]
+) -> dict[int, date]:
+    """{user id: the last day of `period` with a fact of theirs}: when their figures for the
+    period were reached (the awards' last tie-break: who got there first)."""
+    if not user_ids:
+        return {}
+    column = {"week": KpiFact.week, "month": KpiFact.month, "quarter": KpiFact.quarter}.get(
+        period.kind, KpiFact.year
+    )
+    rows = session.exec(
+        select(KpiFact.user_id, func.max(KpiFact.day))
+        .where(
+            KpiFact.team_id == team_id,
+            column == period.key,
+            col(KpiFact.user_id).in_(list(user_ids)),
+        )
+        .group_by(KpiFact.user_id)
+    ).all()
+    return {user_id: day for user_id, day in rows}

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models.feedback import Kudos, KudosRecipient
+from storage.models.feedback import Kudos, KudosRecipient, KudosValue
 
 
 def received_per_person(
@@ -50,3 +50,42 @@ def givers(session: Session, team_id: str, since: datetime, until: datetime) -> 
         .distinct()
     ).all()
     return set(rows)
+
+
+def given_per_person(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[int, int]:
+    """{user id: kudos they gave in [since, until]} (one kudos to three people counts once)."""
+    rows = session.exec(
+        select(Kudos.giver_id, func.count(col(Kudos.id)))
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.created_at >= since,
+            Kudos.created_at <= until,
+            col(Kudos.withdrawn_at).is_(None),
+        )
+        .group_by(Kudos.giver_id)
+    ).all()
+    return dict(rows)
+
+
+def received_per_value(
+    session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[int, dict[str, int]]:
+    """{user id: {company value key: kudos tagged with it that praised them in [since, until]}}."""
+    rows = session.exec(
+        select(KudosRecipient.user_id, KudosValue.value_key, func.count(col(Kudos.id)))
+        .join(Kudos, col(Kudos.id) == col(KudosRecipient.kudos_id))
+        .join(KudosValue, col(KudosValue.kudos_id) == col(Kudos.id))
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.created_at >= since,
+            Kudos.created_at <= until,
+            col(Kudos.withdrawn_at).is_(None),
+        )
+        .group_by(KudosRecipient.user_id, KudosValue.value_key)
+    ).all()
+    found: dict[int, dict[str, int]] = {}
+    for user_id, value, count in rows:
+        found.setdefault(user_id, {})[value] = count
+    return found

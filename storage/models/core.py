@@ -139,6 +139,7 @@ class SchedulerLease(SQLModel, table=True):
 
 
 # Feature tables live in their own modules; imported here so Alembic and create_all see them.
+from storage.models.awards import Award, AwardCandidates  # noqa: E402, F401
 from storage.models.feedback import (  # noqa: E402, F401
     Feedback,
     FeedbackAsk,

@@ -31,6 +31,7 @@ def test_every_config_section_belongs_to_exactly_one_feature():
 
 
 def test_home_shows_kpi_numbers_before_the_feedback_overview():
+    from bot.awards.home import home_section as awards_section
     from bot.feedback.queries import home_section as feedback_section
     from bot.growth.plan import home_section as plan_section
     from bot.growth.training import home_section as training_section
@@ -44,6 +45,7 @@ def test_home_shows_kpi_numbers_before_the_feedback_overview():
         feedback_section,
         plan_section,
         training_section,
+        awards_section,
     ]
 
 
@@ -56,6 +58,7 @@ def test_help_lists_the_commands_in_registry_order():
         "/review",
         "/training",
         "/career",
+        "/award",
     ]
     assert features.help_keys() == (
         "help.pulse",
@@ -65,6 +68,7 @@ def test_help_lists_the_commands_in_registry_order():
         "help.review",
         "help.training",
         "help.career",
+        "help.award",
     )
 
 
