@@ -368,6 +368,53 @@ def seed_reviews(ctx: SeedContext) -> str:
     return f"reviews: 1 open cycle, {len(tasks)} tasks, due {spec.due.isoformat()}"
 
 
+# -- growth -----------------------------------------------------------------------------------
+
+
+def seed_growth(ctx: SeedContext) -> str:
+    """A training request waiting for its manager (张伟, L1, asks for the prospecting course:
+    陈静 has the Approve / Decline DM) and a development plan for 小王 (one goal of their own
+    tied to a metric, one their manager added tied to a course), through the real services."""
+    from bot.growth import plan, training
+
+    ws = _at(ctx, 2, 10)
+    course = ws.config.course("prospecting")
+    assert course is not None
+    with ctx.deps.db.session() as session:
+        training.create(
+            ws,
+            session,
+            ctx.user(session, "UZHANGWEI"),
+            training.Draft(
+                topic=course.title_en,
+                course=course.key,
+                kind=course.kind,
+                reason="新客户数连续两个月未达标，想系统学习客户开发的方法。",
+            ),
+        )
+        xiaowang, manager = ctx.user(session, "UXIAOWANG"), ctx.user(session, "UCHENJING")
+        plan.add_goal(
+            ws,
+            session,
+            xiaowang,
+            xiaowang,
+            text="每周复盘两次报价，把转化率提到目标以上",
+            metric="conversion_rate",
+            due=ctx.today + timedelta(days=45),
+        )
+        plan.add_goal(
+            ws,
+            session,
+            manager,
+            xiaowang,
+            text="完成「商务谈判与成交技巧」培训并在团队会上分享",
+            course="negotiation",
+            due=ctx.today + timedelta(days=60),
+        )
+    _delivered(ctx)
+    return "growth: 1 training request, 2 plan goals"
+
+
 # Feature key (bot/features.py) -> its demo data; run in the registry's order.
 SEEDS: dict[str, Seed] = {
     "org": seed_people,
@@ -375,6 +422,7 @@ SEEDS: dict[str, Seed] = {
     "feedback": seed_feedback,
     "kpi": seed_kpis,
     "reviews": seed_reviews,
+    "growth": seed_growth,
 }
 
 

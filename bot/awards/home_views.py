@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.blocks import SECTION_BUDGET, Block, clip, context, divider, header, section
+from bot.core.blocks import SECTION_BUDGET, Block, clip, context, header, section
 from bot.i18n import t
 
 MAX_LINES = 10  # lines of announcements or candidates listed
@@ -78,4 +78,4 @@ def awards_blocks(own: list[Won], hr: HrView | None, locale: str) -> list[Block]
             body.append(context(t("awards.home.candidates_note", locale)))
     if not body:
         return []
-    return [header(t("awards.home.title", locale)), *body, divider()]
+    return [header(t("awards.home.title", locale)), *body]

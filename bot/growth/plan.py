@@ -263,4 +263,6 @@ def home_section(ws: Workspace, session: Session, who: Who) -> list[Block]:
     rows = [goal_row(ws.config, g, who.locale, today) for g in goals]
     pending = pending_suggestions(session, ws.team_id, user.id)
     suggestions = [suggestion_row(ws.config, s, who.locale) for s in pending]
+    if not rows and not suggestions and user.role != "rep":
+        return []  # the "add a goal" hint is for reps; others see a plan once they have one
     return views.home_blocks(rows, suggestions, who.locale, where=IN_HOME)

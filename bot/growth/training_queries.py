@@ -144,15 +144,18 @@ def has_data(ws: Workspace, session: Session, rep: User) -> bool:
 def suggestions(
     ws: Workspace, session: Session, rep: User, locale: str
 ) -> tuple[list[Suggestion], str | None]:
-    """(the catalog courses for the rep's weak metrics, weakest first, not already
-    requested; why there are none, a catalog key, when there are none)."""
+    """(the catalog courses for the rep's weak metrics, weakest first, neither in progress
+    nor completed already; why there are none, a catalog key, when there are none)."""
     if not ws.config.training:
         return [], "training.none_catalog"
     weak = weak_of(ws, session, rep)
     if not weak:  # nothing weak, or nothing to judge yet: said differently
         return [], "training.none_weak" if has_data(ws, session, rep) else "training.none_data"
+    done_or_open = (*OPEN, "completed")
     taken = {
-        r.course for r in of_rep(session, ws.team_id, rep.id or 0) if r.status in OPEN and r.course
+        r.course
+        for r in of_rep(session, ws.team_id, rep.id or 0)
+        if r.status in done_or_open and r.course
     }
     found: list[Suggestion] = []
     for w in weak:

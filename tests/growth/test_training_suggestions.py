@@ -88,10 +88,11 @@ def test_sums_are_judged_by_pace_mid_month(deps, db, people):
     assert suggested(deps, db, people["bob"], MID) == ([], "training.none_weak")
 
 
-def test_courses_in_progress_are_not_suggested_again(deps, db, people):
+@pytest.mark.parametrize("taken", ["scheduled", "completed"])
+def test_courses_in_progress_or_done_are_not_suggested_again(deps, db, people, taken):
     load_facts(db)
     with db.session() as s:
-        for course, status in (("negotiation", "scheduled"), ("value_selling", "declined")):
+        for course, status in (("negotiation", taken), ("value_selling", "declined")):
             s.add(TrainingRequest(team_id=TEAM, rep_id=people["alice"].id, course=course,
                                   topic=course, status=status))  # fmt: skip
     found, _ = suggested(deps, db, people["alice"])
