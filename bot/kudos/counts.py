@@ -13,16 +13,17 @@ from sqlmodel import Session, col, select
 from storage.models.feedback import Kudos, KudosRecipient, KudosValue
 
 
-def received_per_person(
+def tally_received(
     session: Session,
     team_id: str,
     since: datetime,
     until: datetime,
     user_ids: Sequence[int] | None = None,
-) -> dict[int, int]:
-    """{user id: kudos that praised them in [since, until]} (everyone, or only `user_ids`)."""
+) -> dict[int, tuple[int, datetime]]:
+    """{user id: (kudos that praised them in [since, until], when the last of them came)}
+    (everyone, or only `user_ids`); the time is the kudos award's tie-break."""
     query = (
-        select(KudosRecipient.user_id, func.count(col(Kudos.id)))
+        select(KudosRecipient.user_id, func.count(col(Kudos.id)), func.max(Kudos.created_at))
         .join(Kudos, col(Kudos.id) == col(KudosRecipient.kudos_id))
         .where(
             Kudos.team_id == team_id,
@@ -34,7 +35,19 @@ def received_per_person(
     )
     if user_ids is not None:
         query = query.where(col(KudosRecipient.user_id).in_(list(user_ids) or [-1]))
-    return dict(session.exec(query).all())
+    return {user_id: (count, last) for user_id, count, last in session.exec(query).all()}
+
+
+def received_per_person(
+    session: Session,
+    team_id: str,
+    since: datetime,
+    until: datetime,
+    user_ids: Sequence[int] | None = None,
+) -> dict[int, int]:
+    """{user id: kudos that praised them in [since, until]} (everyone, or only `user_ids`)."""
+    tally = tally_received(session, team_id, since, until, user_ids)
+    return {user_id: count for user_id, (count, _) in tally.items()}
 
 
 def givers(session: Session, team_id: str, since: datetime, until: datetime) -> set[int]:

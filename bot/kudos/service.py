@@ -28,6 +28,7 @@ from bot.kudos import views
 from bot.kudos.counts import given_per_person as given_per_person  # for other features
 from bot.kudos.counts import received_per_person as received_per_person
 from bot.kudos.counts import received_per_value as received_per_value
+from bot.kudos.counts import tally_received as tally_received
 from bot.kudos.parsing import KudosArgs, tag_name, value_lookup
 from bot.org import directory
 from storage.db import Database
@@ -328,22 +329,3 @@ def received_between(
         .group_by(KudosValue.value_key)
     ).all()
     return total, dict(per_value)
-
-
-def tally_received(
-    session: Session, team_id: str, since: datetime, until: datetime
-) -> dict[int, tuple[int, datetime]]:
-    """{user id: (kudos that praised them in [since, until], when the last of them came)},
-    withdrawn kudos left out: the kudos award's ranking."""
-    rows = session.exec(
-        select(KudosRecipient.user_id, func.count(col(Kudos.id)), func.max(Kudos.created_at))
-        .join(Kudos, col(Kudos.id) == col(KudosRecipient.kudos_id))
-        .where(
-            Kudos.team_id == team_id,
-            Kudos.created_at >= since,
-            Kudos.created_at <= until,
-            col(Kudos.withdrawn_at).is_(None),
-        )
-        .group_by(KudosRecipient.user_id)
-    ).all()
-    return {user_id: (count, last) for user_id, count, last in rows}
