@@ -48,7 +48,7 @@ def test_chinese_card(slack, fake, world):
     assert "✅ *综合得分（2026-05 至 2026-10）* ：100.0%；要求 100.0%：已达成" in reply
     assert "❌ *经理评分* ：2026 Q3 中没有经理评分；要求 4.0：未达成" in reply
     assert "❌ *司龄* ：入职日期未知；要求 36 个月：未达成" in reply
-    assert "尚未具备晋升到 销售总监 的条件：有 2 项标准未达成" in reply
+    assert "尚未具备晋升到 *销售总监* 的条件：有 2 项标准未达成" in reply
     assert "请求职业指导" in reply
 
 
