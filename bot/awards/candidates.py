@@ -58,6 +58,18 @@ class _Person:
     user: User
     figures: dict[str, tuple[Decimal | None, Decimal | None]]
     standing: Standing | None
+    # {metric: -capped attainment, 0 without figures}: the tie-breaks, computed once per person
+    ties: dict[str, Decimal]
+
+
+@dataclass
+class _Month:
+    """What every award of a month is ranked from, read once: the eligible people (of one
+    team, or everyone), the day each reached their figures, the kudos tally (on first use)."""
+
+    people: list[_Person]
+    days: dict[int, date]
+    tally: dict[int, tuple[int, datetime]] | None = None
 
 
 def _eligible(
@@ -74,7 +86,7 @@ def _eligible(
     values = kpi_metric_values(session, config, team_id, period, list(people))
     standings = {s.user_id: s for s in leaderboard(session, config, team_id, period)}
     return [
-        _Person(people[user_id], figures, standings.get(user_id))
+        _Person(people[user_id], figures, standings.get(user_id), _ties(config, figures))
         for user_id, figures in values.items()
         if user_id in people and any(actual is not None for actual, _ in figures.values())
     ]
@@ -86,12 +98,18 @@ def _tie_metrics(config: AppConfig, award: AwardConfig) -> list[MetricConfig]:
     return sorted(others, key=lambda m: -m.weight)
 
 
+def _ties(
+    config: AppConfig, figures: dict[str, tuple[Decimal | None, Decimal | None]]
+) -> dict[str, Decimal]:
+    found: dict[str, Decimal] = {}
+    for metric in config.metrics:
+        actual, target = figures.get(metric.key, (None, None))
+        found[metric.key] = -(capped(attainment(metric, actual, target)) or Decimal(0))
+    return found
+
+
 def _tie_key(person: _Person, metrics: list[MetricConfig]) -> tuple[Decimal, ...]:
-    key = []
-    for metric in metrics:
-        actual, target = person.figures.get(metric.key, (None, None))
-        key.append(-(capped(attainment(metric, actual, target)) or Decimal(0)))
-    return tuple(key)
+    return tuple(person.ties[metric.key] for metric in metrics)
 
 
 def _candidate(person: _Person, reached: date | datetime | None, **extra: Any) -> Candidate:
@@ -110,6 +128,14 @@ def _candidate(person: _Person, reached: date | datetime | None, **extra: Any) -
     )
 
 
+def _read_month(
+    session: Session, config: AppConfig, team_id: str, period: Period, team: str | None
+) -> _Month:
+    people = _eligible(session, config, team_id, period, team)
+    days = last_fact_days(session, team_id, period, [p.user.id or 0 for p in people])
+    return _Month(people, days)
+
+
 def ranking(
     session: Session,
     config: AppConfig,
@@ -120,15 +146,29 @@ def ranking(
 ) -> list[Candidate]:
     """Everyone eligible for `award` in `period`, best first; `bounds`: the period's first
     and last instants in the workspace time zone (kudos are counted between them)."""
-    people = _eligible(session, config, team_id, period, award.team)
+    month = _read_month(session, config, team_id, period, award.team)
+    return _ranked(session, config, team_id, award, bounds, month)
+
+
+def _ranked(
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    award: AwardConfig,
+    bounds: tuple[datetime, datetime],
+    month: _Month,
+) -> list[Candidate]:
+    people = month.people
+    if award.team is not None:
+        people = [p for p in people if p.user.team == award.team]
     ties = _tie_metrics(config, award)
-    ids = [p.user.id or 0 for p in people]
-    days = last_fact_days(session, team_id, period, ids)
+    days = month.days
     ranked: list[tuple[tuple[Any, ...], Candidate]] = []
     if award.criterion == "kudos":
-        tally = tally_received(session, team_id, *bounds)
+        if month.tally is None:
+            month.tally = tally_received(session, team_id, *bounds)
         for p in people:
-            count, last = tally.get(p.user.id or 0, (0, None))
+            count, last = month.tally.get(p.user.id or 0, (0, None))
             if count:
                 key = (-count, *_tie_key(p, ties), last, p.user.id)
                 ranked.append((key, _candidate(p, last, kudos=count)))
@@ -162,10 +202,14 @@ def month_candidates(
     period: Period,
     bounds: tuple[datetime, datetime],
 ) -> dict[str, list[dict[str, Any]]]:
-    """{award key: its best KEEP candidates as JSON}, for every configured award."""
+    """{award key: its best KEEP candidates as JSON}, for every configured award: the month
+    is read once (everyone), each award ranked from it."""
+    if not config.awards:
+        return {}
+    month = _read_month(session, config, team_id, period, None)
     return {
         award.key: [
-            c.to_json() for c in ranking(session, config, team_id, award, period, bounds)[:KEEP]
+            c.to_json() for c in _ranked(session, config, team_id, award, bounds, month)[:KEEP]
         ]
         for award in config.awards
     }

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from bot.awards.candidates import ranking
+from bot.awards.candidates import KEEP, month_candidates, ranking
 from bot.core.awards_config import AwardConfig
+from bot.core.config import AppConfig
 from bot.core.periods import keys_of, parse_key
 from bot.kpi.scorecard import leaderboard
 from bot.kpi.validation import FactRow
@@ -157,6 +158,36 @@ def test_kudos_award_counts_live_kudos_of_people_with_kpi_data(world, deps):
     found = ranked(deps, config, "kudos")
     # gina has 3 kudos but no KPI data; carol's one kudos was withdrawn
     assert [(c.slack_id, c.kudos) for c in found] == [("UBOB", 2)]
+
+
+def test_month_candidates_rank_every_award_as_ranking_does(world, deps):
+    """The month is read once for all awards: each award still gets what `ranking` gives."""
+    people, base = world
+    with deps.db.session() as session:
+        k = Kudos(team_id=T, giver_id=people["alice"].id, message="thanks",
+                  created_at=utcnow().replace(year=2026, month=11, day=10))  # fmt: skip
+        session.add(k)
+        session.flush()
+        for user in (people["bob"], people["carol"]):
+            session.add(KudosRecipient(team_id=T, kudos_id=k.id, user_id=user.id))
+    kinds = [("composite", None), ("composite", "west"), ("metric:revenue", None),
+             ("metric:response_hours", "east"), ("kudos", None), ("kudos", "west")]  # fmt: skip
+    awards = [
+        {"key": f"a{n}", "name_en": f"A{n}", "name_zh": "奖", "criterion": c, "team": team}
+        for n, (c, team) in enumerate(kinds)
+    ]
+    config = AppConfig.model_validate({**base.model_dump(), "awards": awards})
+    bounds = NOV.bounds("Asia/Shanghai")
+    with deps.db.session() as session:
+        found = month_candidates(session, config, T, NOV, bounds)
+        each = {
+            a.key: [c.to_json() for c in ranking(session, config, T, a, NOV, bounds)[:KEEP]]
+            for a in config.awards
+        }
+    assert found == each
+    assert [c["slack_id"] for c in found["a1"]] == ["UCAROL"]
+    assert [c["slack_id"] for c in found["a5"]] == ["UCAROL"]
+    assert [c["slack_id"] for c in found["a4"]] == ["UBOB", "UCAROL"]
 
 
 def test_no_data_means_no_candidates(org, deps):
