@@ -3,7 +3,6 @@ the reason modal they open. Every path calls the one service, bot/awards/announc
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -20,7 +19,8 @@ from bot.core.workspace import Workspace
 from bot.home import page as home
 from bot.i18n import t
 from bot.org import directory
-from handlers.middleware import Unit, locale_of, mentioned, unit
+from handlers import forms
+from handlers.middleware import Unit, mentioned, unit
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
@@ -155,42 +155,33 @@ def pick(ack: Ack, body: dict[str, Any], context: Any) -> None:
     ws.sender.open_view(body["trigger_id"], view)
 
 
-def _meta(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
     """The reason modal: announce the person HR chose."""
     ws: Workspace = context["ws"]
-    user_id, meta = body["user"]["id"], _meta(view)
+    user_id, meta = body["user"]["id"], forms.metadata(view)
     state = view.get("state", {}).get("values", {})
     reason = ((state.get(views.B_REASON) or {}).get(views.A_REASON) or {}).get("value") or ""
     chosen = str(meta.get("winner") or "")
-    period = None
-    try:
-        with unit(context, user_id, [chosen] if _SLACK_ID.match(chosen) else []) as u:
-            announce.check_actor(u.who.user)
-            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            found = announce.find_award(ws.config, str(meta.get("award") or ""))
-            period = _month(str(meta.get("month") or ""))
-            winner = directory.resolve(u.session, ws.team_id, Mention(chosen), allow_bots=True)
-            announce.announce(ws, u.session, u.who.user, found, winner, period, reason)
-    except claims.AlreadyDone:
-        ack()  # a duplicate delivery: the first one answers
-        return
-    except UserFacingError as err:
-        text = t(err.key, locale_of(context, user_id), **err.params)
-        ack(response_action="errors", errors={views.B_REASON: text})
-        if isinstance(err, announce.AlreadyAnnounced) and period is not None:
-            _refresh(ws, context, user_id, period, (meta.get("channel"), meta.get("ts")))
-        return
-    ack()
-    _refresh(ws, context, user_id, period, (meta.get("channel"), meta.get("ts")))
-    home.publish(ws, context["db"], chosen)
+    months: list[Period] = []  # the month announced, for the card's refresh
+    taken: list[bool] = []  # someone announced it first
+
+    def announce_it(u: Unit) -> None:
+        announce.check_actor(u.who.user)
+        found = announce.find_award(ws.config, str(meta.get("award") or ""))
+        months.append(_month(str(meta.get("month") or "")))
+        winner = directory.resolve(u.session, ws.team_id, Mention(chosen), allow_bots=True)
+        announce.announce(ws, u.session, u.who.user, found, winner, months[0], reason)
+
+    def errors(context: Any, user_id: str, err: UserFacingError) -> dict[str, str]:
+        taken.append(isinstance(err, announce.AlreadyAnnounced))
+        return forms.under(views.B_REASON)(context, user_id, err)
+
+    mentions = [chosen] if _SLACK_ID.match(chosen) else []
+    done = forms.submit_once(ack, context, user_id, view, announce_it, errors, mentions)
+    if months and (done is not None or any(taken)):
+        _refresh(ws, context, user_id, months[0], (meta.get("channel"), meta.get("ts")))
+    if done is not None:
+        home.publish(ws, context["db"], chosen)
 
 
 def register(app: App, deps: Deps) -> None:

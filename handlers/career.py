@@ -3,20 +3,17 @@ handed to handlers/plan.py."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot.core import claims
 from bot.core.deps import Deps
-from bot.core.errors import UserFacingError
 from bot.core.workspace import Workspace
 from bot.growth import career_chat, guidance
 from bot.growth import career_views as views
-from bot.i18n import t
-from handlers import plan
-from handlers.middleware import locale_of, mentioned, unit
+from handlers import forms, plan
+from handlers.middleware import Unit, locale_of, mentioned, unit
 
 PLAN_WORDS = ("plan", "计划")
 
@@ -51,25 +48,18 @@ def open_form(ack: Ack, body: dict[str, Any], context: Any) -> None:
 
 
 def submit_question(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-    ws: Workspace = context["ws"]
     user_id = body["user"]["id"]
     values = view["state"]["values"]
     text = (values.get(views.B_QUESTION, {}).get(views.VALUE) or {}).get("value") or ""
-    try:
-        with unit(context, user_id) as u:
-            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            request, _ = guidance.ask(ws, u.session, u.who.user, text)
-            sent = views.asked(u.who.locale)
-            key = f"guidance:{request.id}:asked"
-            ws.sender.enqueue(u.session, ws.team_id, key, user_id, sent["text"], None)
-    except claims.AlreadyDone:
-        ack()
-        return
-    except UserFacingError as err:
-        locale = locale_of(context, user_id)
-        ack(response_action="errors", errors={views.B_QUESTION: t(err.key, locale, **err.params)})
-        return
-    ack()
+
+    def ask(u: Unit) -> None:
+        # confirmed by DM: a modal has no channel for an ephemeral answer
+        request, _ = guidance.ask(u.ws, u.session, u.who.user, text)
+        sent = views.asked(u.who.locale)
+        key = f"guidance:{request.id}:asked"
+        u.ws.sender.enqueue(u.session, u.ws.team_id, key, user_id, sent["text"], None)
+
+    forms.submit_once(ack, context, user_id, view, ask, forms.under(views.B_QUESTION))
 
 
 def accept(ack: Ack, body: dict[str, Any], respond: Respond, context: Any) -> None:
@@ -106,40 +96,27 @@ def open_reassign(ack: Ack, body: dict[str, Any], context: Any) -> None:
     u.ws.sender.open_view(body["trigger_id"], view)
 
 
-def _meta(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def submit_reassign(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-    ws: Workspace = context["ws"]
     user_id = body["user"]["id"]
     values = view["state"]["values"]
-    meta = _meta(view)
+    meta = forms.metadata(view)
     request_id = meta.get("request") if isinstance(meta.get("request"), int) else 0
     chosen = (values.get(views.B_TO, {}).get(views.VALUE) or {}).get("selected_option") or {}
     note = (values.get(views.B_NOTE, {}).get(views.VALUE) or {}).get("value")
-    try:
-        with unit(context, user_id) as u:
-            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            key = f"guidance:{request_id}:coach:{view['id']}"
-            changed = guidance.reassign(
-                ws, u.session, u.who.user, request_id, chosen.get("value"), note, key
-            )
-            card = views.coach_passed(changed.rep.slack_id, str(chosen.get("value")), u.who.locale)
-    except claims.AlreadyDone:
-        ack()
-        return
-    except UserFacingError as err:
-        locale = locale_of(context, user_id)
-        ack(response_action="errors", errors={views.B_TO: t(err.key, locale, **err.params)})
-        return
-    ack()
-    if meta.get("channel") and meta.get("ts"):
-        ws.sender.update(str(meta["channel"]), str(meta["ts"]), card["text"], card["blocks"])
+
+    def reassign(u: Unit) -> dict[str, Any]:
+        key = f"guidance:{request_id}:coach:{view['id']}"
+        changed = guidance.reassign(
+            u.ws, u.session, u.who.user, request_id, chosen.get("value"), note, key
+        )
+        return views.coach_passed(changed.rep.slack_id, str(chosen.get("value")), u.who.locale)
+
+    done = forms.submit_once(ack, context, user_id, view, reassign, forms.under(views.B_TO))
+    if done is not None and meta.get("channel") and meta.get("ts"):
+        card = done[1]
+        done[0].ws.sender.update(
+            str(meta["channel"]), str(meta["ts"]), card["text"], card["blocks"]
+        )
 
 
 def register(app: App, deps: Deps) -> None:

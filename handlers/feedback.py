@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -24,6 +23,7 @@ from bot.home import page as home
 from bot.i18n import label, t
 from bot.org import directory
 from bot.permissions.feedback import can_see_giver, feedback_addressee
+from handlers import forms
 from handlers.middleware import Unit, learn, locale_of, mentioned, unit
 
 
@@ -122,22 +122,20 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
     visibility = _selected(values, views.B_VISIBILITY) or "private"
     selected = (values.get(views.B_RECIPIENTS, {}).get("value") or {}).get("selected_users") or []
     learn(context, user_id, *selected)
-    try:
-        with unit(context, user_id) as u:
-            who = u.who
-            # One submission, once: Slack keeps view.id when a corrected form is resubmitted,
-            # and a refused one leaves no claim, so only a true duplicate loses here.
-            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            created = _give(u, view, selected, kind, visibility)
-            shown, subjects = _addressees(u, created)
-            held = [fb.share_name for fb in created if fb.held_for_id]
-    except claims.AlreadyDone:
-        ack()  # a duplicate delivery: close quietly, the first one confirms
+
+    def give(u: Unit) -> tuple[list[Any], list[str], list[str], list[bool]]:
+        created = _give(u, view, selected, kind, visibility)
+        shown, subjects = _addressees(u, created)
+        return created, shown, subjects, [fb.share_name for fb in created if fb.held_for_id]
+
+    def errors(context: Any, user_id: str, err: UserFacingError) -> dict[str, str]:
+        return _form_errors(context, user_id, err, view)
+
+    done = forms.submit_once(ack, context, user_id, view, give, errors)
+    if done is None:
         return
-    except UserFacingError as err:
-        ack(response_action="errors", errors=_form_errors(context, user_id, err, view))
-        return
-    ack()
+    u, (created, shown, subjects, held) = done
+    who = u.who
     undelivered = u.undelivered
     if visibility == "public":
         undelivered += public.publish(ws, context["db"], [fb.id for fb in created])  # type: ignore[misc]
@@ -157,7 +155,7 @@ def _give(
 ) -> list[Any]:
     """The submitted form's feedback (an answer when the modal was opened for a request)."""
     values = view["state"]["values"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = forms.metadata(view)
     text = (values.get(views.B_MESSAGE, {}).get("value") or {}).get("value") or ""
     ask = (
         feedback_requests.open_ask(u.session, u.who.user, int(meta["ask"])).ask

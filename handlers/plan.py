@@ -3,7 +3,6 @@ buttons. Thin: parse, call bot.growth.plan / suggestions, answer after commit.""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,6 @@ from bot.core import claims
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
 from bot.core.mentions import Handle, Mention
-from bot.core.workspace import Workspace
 from bot.growth import plan, suggestions
 from bot.growth import plan_views as views
 from bot.growth.plan_parsing import GoalArgs, parse_goal, parse_plan
@@ -28,6 +26,7 @@ from bot.growth.suggestion_views import (
 from bot.home import page as home
 from bot.i18n import localized, t
 from bot.org import directory
+from handlers import forms
 from handlers.middleware import Unit, learn, locale_of, mentioned, unit
 
 
@@ -125,40 +124,33 @@ def _selected(values: dict[str, Any], block: str) -> str | None:
 
 
 def _rep_of(view: dict[str, Any]) -> int:
-    try:
-        rep = json.loads(view.get("private_metadata") or "{}").get("rep")
-    except (ValueError, AttributeError):
-        return 0
+    rep = forms.metadata(view).get("rep")
     return rep if isinstance(rep, int) and not isinstance(rep, bool) else 0
 
 
 def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-    ws: Workspace = context["ws"]
     user_id = body["user"]["id"]
     values = view["state"]["values"]
     text = (values.get(views.B_TEXT, {}).get("value") or {}).get("value") or ""
     due_text = (values.get(views.B_DUE, {}).get("value") or {}).get("selected_date")
-    try:
-        with unit(context, user_id) as u:
-            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            rep = directory.by_id(u.session, _rep_of(view))
-            if rep is None or rep.team_id != ws.team_id:
-                raise UserFacingError("plan.not_allowed")
-            due = _due(due_text)
-            metric, course = _selected(values, views.B_METRIC), _selected(values, views.B_COURSE)
-            goal = GoalArgs(text, metric, course, due)
-            confirmation = _add(u, rep, goal)
-            rep_slack = rep.slack_id
-    except claims.AlreadyDone:
-        ack()  # a duplicate delivery: the first one confirms
+
+    def add(u: Unit) -> tuple[dict[str, Any], str]:
+        rep = directory.by_id(u.session, _rep_of(view))
+        if rep is None or rep.team_id != u.ws.team_id:
+            raise UserFacingError("plan.not_allowed")
+        metric, course = _selected(values, views.B_METRIC), _selected(values, views.B_COURSE)
+        return _add(u, rep, GoalArgs(text, metric, course, _due(due_text))), rep.slack_id
+
+    def errors(context: Any, user_id: str, err: UserFacingError) -> dict[str, str]:
+        return _form_errors(context, user_id, err, view)
+
+    done = forms.submit_once(ack, context, user_id, view, add, errors)
+    if done is None:
         return
-    except UserFacingError as err:
-        ack(response_action="errors", errors=_form_errors(context, user_id, err, view))
-        return
-    ack()
-    ws.sender.post(user_id, text=confirmation["text"], blocks=confirmation.get("blocks"))
+    u, (confirmation, rep_slack) = done
+    u.ws.sender.post(user_id, text=confirmation["text"], blocks=confirmation.get("blocks"))
     if u.undelivered:
-        ws.sender.post(user_id, text=t("error.undelivered", u.who.locale))
+        u.ws.sender.post(user_id, text=t("error.undelivered", u.who.locale))
     _publish(context, user_id, rep_slack)
 
 

@@ -20,6 +20,7 @@ from bot.reviews import peers as review_peers
 from bot.reviews import start as review_start
 from bot.reviews import start_views as views
 from bot.reviews.cycles import CycleSpec
+from handlers import forms
 from handlers.middleware import Unit, learn, locale_of, unit
 
 
@@ -124,29 +125,27 @@ def submit_nomination(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
     user_id = body["user"]["id"]
     task_id, chosen = views.read_pick(view)
     learn(context, *chosen)
-    try:
-        with unit(context, user_id) as u:
-            once = f"view:{view['id']}"
-            claims.claim(u.session, ws.team_id, once)
-            people = [directory.find(u.session, ws.team_id, s) for s in chosen]
-            if any(p is None for p in people):
-                raise UserFacingError("reviews.start.peer_unavailable", peer="?")
-            result = review_peers.choose(ws, u.session, u.who.user, task_id, people, once)  # type: ignore[arg-type]
-            nom = result.nomination
-            saved = views.peers_saved(
-                u.who.locale,
-                nom.subject.slack_id,
-                [p.slack_id for p in nom.peers],
-                mine=nom.subject.id == u.who.user.id,
-            )
-    except claims.AlreadyDone:
-        ack()
-        return
-    except UserFacingError as err:
-        ack(response_action="errors", errors=_errors(context, user_id, err, view))
-        return
-    ack()
-    ws.sender.post(user_id, **saved)
+
+    def choose(u: Unit) -> dict[str, Any]:
+        people = [directory.find(u.session, ws.team_id, s) for s in chosen]
+        if any(p is None for p in people):
+            raise UserFacingError("reviews.start.peer_unavailable", peer="?")
+        once = f"view:{view['id']}"
+        result = review_peers.choose(ws, u.session, u.who.user, task_id, people, once)  # type: ignore[arg-type]
+        nom = result.nomination
+        return views.peers_saved(
+            u.who.locale,
+            nom.subject.slack_id,
+            [p.slack_id for p in nom.peers],
+            mine=nom.subject.id == u.who.user.id,
+        )
+
+    def errors(context: Any, user_id: str, err: UserFacingError) -> dict[str, str]:
+        return _errors(context, user_id, err, view)
+
+    done = forms.submit_once(ack, context, user_id, view, choose, errors)
+    if done is not None:
+        ws.sender.post(user_id, **done[1])
 
 
 def register(app: App) -> None:

@@ -4,13 +4,11 @@ submission stores the review."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot import features
-from bot.core import claims
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
 from bot.core.workspace import Workspace
@@ -19,7 +17,7 @@ from bot.i18n import localized, t
 from bot.reviews import chat as reviews_chat
 from bot.reviews import task_views as views
 from bot.reviews import tasks
-from handlers import review_start
+from handlers import forms, review_start
 from handlers.middleware import Unit, locale_of, unit
 
 START_WORDS = ("start", "开始")
@@ -88,10 +86,7 @@ def _values(view: dict[str, Any], keys: list[str]) -> tuple[dict[str, str | None
 def _task_of(view: dict[str, Any]) -> int:
     """The task the form was opened for (0, refused as not yours, when the metadata is not
     ours: a forged or foreign form)."""
-    try:
-        task = json.loads(view.get("private_metadata") or "{}").get("task")
-    except (ValueError, AttributeError):
-        return 0
+    task = forms.metadata(view).get("task")
     return task if isinstance(task, int) and not isinstance(task, bool) else 0
 
 
@@ -100,46 +95,36 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
     user_id = body["user"]["id"]
     task_id = _task_of(view)
     ratings, comment = _values(view, [c.key for c in ws.config.reviews.competencies])
-    try:
-        with unit(context, user_id) as u:
-            # One submission, once: a double click delivers the same view id twice.
-            claims.claim(u.session, ws.team_id, f"view:{view['id']}")
-            today = tasks.reviewer_today(ws, u.who.user)
-            ctx = tasks.submit(
-                u.session,
-                ws.config,
-                ws.team_id,
-                u.who.user,
-                task_id,
-                ratings,
-                comment,
-                today,
-                ws.clock(),
-            )
-            text, blocks = views.submitted_dm(
-                ctx.task.role,
-                ctx.cycle.name,
-                ctx.subject.slack_id,
-                ctx.cycle.due,
-                ctx.submitted,
-                u.who.locale,
-            )
-            ws.sender.enqueue(
-                u.session, ws.team_id, f"review-submit:{view['id']}", user_id, text, blocks
-            )
-    except claims.AlreadyDone:
-        ack()  # a duplicate delivery: the first one confirms
-        return
-    except UserFacingError as err:
-        ack(response_action="errors", errors=_form_errors(context, user_id, err, view))
-        return
-    ack()
-    home.publish(ws, context["db"], user_id)
+
+    def store(u: Unit) -> None:
+        today = tasks.reviewer_today(ws, u.who.user)
+        ctx = tasks.submit(
+            u.session,
+            ws.config,
+            ws.team_id,
+            u.who.user,
+            task_id,
+            ratings,
+            comment,
+            today,
+            ws.clock(),
+        )
+        text, blocks = views.submitted_dm(
+            ctx.task.role,
+            ctx.cycle.name,
+            ctx.subject.slack_id,
+            ctx.cycle.due,
+            ctx.submitted,
+            u.who.locale,
+        )
+        key = f"review-submit:{view['id']}"
+        ws.sender.enqueue(u.session, ws.team_id, key, user_id, text, blocks)
+
+    if forms.submit_once(ack, context, user_id, view, store, _form_errors) is not None:
+        home.publish(ws, context["db"], user_id)
 
 
-def _form_errors(
-    context: Any, user_id: str, err: UserFacingError, view: dict[str, Any]
-) -> dict[str, str]:
+def _form_errors(context: Any, user_id: str, err: UserFacingError) -> dict[str, str]:
     """The refusal under the rating it is about, or under the comment."""
     locale = locale_of(context, user_id)
     block = views.B_COMMENT

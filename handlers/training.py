@@ -6,7 +6,6 @@ let through, and checked again on the way back)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 from typing import Any
@@ -25,6 +24,7 @@ from bot.growth import training_queries as queries
 from bot.growth import training_views as views
 from bot.home import page as home
 from bot.i18n import t
+from handlers import forms
 from handlers.middleware import Unit, locale_of, unit
 
 log = logging.getLogger("salespulse")
@@ -113,15 +113,20 @@ def _draft(u: Unit, values: dict[str, Any]) -> service.Draft:
     )
 
 
-def _errors(context: Any, user_id: str, err: UserFacingError, view: dict[str, Any]) -> dict:
-    """The refusal under the field it is about (the topic when the form has no such field)."""
+def _errors_of(view: dict[str, Any]) -> Any:
+    """Each refusal under the field it is about (the first of topic, reason, date the form has,
+    when it has no such field)."""
     present = {b.get("block_id") for b in view.get("blocks", [])}
-    block = form_views.FIELD_BLOCKS.get(str(err.params.pop("field", "topic")), form_views.B_TOPIC)
-    if block not in present:
-        block = next(
-            b for b in (form_views.B_TOPIC, form_views.B_REASON, form_views.B_DATE) if b in present
-        )
-    return {block: t(err.key, locale_of(context, user_id), **err.params)}
+
+    def errors(context: Any, user_id: str, err: UserFacingError) -> dict[str, str]:
+        field = str(err.params.pop("field", "topic"))
+        block = form_views.FIELD_BLOCKS.get(field, form_views.B_TOPIC)
+        if block not in present:
+            fields = (form_views.B_TOPIC, form_views.B_REASON, form_views.B_DATE)
+            block = next(b for b in fields if b in present)
+        return {block: t(err.key, locale_of(context, user_id), **err.params)}
+
+    return errors
 
 
 def _submit_request(api_url: str) -> Any:
@@ -138,25 +143,21 @@ def _request_submitted(
     api_url: str, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any
 ) -> None:
     user_id = body["user"]["id"]
-    try:
-        with unit(context, user_id) as u:
-            claims.claim(u.session, u.ws.team_id, f"view:{view['id']}")
-            req, manager = service.create(
-                u.ws, u.session, u.who.user, _draft(u, view["state"]["values"])
-            )
-            done = views.created(
-                u.who.locale, queries.topic_of(u.ws, req, u.who.locale), manager.slack_id
-            )
-    except claims.AlreadyDone:
-        ack()
+
+    def create(u: Unit) -> dict[str, Any]:
+        draft = _draft(u, view["state"]["values"])
+        req, manager = service.create(u.ws, u.session, u.who.user, draft)
+        return views.created(
+            u.who.locale, queries.topic_of(u.ws, req, u.who.locale), manager.slack_id
+        )
+
+    done = forms.submit_once(ack, context, user_id, view, create, _errors_of(view))
+    if done is None:
         return
-    except UserFacingError as err:
-        ack(response_action="errors", errors=_errors(context, user_id, err, view))
-        return
-    ack()
-    url = json.loads(view.get("private_metadata") or "{}").get("url")
-    if not _replace(api_url, url, {**done, "replace_original": False}):
-        u.ws.sender.post(user_id, text=done["text"], blocks=done.get("blocks"))
+    u, created = done
+    url = forms.metadata(view).get("url")
+    if not _replace(api_url, url, {**created, "replace_original": False}):
+        u.ws.sender.post(user_id, text=created["text"], blocks=created.get("blocks"))
     _publish(context, user_id)
 
 
@@ -245,21 +246,17 @@ def _modal_submit(api_url: str, act: Any) -> Any:
     field errors under their fields, then the card it was opened from replaced."""
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-        user_id = body["user"]["id"]
-        meta = json.loads(view.get("private_metadata") or "{}")
-        try:
-            with unit(context, user_id) as u:
-                claims.claim(u.session, u.ws.team_id, f"view:{view['id']}")
-                changed, done = act(u, view["state"]["values"], int(meta["id"]))
-        except claims.AlreadyDone:
-            ack()
-            return
-        except UserFacingError as err:
-            ack(response_action="errors", errors=_errors(context, user_id, err, view))
-            return
-        ack()
-        _replace(api_url, meta.get("url"), done)
-        _publish(context, changed.rep.slack_id)
+        meta = forms.metadata(view)
+        request_id = meta.get("id") if isinstance(meta.get("id"), int) else 0
+
+        def change(u: Unit) -> tuple[service.Changed, dict[str, Any]]:
+            return act(u, view["state"]["values"], request_id)
+
+        done = forms.submit_once(ack, context, body["user"]["id"], view, change, _errors_of(view))
+        if done is not None:
+            changed, card = done[1]
+            _replace(api_url, meta.get("url"), card)
+            _publish(context, changed.rep.slack_id)
 
     return submit
 
