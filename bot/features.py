@@ -28,6 +28,8 @@ from bot.growth import plan as growth_plan
 from bot.growth import service as growth
 from bot.growth import suggestions as growth_suggestions
 from bot.growth import training as growth_training
+from bot.improvement import calibration as improvement_calibration
+from bot.improvement import suggestions as improvement_suggestions
 from bot.kpi import digest as kpi_digest
 from bot.kpi import home as kpi_home
 from bot.org import sync as org_sync
@@ -312,6 +314,32 @@ FEATURES: tuple[Feature, ...] = (
         home_sections=(HomeSection(awards_home.home_section, position=35),),
         summary_notes=(awards.awards_note,),
         config_sections=("awards",),
+    ),
+    Feature(
+        "improvement",
+        commands=(
+            Command(
+                "/suggest",
+                "help.suggest",
+                "Suggest an improvement (anonymously if you like); see what became of it",
+                "[your suggestion] | list | help",
+            ),
+        ),
+        jobs=(
+            Job(
+                "scheme-review",
+                improvement_calibration.scheme_review,
+                lambda config: {
+                    "trigger": "cron",
+                    "hour": 9,
+                    "minute": 15,
+                    "timezone": config.workspace.timezone,
+                },
+                "on the first working day of a quarter: HR's calibration card of the KPI scheme "
+                "for the quarter that ended",
+            ),
+        ),
+        home_sections=(HomeSection(improvement_suggestions.home_section, position=40),),
     ),
 )
 

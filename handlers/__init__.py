@@ -7,7 +7,18 @@ from slack_bolt import App
 
 from bot.core.deps import Deps
 from bot.features import FEATURES
-from handlers import awards, directory, feedback, growth, home, kpi, kudos, pulse, reviews
+from handlers import (
+    awards,
+    directory,
+    feedback,
+    growth,
+    home,
+    improvement,
+    kpi,
+    kudos,
+    pulse,
+    reviews,
+)
 
 # Each feature's listeners module (bot/ declares the features but never imports handlers/).
 LISTENERS = {
@@ -20,6 +31,7 @@ LISTENERS = {
     "reviews": reviews,
     "growth": growth,
     "awards": awards,
+    "improvement": improvement,
 }
 
 

@@ -107,6 +107,7 @@ class ChannelsConfig(_Strict):
     recognition_locale: str | None = None
     announcements_locale: str | None = None
     hr: str | None = None  # HR's channel: approved training requests go there, else to HR by DM
+    suggestions: str | None = None  # public suggestions are posted here, with a +1 button
 
     _locales = field_validator("recognition_locale", "announcements_locale")(_audience_locale)
 

@@ -154,6 +154,7 @@ from storage.models.growth import (  # noqa: E402, F401
     PlanGoal,
     TrainingRequest,
 )
+from storage.models.improvement import Suggestion, SuggestionVote  # noqa: E402, F401
 from storage.models.kpi import (  # noqa: E402, F401
     KpiConfigVersion,
     KpiFact,

@@ -35,6 +35,7 @@ def test_home_shows_kpi_numbers_before_the_feedback_overview():
     from bot.feedback.queries import home_section as feedback_section
     from bot.growth.plan import home_section as plan_section
     from bot.growth.training import home_section as training_section
+    from bot.improvement.suggestions import home_section as suggestions_section
     from bot.kpi.home import home_section as kpi_section
     from bot.reviews.status import home_section as review_section
 
@@ -46,6 +47,7 @@ def test_home_shows_kpi_numbers_before_the_feedback_overview():
         plan_section,
         training_section,
         awards_section,
+        suggestions_section,
     ]
 
 
@@ -59,6 +61,7 @@ def test_help_lists_the_commands_in_registry_order():
         "/training",
         "/career",
         "/award",
+        "/suggest",
     ]
     assert features.help_keys() == (
         "help.pulse",
@@ -69,6 +72,7 @@ def test_help_lists_the_commands_in_registry_order():
         "help.training",
         "help.career",
         "help.award",
+        "help.suggest",
     )
 
 
