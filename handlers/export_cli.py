@@ -23,7 +23,7 @@ PERIOD_HELP = "2026-11, 2026-Q4, 2026-W48, 2026 (or a word /kpi knows: month, la
 
 @click.group()
 def export() -> None:
-    """Exports for HR: export kpi, export recognition."""
+    """Exports for HR: export kpi, export recognition, export suggestions."""
 
 
 OPTIONS = (
@@ -116,3 +116,33 @@ def export_recognition(
     """Per person in PERIOD: kudos given and received (per company value), feedback given and
     received by kind (counts, never the text) and the awards won."""
     _run("recognition", period, fmt, output, lang, team_id)
+
+
+@export.command("suggestions")
+@click.option("--format", "fmt", default=None, help="csv or xlsx.")
+@click.option("--output", type=click.Path(path_type=Path), help="The file to write.")
+@click.option("--lang", default="en", help="Header language: en or zh (default en).")
+@workspace_option
+def export_suggestions(
+    fmt: str | None, output: Path | None, lang: str, team_id: str | None
+) -> None:
+    """Every suggestion (id, created, topic, status, votes, text, reply, author, decided by,
+    decided at); an anonymous one's author is left empty."""
+    from bot.improvement.suggestion_export import export as write_export
+
+    fmt = fmt.lower() if fmt else fmt
+    locale = _checked("all", fmt, output, lang.lower())
+    assert fmt is not None and output is not None
+    deps = deps_from_env()
+    prepare_database(deps)
+    ws = deps.workspace(team_id_of(deps, team_id))
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with deps.db.session() as session:
+            count = write_export(session, ws.config, ws.team_id, fmt, partial, locale)
+        os.replace(partial, output)
+    except OSError as exc:
+        raise click.ClickException(f"--output {output}: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"exported {count} suggestion(s) to {output}")

@@ -45,3 +45,15 @@ def sees_scheme_history(user: User) -> bool:
 def gets_calibration(user: User) -> bool:
     """The quarterly calibration card and `salespulse kpi calibration` as a person."""
     return is_hr(user) and not user.deactivated and not user.is_bot
+
+
+def shown_in_channel(suggestion: Suggestion) -> bool:
+    """The author's name in a channel's copy (HR's channel, the suggestions channel), read by
+    whoever is in it: only when the suggestion is not anonymous."""
+    return not suggestion.anonymous
+
+
+def can_vote_on(user: User, suggestion: Suggestion) -> bool:
+    """+1 this suggestion: someone who may vote, on a public suggestion, not their own (the
+    count is of colleagues who back it; the author's support goes without saying)."""
+    return can_vote(user) and suggestion.public and user.id != suggestion.author_id
