@@ -58,7 +58,11 @@ def test_a_suggestions_life_every_status_told_to_its_author(slack, fake, db, peo
     told = wait_dm(fake, "UALICE", 3)
     assert "planned your suggestion" in dump([told]) and "We try it in December" in dump([told])
     s = suggestions(db)[0]
-    assert (s.status, s.reply, s.decided_by_id) == ("planned", "We try it in December", people["hr"].id)
+    assert (s.status, s.reply, s.decided_by_id) == (
+        "planned",
+        "We try it in December",
+        people["hr"].id,
+    )
     # the public post shows the new status; the clicked card has no button left
     assert fake.wait_for(lambda: "planned by <@UHR>" in dump(updates(fake, CHANNEL)))
     assert fake.wait_for(lambda: len(updates(fake, card.params["channel"])) == 2)
