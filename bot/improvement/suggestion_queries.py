@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.core.periods import local_date
@@ -87,10 +88,10 @@ def open_ones(session: Session, team_id: str, limit: int | None = None) -> list[
 
 
 def open_count(session: Session, team_id: str) -> int:
-    query = select(Suggestion.id).where(
+    query = select(func.count()).where(
         Suggestion.team_id == team_id, col(Suggestion.status).in_(OPEN)
     )
-    return len(session.exec(query).all())
+    return int(session.exec(query).one())
 
 
 def every(session: Session, team_id: str) -> list[Suggestion]:

@@ -193,9 +193,13 @@ def lists(locale: str, mine: list[Row], open_rows: list[Row] | None) -> dict[str
     parts: list[tuple[str, list[Row], bool]] = [("mine", mine, False)]
     if open_rows is not None:
         parts.append(("open", open_rows, True))
-    budget = (MAX_MESSAGE_BLOCKS - 3 * len(parts)) // len(parts)
+    # each part: a header and a "none" or "…and N more" line; the rows share the rest
+    room = MAX_MESSAGE_BLOCKS - 2 * len(parts)
+    others = len(open_rows) if open_rows is not None else 0
+    shown = [min(len(mine), max(room - others, room // len(parts)))]
+    shown.append(room - shown[0])
     blocks: list[Block] = []
-    for name, rows, with_author in parts:
+    for (name, rows, with_author), budget in zip(parts, shown, strict=False):
         blocks.append(header(t(f"improvement.suggest.list.{name}_title", locale, count=len(rows))))
         if not rows:
             blocks.append(section(t(f"improvement.suggest.list.{name}_none", locale)))
