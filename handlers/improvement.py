@@ -164,7 +164,9 @@ def _refresh_post(context: Any, suggestion_id: int, where: Any = (None, None)) -
         s = session.get(Suggestion, suggestion_id)
         if s is None or not s.public:
             return
-        found = where if where[0] and where[1] else queries.public_post(session, ws.team_id, s)
+        found = service.post_of(session, ws.team_id, s)
+        if where[0] and where[1]:
+            found = where  # the clicked post itself
         if found is None:
             return
         text, blocks = service.public_card(ws, session, s)

@@ -134,6 +134,15 @@ def public_card(ws: Workspace, session: Session, s: Suggestion) -> tuple[str, li
     return views.public_post(locale, queries.row(ws, session, s, queries.CHANNEL))
 
 
+def post_of(session: Session, team_id: str, s: Suggestion) -> tuple[str, str] | None:
+    """Where the public post is (once Slack took it), remembered on the suggestion."""
+    found = queries.public_post(session, team_id, s)
+    if found is not None and (s.channel, s.ts) != found:
+        s.channel, s.ts = found
+        session.add(s)
+    return found
+
+
 def hr_card_for(
     ws: Workspace, session: Session, s: Suggestion, reader: User | None, locale: str
 ) -> dict[str, Any]:

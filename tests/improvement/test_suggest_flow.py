@@ -42,6 +42,7 @@ def test_a_suggestions_life_every_status_told_to_its_author(slack, fake, db, peo
     card = wait_dm(fake, "UHR")
     assert idea in dump([card]) and "<@UALICE>" in dump([card]) and "Process" in dump([card])
     post = wait_post(fake)
+    posted_ts = post.response["ts"]
     assert idea in dump([post]) and "+1 (0)" in dump([post])
     assert "colleagues can +1" in dump([wait_dm(fake, "UALICE")])  # the confirmation
     [s] = suggestions(db)
@@ -67,6 +68,7 @@ def test_a_suggestions_life_every_status_told_to_its_author(slack, fake, db, peo
     assert fake.wait_for(lambda: "planned by <@UHR>" in dump(updates(fake, CHANNEL)))
     assert fake.wait_for(lambda: len(updates(fake, card.params["channel"])) == 2)
     assert "actions" not in dump(updates(fake, card.params["channel"])[-1:])
+    assert (suggestions(db)[0].channel, suggestions(db)[0].ts) == (CHANNEL, posted_ts)
 
     # a later click on the stale card is told who acted, and changes nothing
     inflight.wait_idle()
