@@ -12,14 +12,14 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bot.core.config import AppConfig, MetricConfig
-from bot.core.periods import Period
+from bot.core.periods import Period, local_date
 from storage.models.kpi import KpiConfigVersion
 from storage.types import utcnow
 
@@ -67,6 +67,14 @@ class Version:
     digest: str
     metrics: list[MetricConfig]
     diff: Diff | None = None  # from the previous version; None for the first one
+
+
+@dataclass(frozen=True)
+class SchemeUsed:
+    """The earlier scheme a period was scored with: since when (workspace date), its metrics."""
+
+    since: date
+    metrics: list[MetricConfig]
 
 
 def diff(old: list[MetricConfig], new: list[MetricConfig]) -> Diff:
@@ -136,6 +144,16 @@ def version_at(session: Session, config: AppConfig, team_id: str, period: Period
     if chosen.digest == metric_config_digest(config):
         return None
     return chosen
+
+
+def used_for(
+    session: Session, config: AppConfig, team_id: str, period: Period
+) -> SchemeUsed | None:
+    """What a scorecard of `period` says it was scored with (None: the current scheme)."""
+    version = version_at(session, config, team_id, period)
+    if version is None:
+        return None
+    return SchemeUsed(local_date(version.seen_at, config.workspace.timezone), version.metrics)
 
 
 def in_force(session: Session, config: AppConfig, team_id: str, period: Period) -> AppConfig:

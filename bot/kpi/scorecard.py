@@ -102,7 +102,7 @@ class Scorecard:
     previous_composite: float | None  # of the compared span
     compared: Span  # what the changes compare with
     elapsed: int | None = None  # days so far, while the period is in progress
-    scheme: schemes.Version | None = None  # the scheme it was scored with, when not the current
+    scheme: schemes.SchemeUsed | None = None  # the scheme it was scored with, when not the current
 
     @property
     def composite(self) -> float | None:
@@ -172,7 +172,7 @@ def scorecard(
     pace; a complete one compares with the whole previous period. Scored with the scheme in
     force at the period's end (`scheme` says which, when it is not the current one)."""
     assert user.id is not None
-    used = schemes.version_at(session, config, team_id, period)
+    used = schemes.used_for(session, config, team_id, period)
     config = in_force(session, config, team_id, period)
     ids = [user.id]
     elapsed = None if today is None else period.elapsed(today)

@@ -31,6 +31,7 @@ from bot.i18n import (
     t,
 )
 from bot.kpi.attainment import attainment, shown
+from bot.kpi.scheme_views import scored_with
 from bot.kpi.scorecard import MetricResult, Scorecard, Standing
 from bot.kpi.spans import span_label
 
@@ -189,6 +190,8 @@ def scorecard_blocks(card: Scorecard, locale: str, *, own: bool) -> list[Block]:
         section(standing_text(card, locale)),
     ]
     blocks.extend(_metric_block(m, card.period.kind, locale) for m in card.metrics)
+    if card.scheme is not None:
+        blocks.append(context(scored_with(card.scheme, locale)))
     blocks.append(context(t("kpi.footer", locale)))
     return blocks
 
@@ -203,6 +206,8 @@ def scorecard_message(card: Scorecard, locale: str, *, own: bool) -> dict:
     for m in card.metrics:
         value = fmt_value(m.metric, m.actual, locale)
         lines.append(t("value.labelled", locale, label=localized(m.metric, locale), value=value))
+    if card.scheme is not None:
+        lines.append(scored_with(card.scheme, locale))
     return message("\n".join(lines), blocks)
 
 
