@@ -166,7 +166,7 @@ def test_kpi_scheme_for_everyone_and_the_history_for_hr(deps, slack, fake, peopl
     assert "• Customer satisfaction: weight 20% → 14% (other weights changed)" in text
     assert "Every version" not in text and "First recorded." not in text
     hr = ask(slack, fake, "UHR", "scheme")
-    assert "*Every version* (newest first)" in hr
+    assert "*Every version (newest first)*" in hr
     assert hr.index("*Nov 24, 2026*") < hr.index("*Sep 1, 2026*")
     assert "First recorded." in hr
     zh = ask(slack, fake, "UXW", "方案")
