@@ -7,7 +7,6 @@ integers into Decimals for display."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +32,6 @@ from bot.kpi.store import to_decimal
 from storage.models.core import User
 from storage.models.kpi import KpiFact
 
-log = logging.getLogger(__name__)
 # the scorecard's public face: its own names and the ranking and attainment it builds on
 __all__ = [
     "CAP",

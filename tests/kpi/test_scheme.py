@@ -191,3 +191,33 @@ def test_a_change_is_announced_once_to_every_rep_and_manager(deps, fake, people)
     assert "*考核方案已于 2026年11月24日 调整：*" in xw and "销售额：权重 40% → 57%" in xw
     assert fake.dms_to("UHR") == []
     assert fake.violations == []
+
+
+def test_a_fact_written_into_an_old_month_is_ranked_under_its_scheme(deps, org, people):
+    october = parse_key("2026-10")
+    alice = people["alice"]
+    with deps.db.session() as s:
+        scorecard.leaderboard(s, deps.config, org.team_id, october)  # stored ranking
+    day = date(2026, 10, 21)
+    with deps.db.session() as s:  # revenue 90,000 -> 100,000: 100% (re-ranked in place)
+        row = FactRow(2, alice.id, "revenue", day, 10_000_000_000, "late", keys_of(day))
+        write_facts(s, org.team_id, [row])
+    expected = (0.4 * 1 + 0.2 * (3 / 4.5)) / 0.6
+    with deps.db.session() as s:
+        [board] = scorecard.leaderboard(s, deps.config, org.team_id, october, members=[alice.id])
+    assert board.composite == pytest.approx(expected)
+    assert composite(deps, org, alice, "2026-10") == pytest.approx(expected)
+
+
+def test_the_history_fits_in_fifty_blocks(deps, org, people, slack, fake):
+    config = deps.config
+    for i in range(60):
+        metrics = [m.model_copy(update={"weight": 1 + i}) if m.key == "deal" else m
+                   for m in config.metrics]  # fmt: skip
+        with deps.db.session() as s:
+            version = config.model_copy(update={"metrics": metrics})
+            scorecard.record_metric_config(s, org.team_id, version, CHANGED + timedelta(hours=i))
+    slack.command("UHR", "/kpi", "scheme")
+    [reply] = reply_to(fake, "UHR", 1)
+    assert len(reply["blocks"]) <= 50
+    assert "older versions are not shown" in all_text(reply)
