@@ -151,9 +151,8 @@ def team_reply(
         values = scorecard.metric_values(
             session, config, team_id, period, [r.user_id for r in rows]
         )
-        details = {
-            uid: detail_line(vals, config.metrics, who.locale) for uid, vals in values.items()
-        }
+        metrics = schemes.in_force(session, config, team_id, period).metrics
+        details = {uid: detail_line(vals, metrics, who.locale) for uid, vals in values.items()}
     if view.team is not None:
         title = team_name(config, view.team, who.locale)
         rank_of = "team" if view.members is None else "list"
@@ -169,6 +168,7 @@ def team_reply(
         rank_of=rank_of,
         details=details,
         total=total,
+        scheme=schemes.used_for(session, config, team_id, period),
     )
 
 

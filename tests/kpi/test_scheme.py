@@ -118,6 +118,9 @@ def test_an_old_month_keeps_its_scheme_the_current_one_uses_the_new(deps, org, p
         exported = {r[0]: r for r in rows(s, deps.config, org.team_id, october, "en-US")}
     assert board.composite == pytest.approx(OCT_OLD)
     assert exported["UALICE"][-3] == Decimal("0.822")
+    team = ask(slack, fake, "UEMGR", "team 2026-10")
+    assert "82.2%" in team and "Scored with the KPI scheme of Sep 1, 2026" in team
+    assert "Scored with" not in ask(slack, fake, "UEMGR", "team", 2)
     zh = ask(slack, fake, "UXW", "2026-W47")  # the week before the change
     assert "按 2026年9月1日 的考核方案计分（当时的权重：销售额 40%、客户满意度 20%" in zh
 
