@@ -17,6 +17,7 @@ from bot.kpi import scheme, scorecard
 from bot.kpi.export import rows
 from bot.kpi.validation import FactRow
 from bot.kpi.writer import write_facts
+from storage.models.core import Delivery
 from storage.models.kpi import KpiConfigVersion, KpiTarget
 from tests.support.kpi_fixture import ALICE_NOV, kpi_config, load
 from tests.support.slack import all_text, reply_to
@@ -194,6 +195,10 @@ def test_a_change_is_announced_once_to_every_rep_and_manager(deps, fake, people)
     assert "*考核方案已于 2026年11月24日 调整：*" in xw and "销售额：权重 40% → 57%" in xw
     assert fake.dms_to("UHR") == []
     assert fake.violations == []
+    with deps.db.session() as s:
+        version = scheme.history(s, deps.team_id)[-1]
+        keys = sorted(d.key for d in s.exec(select(Delivery)) if d.key.startswith("scheme"))
+    assert keys == [f"scheme-change:{version.id}:{u}" for u in ("UDIR", "UEMGR", "UWMGR")]
 
 
 def test_a_fact_written_into_an_old_month_is_ranked_under_its_scheme(deps, org, people):
