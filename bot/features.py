@@ -32,6 +32,7 @@ from bot.improvement import calibration as improvement_calibration
 from bot.improvement import suggestions as improvement_suggestions
 from bot.kpi import digest as kpi_digest
 from bot.kpi import home as kpi_home
+from bot.kpi import scheme_news as kpi_scheme_news
 from bot.org import sync as org_sync
 from bot.org.directory import Who
 from bot.reviews import close as reviews_close
@@ -205,6 +206,7 @@ FEATURES: tuple[Feature, ...] = (
             ),
         ),
         home_sections=(HomeSection(kpi_home.home_section, position=10),),
+        digest_notes=(kpi_scheme_news.digest_note,),
         config_sections=("metrics", "digest"),
     ),
     Feature(

@@ -77,7 +77,7 @@ class _StickyAck(Ack):
 
 def on_startup(deps: Deps) -> None:
     """Once per process, before serving (not at registration): remember each workspace's
-    metric config, since a weight change re-scores history and is logged with a time."""
+    metric config: a change is recorded with its time (past periods keep their scheme)."""
     for ws in deps.workspaces.installed():
         with deps.db.session() as session:
             scorecard.record_metric_config(session, ws.team_id, ws.config)

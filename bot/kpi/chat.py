@@ -23,27 +23,32 @@ from bot.core.periods import (
 )
 from bot.core.workspace import Workspace
 from bot.i18n import label, t
+from bot.kpi import scheme as schemes
 from bot.kpi import scorecard
+from bot.kpi.scheme_views import scheme_message
 from bot.kpi.views import MAX_LIST_LINES, detail_line, home_blocks, scorecard_message, team_message
 from bot.org import directory
 from bot.org.directory import Who
 from bot.org.teams import find_team, team_keys, team_name
+from bot.permissions import improvement as improvement_permissions
 from bot.permissions import kpi as permissions
 
 TEAM_WORDS = ("team", "团队")
 HELP_WORDS = ("help", "帮助")
+SCHEME_WORDS = ("scheme", "方案")
 
 
 @dataclass(frozen=True)
 class KpiRequest:
-    kind: str  # own | person | team | help
+    kind: str  # own | person | team | help | scheme
     period: Period
     person: Mention | Handle | None = None
     team: str | None = None
 
 
 def parse_request(text: str, today: date) -> KpiRequest:
-    """`/kpi [period]`, `/kpi @user [period]`, `/kpi team [name] [period]`, `/kpi help`.
+    """`/kpi [period]`, `/kpi @user [period]`, `/kpi team [name] [period]`, `/kpi scheme`,
+    `/kpi help`.
     Raises UserFacingError naming the word not understood ("kpi.bad_period",
     "kpi.extra_words", "kpi.period_out_of_range")."""
     tokens = tokenize(text)
@@ -53,6 +58,11 @@ def parse_request(text: str, today: date) -> KpiRequest:
     first = tokens[0]
     if isinstance(first, Word) and first.text.lower() in HELP_WORDS:
         return KpiRequest("help", default)
+    if isinstance(first, Word) and first.text.lower() in SCHEME_WORDS:
+        if len(tokens) > 1:
+            rest = " ".join(token_text(token) for token in tokens[1:])
+            raise UserFacingError("kpi.extra_words", text=rest, period=first.text)
+        return KpiRequest("scheme", default)
     if isinstance(first, Mention | Handle):
         return KpiRequest("person", _period(tokens[1:], today, default), person=first)
     if isinstance(first, Word) and first.text.lower() in TEAM_WORDS:
@@ -98,6 +108,8 @@ def reply(ws: Workspace, session: Session, who: Who, text: str) -> dict:
     request = parse_request(text, today)
     if request.kind == "help":
         return help_message(who.locale)
+    if request.kind == "scheme":
+        return scheme_reply(session, config, team_id, who)
     if request.kind == "own":
         card = scorecard.scorecard(session, config, team_id, who.user, request.period, today)
         return scorecard_message(named(card, config, who.locale), who.locale, own=True)
@@ -139,9 +151,8 @@ def team_reply(
         values = scorecard.metric_values(
             session, config, team_id, period, [r.user_id for r in rows]
         )
-        details = {
-            uid: detail_line(vals, config.metrics, who.locale) for uid, vals in values.items()
-        }
+        metrics = schemes.in_force(session, config, team_id, period).metrics
+        details = {uid: detail_line(vals, metrics, who.locale) for uid, vals in values.items()}
     if view.team is not None:
         title = team_name(config, view.team, who.locale)
         rank_of = "team" if view.members is None else "list"
@@ -157,6 +168,18 @@ def team_reply(
         rank_of=rank_of,
         details=details,
         total=total,
+        scheme=schemes.used_for(session, config, team_id, period),
+    )
+
+
+def scheme_reply(session: Session, config: AppConfig, team_id: str, who: Who) -> dict:
+    """`/kpi scheme`: the current scheme and its last change; every version for HR/admins."""
+    return scheme_message(
+        list(config.metrics),
+        schemes.history(session, team_id),
+        who.locale,
+        config.workspace.timezone,
+        full_history=improvement_permissions.sees_scheme_history(who.user),
     )
 
 

@@ -27,7 +27,7 @@ from bot.core.periods import Period, containing, local_date, local_time, working
 from bot.core.workspace import Workspace
 from bot.feedback import service as feedback
 from bot.i18n.audience import team_locales
-from bot.kpi import scorecard
+from bot.kpi import scheme_news, scorecard
 from bot.kpi.chat import named
 from bot.kpi.digest_views import Tip, WeekFeedback, WeekKudos, rep_digest, team_digest
 from bot.kudos import service as kudos
@@ -183,10 +183,14 @@ def queue_digest(
             )
         ).all()
         today = local_date(as_of, config.workspace.timezone)  # compared as /kpi would today
+        session.info[scheme_news.DIGEST_WEEK] = week  # for the notes about the week
+        got_digest: set[int] = set()
         for rep in reps:
             card = scorecard.scorecard(session, config, team_id, rep, month, today)
             if not card.has_data:
                 continue
+            assert rep.id is not None
+            got_digest.add(rep.id)
             week_card = scorecard.scorecard(session, config, team_id, rep, week)
             locale = locale_of(rep, config)
             text, blocks = rep_digest(
@@ -203,6 +207,8 @@ def queue_digest(
                 session, team_id, key, rep.slack_id, text, blocks, not_before=when
             ):
                 queued += 1
+        # the week's scheme changes, to the reps and managers who got no digest DM
+        queued += scheme_news.queue_announcements(ws, session, week, as_of, got_digest)
     return queued, charts
 
 

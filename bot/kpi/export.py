@@ -27,6 +27,7 @@ from bot.core.periods import Period
 from bot.core.tabular import Cell, neutral, write
 from bot.i18n import is_zh, localized, t
 from bot.kpi.attainment import shown
+from bot.kpi.scheme import in_force
 from bot.kpi.scorecard import attainment, leaderboard, metric_values
 from bot.kpi.views import shown_ratio
 from bot.org.teams import team_name
@@ -120,5 +121,6 @@ def export(
     """Write the export to `path`; returns the number of rows."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    config = in_force(session, config, team_id, period)  # its columns: the period's metrics
     table = rows(session, config, team_id, period, locale)
     return write(path, fmt, header(config, locale), table, sheet="kpi")

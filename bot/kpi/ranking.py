@@ -5,7 +5,6 @@ in place by small writes (see KpiScoreSet for why a stored set is never stale)."
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from sqlmodel import Session
 
 from bot.core.config import AppConfig
 from bot.core.periods import Period, parse_key
+from bot.kpi.scheme import in_force, metric_config_digest
 from bot.kpi.score_sql import COMPOSITES, FILL_SCORES, statement
 from bot.kpi.store import invalidate_scores, lock_fact_writes
 from storage.models.core import User
@@ -34,13 +34,6 @@ class Standing:
     team_size: int
     company_rank: int
     company_size: int
-
-
-def metric_config_digest(config: AppConfig) -> str:
-    """The one fingerprint of the metric configuration (keys, aggregates, directions,
-    weights...): stored rankings and the config history both key on it."""
-    metrics = json.dumps([m.model_dump() for m in config.metrics], sort_keys=True)
-    return hashlib.sha256(metrics.encode()).hexdigest()
 
 
 def _standing(row: Any) -> Standing:
@@ -73,7 +66,9 @@ def _digest(session: Session, config: AppConfig, team_id: str) -> str:
 
 
 def ranked(session: Session, config: AppConfig, team_id: str, period: Period) -> str:
-    """Make sure kpi_scores holds this period's ranking; returns its digest."""
+    """Make sure kpi_scores holds this period's ranking (under the scheme in force at its
+    end); returns its digest."""
+    config = in_force(session, config, team_id, period)
     digest = _digest(session, config, team_id)
     conn = session.connection()
     key = {"team": team_id, "p": period.key, "digest": digest}
@@ -136,11 +131,13 @@ def rescore(
     """After a small write (a few people): update the stored rankings of these periods in
     place, in the writer's transaction: the composites of those people from the SQL, then
     everyone's ranks from the stored composites. Cheaper than ranking everyone again."""
-    digest = _digest(session, config, team_id)
     conn = session.connection()
     uids = sorted(users)
     in_users = bindparam("uids", expanding=True)
     for key in periods:
+        period = parse_key(key)
+        scheme = config if period is None else in_force(session, config, team_id, period)
+        digest = _digest(session, scheme, team_id)
         params: dict[str, Any] = {"team": team_id, "p": key, "digest": digest}
         for table in ("kpi_scores", "kpi_score_sets"):  # rankings under an older config
             conn.execute(
@@ -157,10 +154,9 @@ def rescore(
             ),
             params,
         ).first()
-        period = parse_key(key)
         if not stored or period is None:
             continue  # nothing stored: the next read ranks everyone
-        fresh = composites(session, config, team_id, period, uids)
+        fresh = composites(session, scheme, team_id, period, uids)
         conn.execute(
             text(
                 "DELETE FROM kpi_scores WHERE team_id = :team AND period = :p "
@@ -246,6 +242,7 @@ def composites(
 ) -> dict[int, float]:
     """Composite scores of a few people without ranking everyone (trends, movers); `upto`:
     of the period's first days only, against its targets (comparisons)."""
+    config = in_force(session, config, team_id, period)
     stmt, params = statement(
         COMPOSITES + "\nSELECT user_id, composite FROM sc",
         config,

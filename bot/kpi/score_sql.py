@@ -2,8 +2,8 @@
 computed in the database from `kpi_rollups` and `kpi_targets` (GROUP BY for composites;
 bot.kpi.ranking adds window functions for ranks).
 
-Metric definitions (aggregate, direction, weight) come from the config at query time, as a
-VALUES table, so a weight change re-scores history.
+Metric definitions (aggregate, direction, weight) come from the config passed in, as a
+VALUES table: the scheme in force at the period's end (bot.kpi.scheme.in_force).
 
 - target: the person's own target for the period, else their sales team's (reps only); a
   week with no target gets its month's: prorated by working days for `sum` metrics, the

@@ -7,10 +7,9 @@ integers into Decimals for display."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -18,21 +17,21 @@ from sqlmodel import Session, col, select
 
 from bot.core.config import AppConfig, MetricConfig
 from bot.core.periods import Period, Span, compared_span, containing
+from bot.kpi import scheme as schemes
 from bot.kpi.attainment import CAP, attainment, capped, shown
 from bot.kpi.ranking import (
     Standing,
     composites,
     leaderboard,
-    metric_config_digest,
     ranked,
     standing_of,
 )
+from bot.kpi.scheme import in_force
 from bot.kpi.score_sql import METRIC_ROWS, statement
 from bot.kpi.store import to_decimal
 from storage.models.core import User
-from storage.models.kpi import KpiConfigVersion, KpiFact
+from storage.models.kpi import KpiFact
 
-log = logging.getLogger(__name__)
 # the scorecard's public face: its own names and the ranking and attainment it builds on
 __all__ = [
     "CAP",
@@ -101,6 +100,7 @@ class Scorecard:
     previous_composite: float | None  # of the compared span
     compared: Span  # what the changes compare with
     elapsed: int | None = None  # days so far, while the period is in progress
+    scheme: schemes.SchemeUsed | None = None  # the scheme it was scored with, when not the current
 
     @property
     def composite(self) -> float | None:
@@ -128,7 +128,8 @@ def metric_values(
 ) -> dict[int, dict[str, tuple[Decimal | None, Decimal | None]]]:
     """{user_id: {metric: (actual, target)}} from the stored integers, rounded to the
     metric's decimals (the figures attainment is computed from); `upto`: the actuals of the
-    period's first days only."""
+    period's first days only. Under the scheme in force at the period's end."""
+    config = in_force(session, config, team_id, period)
     dialect = session.connection().dialect.name
     stmt, params = statement(
         METRIC_ROWS, config, team_id, period, user_ids=user_ids, upto=upto, dialect=dialect
@@ -166,8 +167,11 @@ def scorecard(
 ) -> Scorecard:
     """`user`'s scorecard of `period` as seen on `today` (None: as a complete period). A
     period in progress compares with the same elapsed span of the previous one and shows
-    pace; a complete one compares with the whole previous period."""
+    pace; a complete one compares with the whole previous period. Scored with the scheme in
+    force at the period's end (`scheme` says which, when it is not the current one)."""
     assert user.id is not None
+    used = schemes.used_for(session, config, team_id, period)
+    config = in_force(session, config, team_id, period)
     ids = [user.id]
     elapsed = None if today is None else period.elapsed(today)
     span = compared_span(period, today)
@@ -193,6 +197,7 @@ def scorecard(
         previous_composite=previous,
         compared=span,
         elapsed=elapsed,
+        scheme=used,
     )
 
 
@@ -212,6 +217,7 @@ def team_attainment(
 ) -> dict[str, Decimal | None]:
     """Per metric for a group: sum metrics as total actual / total target of the people with
     a target; other aggregates as the mean attainment of those people."""
+    config = in_force(session, config, team_id, period)
     values = metric_values(session, config, team_id, period, members)
     result: dict[str, Decimal | None] = {}
     for metric in config.metrics:
@@ -238,30 +244,12 @@ def warm_up(session: Session, config: AppConfig, team_id: str, today: date) -> N
 # --- config history ------------------------------------------------------------------------
 
 
-def record_metric_config(session: Session, team_id: str, config: AppConfig) -> bool:
-    """Remember the metric configuration; log (and return True) when it changed since the
-    last start, because weights apply to history too."""
-    metrics = [m.model_dump() for m in config.metrics]
-    digest = metric_config_digest(config)
-    last = session.exec(
-        select(KpiConfigVersion)
-        .where(KpiConfigVersion.team_id == team_id)
-        .order_by(KpiConfigVersion.id.desc())  # type: ignore[union-attr]
-    ).first()
-    if last is not None and last.digest == digest:
-        return False
-    session.add(KpiConfigVersion(team_id=team_id, digest=digest, metrics=metrics))
-    if last is None:
-        log.info("KPI metric config recorded (%s)", digest[:12])
-    else:
-        log.warning(
-            "KPI metric config changed (%s -> %s, previous seen since %s): scorecards of every "
-            "period now use the new weights",
-            last.digest[:12],
-            digest[:12],
-            last.seen_at.isoformat(),
-        )
-    return True
+def record_metric_config(
+    session: Session, team_id: str, config: AppConfig, now: datetime | None = None
+) -> bool:
+    """Remember the metric configuration at startup (bot.kpi.scheme.record): True when it is
+    new or changed since the last start. Past periods keep the scheme in force at their end."""
+    return schemes.record(session, team_id, config, now) is not None
 
 
 def last_fact_days(

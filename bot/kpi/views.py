@@ -31,6 +31,8 @@ from bot.i18n import (
     t,
 )
 from bot.kpi.attainment import attainment, shown
+from bot.kpi.scheme import SchemeUsed
+from bot.kpi.scheme_views import scored_with
 from bot.kpi.scorecard import MetricResult, Scorecard, Standing
 from bot.kpi.spans import span_label
 
@@ -189,6 +191,8 @@ def scorecard_blocks(card: Scorecard, locale: str, *, own: bool) -> list[Block]:
         section(standing_text(card, locale)),
     ]
     blocks.extend(_metric_block(m, card.period.kind, locale) for m in card.metrics)
+    if card.scheme is not None:
+        blocks.append(context(scored_with(card.scheme, locale)))
     blocks.append(context(t("kpi.footer", locale)))
     return blocks
 
@@ -203,6 +207,8 @@ def scorecard_message(card: Scorecard, locale: str, *, own: bool) -> dict:
     for m in card.metrics:
         value = fmt_value(m.metric, m.actual, locale)
         lines.append(t("value.labelled", locale, label=localized(m.metric, locale), value=value))
+    if card.scheme is not None:
+        lines.append(scored_with(card.scheme, locale))
     return message("\n".join(lines), blocks)
 
 
@@ -262,6 +268,7 @@ def team_message(
     rank_of: str,
     details: dict[int, str] | None,
     total: int | None = None,
+    scheme: SchemeUsed | None = None,
 ) -> dict:
     period_text = period_label(period, locale)
     head = header(t("kpi.team_title", locale, team=title, period=period_text))
@@ -269,7 +276,10 @@ def team_message(
         text = t("kpi.team_empty", locale, team=title, period=period_text)
         return message(text, [head, section(text)])
     lines = ranking_lines(rows[:MAX_LIST_LINES], locale, rank_of=rank_of, details=details)
-    note = context(t("kpi.team_note" if details else "kpi.team_note_rep", locale))
+    note_text = t("kpi.team_note" if details else "kpi.team_note_rep", locale)
+    if scheme is not None:  # scored with an earlier scheme: say which
+        note_text += "\n" + scored_with(scheme, locale)
+    note = context(note_text)
     body = list_blocks(lines, locale, MAX_MESSAGE_BLOCKS - 2, total=total or len(rows))
     blocks = [head, *body, note]
     fallback = "\n".join(lines[:40])

@@ -116,7 +116,7 @@ class KpiTarget(SQLModel, table=True):
 
 class KpiConfigVersion(SQLModel, table=True):
     """Each distinct metric configuration seen at startup, with when it was first seen:
-    weights are read at query time, so a change re-scores history and is recorded here."""
+    a period is scored with the version in force at its end (bot.kpi.scheme.in_force)."""
 
     __tablename__ = "kpi_config_versions"
 
