@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.core.deps import Deps
 from bot.core.errors import UserFacingError
+from handlers import calibration
 from handlers.middleware import unit
 
 
@@ -19,3 +20,4 @@ def suggest(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) -
 
 def register(app: App, deps: Deps) -> None:
     app.command("/suggest")(suggest)
+    calibration.register(app, deps)
