@@ -78,7 +78,8 @@ class MetricCalibration:
         (to 0.1%), so the card's three figures agree: 110.0% - 60.0% = 50.0 pts."""
         if self.top is None or self.bottom is None:
             return None
-        return (shown_ratio(self.top.median) - shown_ratio(self.bottom.median)) * 100
+        spread = shown_ratio(self.top.median) - shown_ratio(self.bottom.median)
+        return (spread * 100).quantize(Decimal("0.1"))
 
     @property
     def too_easy(self) -> bool:
