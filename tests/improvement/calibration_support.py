@@ -58,15 +58,24 @@ TEAMS = {
     "east": {"channel": "CEAST", "name_en": "East", "name_zh": "华东"},
     "west": {"channel": "CWEST", "name_en": "West", "name_zh": "华西"},
 }
-ACTUALS: dict[str, dict[str, Any]] = {
-    "calls": dict(zip(range(1, 11), (200, 150, 160, 170, 100, 155, 40, 90, 120, 150))),
+REPS = range(1, 11)
+ACTUALS: dict[str, dict[int, Any]] = {
+    "calls": dict(zip(REPS, (200, 150, 160, 170, 100, 155, 40, 90, 120, 150), strict=True)),
     "revenue": dict(
-        zip(range(1, 11), (95000, 50000, 80000, 60000, None, 30000, 99000, 70000, 45000, 85000))
+        zip(
+            REPS, (95000, 50000, 80000, 60000, None, 30000, 99000, 70000, 45000, 85000), strict=True
+        )
     ),
-    "csat": dict(zip(range(1, 11), ("4.4", "3.6", "4.0", "3.2", "4.8",
-                                    "4.2", "3.8", "4.0", "4.4", "5.2"))),  # fmt: skip
-    "response_hours": dict(zip(range(1, 11), ("2", "4", "5", "8", "3.2",
-                                              "2.5", "5", "10", "6.4", "3.2"))),  # fmt: skip
+    "csat": dict(
+        zip(
+            REPS,
+            ("4.4", "3.6", "4.0", "3.2", "4.8", "4.2", "3.8", "4.0", "4.4", "5.2"),
+            strict=True,
+        )
+    ),
+    "response_hours": dict(
+        zip(REPS, ("2", "4", "5", "8", "3.2", "2.5", "5", "10", "6.4", "3.2"), strict=True)
+    ),
 }
 TARGETS = {"calls": 100, "revenue": 100000, "csat": Decimal("4.0"), "response_hours": 4}
 

@@ -100,7 +100,7 @@ def _metric(higher: bool = True) -> MetricConfig:
 
 
 def test_the_flags_thresholds_are_strict():
-    assert TOO_EASY_AT_CAP == Decimal("0.5") and TOO_HARD_AT_TARGET == Decimal("0.1")
+    assert (Decimal("0.5"), Decimal("0.1")) == (TOO_EASY_AT_CAP, TOO_HARD_AT_TARGET)
     half_capped = [("a", Decimal("1.5"))] * 5 + [("a", Decimal("1"))] * 5
     assert metric_calibration(_metric(), half_capped).flags == ()  # 50%: not "most"
     most = [("a", Decimal("1.5"))] * 6 + [("a", Decimal("1"))] * 4
