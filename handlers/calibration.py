@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.core.deps import Deps
 from bot.core.errors import NotAllowed, UserFacingError
-from bot.core.periods import OutOfRange, parse_key
+from bot.core.periods import OutOfRange, Period, parse_key
 from bot.improvement import calibration_views as views
 from bot.improvement import suggestions
 from bot.improvement.calibration import calibration
@@ -21,7 +21,7 @@ from handlers.middleware import Unit, unit
 NOT_ALLOWED = "improvement.calibration.not_allowed"
 
 
-def _target(value: str) -> tuple[Any, str | None] | None:
+def _target(value: str) -> tuple[Period, str | None] | None:
     """(period, metric key or None) a button or form names; None: not ours."""
     parsed = views.parse_value(value)
     if parsed is None:

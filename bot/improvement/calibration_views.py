@@ -170,10 +170,10 @@ def card(config: AppConfig, cal: Calibration, locale: str) -> dict[str, Any]:
 
 
 def _metric_suggestion(config: AppConfig, m: MetricCalibration, period: Period, locale: str) -> str:
-    S = f"{K}.suggestion"
+    key = f"{K}.suggestion"
     parts = [
         t(
-            f"{S}.metric",
+            f"{key}.metric",
             locale,
             metric=localized(m.metric, locale),
             period=period_label(period, locale),
@@ -189,7 +189,7 @@ def _metric_suggestion(config: AppConfig, m: MetricCalibration, period: Period, 
     if m.top is not None and m.bottom is not None:
         parts.append(
             t(
-                f"{S}.teams",
+                f"{key}.teams",
                 locale,
                 top=_team(config, m.top.team, locale),
                 top_median=pct(m.top.median, locale),
@@ -199,10 +199,10 @@ def _metric_suggestion(config: AppConfig, m: MetricCalibration, period: Period, 
             )
         )
     if m.too_easy:
-        parts.append(t(f"{S}.easy", locale))
+        parts.append(t(f"{key}.easy", locale))
     if m.too_hard:
-        parts.append(t(f"{S}.hard", locale))
-    parts.append(t(f"{S}.vote", locale))
+        parts.append(t(f"{key}.hard", locale))
+    parts.append(t(f"{key}.vote", locale))
     return " ".join(parts) if not is_zh(locale) else "".join(parts)
 
 
@@ -212,15 +212,15 @@ def _flag_words(m: MetricCalibration, locale: str) -> str:
 
 
 def _scheme_suggestion(cal: Calibration, locale: str) -> str:
-    S = f"{K}.suggestion"
-    lines = [t(f"{S}.scheme", locale, period=period_label(cal.period, locale))]
+    key = f"{K}.suggestion"
+    lines = [t(f"{key}.scheme", locale, period=period_label(cal.period, locale))]
     for m in cal.metrics:
         if not m.reps:
             continue
-        flags = t(f"{S}.flagged", locale, flags=_flag_words(m, locale)) if m.flags else ""
+        flags = t(f"{key}.flagged", locale, flags=_flag_words(m, locale)) if m.flags else ""
         lines.append(
             t(
-                f"{S}.line",
+                f"{key}.line",
                 locale,
                 metric=localized(m.metric, locale),
                 reps=m.reps,
@@ -230,7 +230,7 @@ def _scheme_suggestion(cal: Calibration, locale: str) -> str:
                 flag=flags,
             )
         )
-    lines.append(t(f"{S}.scheme_ask", locale))
+    lines.append(t(f"{key}.scheme_ask", locale))
     return "\n".join(lines)
 
 
