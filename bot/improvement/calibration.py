@@ -80,6 +80,8 @@ def review_in(ws: Workspace, db: Database, as_of: datetime) -> str:
         return "no metrics configured"
     with db.session() as session:
         people = recipients(session, ws.team_id)
+        if not people:
+            return f"{period.key}: no HR or admin to send the card to"
         keys = {person.id: delivery_key(period, person) for person in people}
         done = ws.sender.recorded(session, ws.team_id, list(keys.values()))
         waiting = [person for person in people if keys[person.id] not in done]

@@ -189,3 +189,9 @@ def test_the_cli_reviews_the_quarter_before_the_date(found, deps, fake, tmp_path
     assert out.exit_code == 0, out.output
     assert out.output.startswith("scheme-review: 2026-Q3: 1 metric(s), 1 flagged; card queued")
     assert {d.key.split(":")[1] for d in deliveries(deps.db)} == {"2026-Q3"}
+
+
+def test_without_hr_nothing_is_sent(org, deps, fake):
+    org.person("UR01", "Rep 1", handle="rep1")
+    assert scheme_review(deps, OCT_1) == "2026-Q3: no HR or admin to send the card to"
+    assert deliveries(deps.db) == []
