@@ -62,7 +62,7 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any) -
             raise NotAllowed(NOT_ALLOWED)
         if not text:
             raise UserFacingError("improvement.calibration.empty")
-        return suggestions.create(  # type: ignore[attr-defined]
+        return suggestions.create(
             u.ws, u.session, u.who.user, text=text, topic="kpi", anonymous=False, public=True
         )
 

@@ -145,7 +145,8 @@ def card(config: AppConfig, cal: Calibration, locale: str) -> dict[str, Any]:
     blocks: list[Block] = [header(t(f"{K}.title", locale, period=label)), context(intro)]
     if not cal.metrics:
         blocks.append(section(t(f"{K}.no_metrics", locale)))
-    room = MAX_MESSAGE_BLOCKS - len(blocks) - 2  # the closing note and the scheme button
+    # kept for "…and N more", and the scheme's three blocks when no metric has a button
+    room = MAX_MESSAGE_BLOCKS - (1 if cal.flagged else 4)
     shown = 0
     for m in cal.metrics:
         part = [divider(), section(metric_lines(config, m, cal.period, locale))]

@@ -126,3 +126,18 @@ def test_the_spread_is_taken_from_the_medians_as_shown():
     )
     # 90.0% and 50.1% as shown: 39.9 pts, not 40.0
     assert found.spread_points == Decimal("39.9")
+
+
+def test_a_card_of_many_metrics_stays_within_slacks_50_blocks():
+    from bot.core.periods import parse_key as key_of
+    from bot.improvement import calibration_views as views
+
+    metrics = [MetricConfig(key=f"m{i}", label_en=f"M{i}", label_zh=f"指标{i}") for i in range(30)]
+    capped = [("east", Decimal("1.5")), ("west", Decimal("1.6"))]
+    found = Calibration(key_of(Q3), [metric_calibration(m, capped) for m in metrics])
+    card = views.card(AppConfig.model_validate({"metrics": []}), found, "en-US")
+    assert len(card["blocks"]) <= 50
+    assert card["blocks"][-1]["elements"][0]["text"].startswith("…and 15 more metric(s)")
+    fine = Calibration(key_of(Q3), [metric_calibration(m, []) for m in metrics])
+    card = views.card(AppConfig.model_validate({"metrics": []}), fine, "en-US")
+    assert len(card["blocks"]) <= 50 and card["blocks"][-1]["type"] == "actions"
