@@ -20,6 +20,7 @@ from bot.core.config import ConfigError, Settings
 from bot.core.periods import local_date
 from bot.core.workspace import Workspace
 from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
+from handlers.calibration_cli import calibration
 from handlers.career_cli import career
 from handlers.cli_support import (
     check_token,
@@ -324,6 +325,7 @@ def jobs_run(name: str, as_of: str | None) -> None:
     click.echo(f"{name}: {job.func(deps, when)}")
 
 
+kpi.add_command(calibration)
 cli.add_command(review)
 cli.add_command(career)
 cli.add_command(export)

@@ -20,7 +20,7 @@ from bot.improvement import suggestion_queries as queries
 from bot.improvement import suggestion_views as views
 from bot.improvement import suggestions as service
 from bot.org import directory
-from handlers import forms
+from handlers import calibration, forms
 from handlers.middleware import Unit, locale_of, unit
 from storage.models.improvement import Suggestion
 
@@ -246,3 +246,4 @@ def register(app: App, deps: Deps) -> None:
     app.action(views.PLAN)(decide_button)
     app.action(views.DECLINE)(decide_button)
     app.action(views.VOTE)(vote)
+    calibration.register(app, deps)

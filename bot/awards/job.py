@@ -10,7 +10,7 @@ flushed. `salespulse jobs run award-candidates --as-of DATE` is the same functio
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -37,18 +37,10 @@ def award_candidates(deps: Deps, as_of: datetime) -> str:
     return each_workspace(deps, lambda ws: compute_in(ws, deps.db, as_of))
 
 
-def first_working_day(config: AppConfig, day: date) -> date:
-    """The first working day of `day`'s month (the workspace's weekend)."""
-    return hours.window_of(None, config).working_day_from(day.replace(day=1))
-
-
 def month_due(config: AppConfig, as_of: datetime) -> Period | None:
     """The month to judge at `as_of`: the previous one, once this month's first working day
     has come (workspace time); None before it."""
-    day = local_date(as_of, config.workspace.timezone)
-    if day < first_working_day(config, day):
-        return None
-    return containing("month", day).previous()
+    return hours.period_due(config, as_of, "month")
 
 
 def _insert(session: Session, team_id: str, month: str, data: dict[str, Any]) -> bool:
@@ -68,7 +60,8 @@ def compute_in(ws: Workspace, db: Database, as_of: datetime) -> str:
     config = ws.config
     period = month_due(config, as_of)
     if period is None:
-        first = first_working_day(config, local_date(as_of, config.workspace.timezone))
+        this_month = containing("month", local_date(as_of, config.workspace.timezone))
+        first = hours.first_working_day(config, this_month.start)
         return f"waiting for the first working day of the month ({first.isoformat()})"
     if not config.awards:
         return "no awards configured"

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.config import WEEKDAYS, AppConfig
+from bot.core.periods import Period, containing, local_date
 from bot.org.directory import timezone_of
 from storage.models.core import User
 
@@ -143,6 +144,23 @@ def window_of(user: User | None, config: AppConfig) -> Window:
 def not_before(user: User | None, config: AppConfig, at: datetime) -> datetime:
     """The earliest instant at or after `at` a scheduled DM may reach `user`."""
     return window_of(user, config).earliest(at)
+
+
+def first_working_day(config: AppConfig, start: date) -> date:
+    """The workspace's first working day on or after `start` (its `[workspace] weekend`): a
+    month's or a quarter's, from its first day."""
+    return window_of(None, config).working_day_from(start)
+
+
+def period_due(config: AppConfig, as_of: datetime, kind: str) -> Period | None:
+    """The `kind` period (month, quarter...) a periodic job judges at `as_of`: the one before
+    the current, once the current one's first working day has come in the workspace's time
+    zone; None before it (the award candidates of a month, the calibration of a quarter)."""
+    day = local_date(as_of, config.workspace.timezone)
+    current = containing(kind, day)
+    if day < first_working_day(config, current.start):
+        return None
+    return current.previous()
 
 
 def _hhmm(value: str) -> time:
