@@ -11,7 +11,7 @@ SHANGHAI, LOS_ANGELES = "Asia/Shanghai", "America/Los_Angeles"
 
 # Channel ids are what the bot posts to; names are what the console shows (`channel #east`).
 GENERAL = "C0GENERAL"
-CHANNELS = {"recognition": "C0RECOG", "announcements": "C0ANNOUNCE"}
+CHANNELS = {"recognition": "C0RECOG", "announcements": "C0ANNOUNCE", "suggestions": "C0SUGGEST"}
 # The recognition channel is read by everyone: both languages in one card.
 CHANNEL_LOCALES = {"recognition_locale": "bilingual"}
 TEAMS = {  # team key (org import `team` column) -> its [teams.<key>] config

@@ -24,7 +24,7 @@ from bot.core.blocks import (
     section,
 )
 from bot.core.safe_text import safe_text
-from bot.i18n import fmt_date, t
+from bot.i18n import fmt_date, is_zh, t
 
 ACKNOWLEDGE, PLAN, DECLINE, VOTE = (
     "suggest_acknowledge",
@@ -146,7 +146,8 @@ def created(locale: str, anonymous: bool, channel: str | None) -> dict[str, Any]
     lines = [t(f"improvement.suggest.{key}", locale)]
     if channel:
         lines.append(t("improvement.suggest.created_public", locale, channel=f"<#{channel}>"))
-    return message(" ".join(lines), [section(" ".join(lines))])
+    text = ("" if is_zh(locale) else " ").join(lines)  # Chinese sentences join without a space
+    return message(text, [section(text)])
 
 
 # --- the public post -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.improvement import suggestion_views as views
 from tests.improvement.suggest_support import (
     ACK,
     CHANNEL,
@@ -53,7 +54,7 @@ def test_a_suggestions_life_every_status_told_to_its_author(slack, fake, db, peo
     assert "acknowledged your suggestion" in dump([told]) and "<@UHR>" in dump([told])
     assert suggestions(db)[0].status == "acknowledged"
     assert fake.wait_for(lambda: len(updates(fake, card.params["channel"])) == 1)
-    assert "Acknowledge" not in dump(updates(fake, card.params["channel"])[-1:])
+    assert views.ACKNOWLEDGE not in dump(updates(fake, card.params["channel"])[-1:])
 
     decide(slack, fake, "UHR", PLAN, card, "We try it in December")
     told = wait_dm(fake, "UALICE", 3)
@@ -65,7 +66,7 @@ def test_a_suggestions_life_every_status_told_to_its_author(slack, fake, db, peo
         people["hr"].id,
     )
     # the public post shows the new status; the clicked card has no button left
-    assert fake.wait_for(lambda: "planned by <@UHR>" in dump(updates(fake, CHANNEL)))
+    assert fake.wait_for(lambda: "Planned by <@UHR>" in dump(updates(fake, CHANNEL)))
     assert fake.wait_for(lambda: len(updates(fake, card.params["channel"])) == 2)
     assert "actions" not in dump(updates(fake, card.params["channel"])[-1:])
     assert (suggestions(db)[0].channel, suggestions(db)[0].ts) == (CHANNEL, posted_ts)
@@ -73,7 +74,7 @@ def test_a_suggestions_life_every_status_told_to_its_author(slack, fake, db, peo
     # a later click on the stale card is told who acted, and changes nothing
     inflight.wait_idle()
     click(slack, "UHR", ACK, card)
-    assert "already planned by <@UHR>" in reply_text(fake, "UHR")
+    assert "Nothing changed: Planned by <@UHR>" in reply_text(fake, "UHR")
     assert inflight.wait_idle()
     assert suggestions(db)[0].status == "planned" and len(fake.dms_to("UALICE")) == 3
 
@@ -96,7 +97,7 @@ def test_acknowledged_then_declined_and_double_clicks_act_once(slack, fake, db, 
     click(slack, "UHR", ACK, card)
     assert inflight.wait_idle()
     assert len(fake.dms_to("UALICE")) == 1
-    assert "already acknowledged by <@UHR>" in reply_text(fake, "UHR")
+    assert "Nothing changed: Acknowledged by <@UHR>" in reply_text(fake, "UHR")
     decide(slack, fake, "UHR", DECLINE, card, "No budget")
     wait_dm(fake, "UALICE", 2)
     assert suggestions(db)[0].status == "declined"

@@ -80,7 +80,9 @@ def test_parallel_acknowledges_and_a_double_planned_act_once(slack, fake, db, pe
     )
     assert inflight.wait_idle(20)
     assert suggestions(db)[0].status == "acknowledged" and len(fake.dms_to("UALICE")) == 1
-    told = [c for c in fake.ephemerals("UHR") if "already acknowledged by <@UHR>" in dump([c])]
+    told = [
+        c for c in fake.ephemerals("UHR") if "Nothing changed: Acknowledged by <@UHR>" in dump([c])
+    ]
     assert len(told) == THREADS - 1
     click(slack, "UHR", PLAN, card)
     view = {**opened_view(fake), "id": "VPLAN"}
