@@ -69,6 +69,22 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
     return block
 
 
+def option(text: str, value: str) -> dict[str, Any]:
+    """An option of a select, radio or checkbox group (its text at most 75 characters)."""
+    return {"text": plain(text, 75), "value": value}
+
+
+def input_block(block_id: str, label: str, element: Block, optional: bool = False) -> Block:
+    """A modal's input: `element` (with its action_id) under `label`."""
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "optional": optional,
+        "element": element,
+    }
+
+
 def fit(blocks: list[Block], limit: int, more: Block | None = None) -> list[Block]:
     """Cut a block list to `limit`, replacing the tail with `more` (e.g. "and N more")."""
     if len(blocks) <= limit:

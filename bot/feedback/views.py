@@ -14,8 +14,10 @@ from bot.core.blocks import (
     actions,
     button,
     context,
+    input_block,
     message,
     modal,
+    option,
     plain,
     section,
 )
@@ -218,10 +220,6 @@ def feedback_help(locale: str) -> dict:
 # --- the modal --------------------------------------------------------------------------------
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
-
-
 def _select(options: list[dict], initial: str | None, placeholder: str) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "static_select",
@@ -233,16 +231,6 @@ def _select(options: list[dict], initial: str | None, placeholder: str) -> dict[
     if chosen:
         element["initial_option"] = chosen
     return element
-
-
-def _input(block_id: str, label: str, element: dict, optional: bool = False) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": element,
-        "optional": optional,
-    }
 
 
 def feedback_modal(
@@ -290,7 +278,7 @@ def _request_section(
 
 def _share_name_input(locale: str, requester: str, subject: str) -> Block:
     """Unticked by default: shared without consent, the rep sees "a colleague"."""
-    option = {
+    consent = {  # mrkdwn, so the two people show as mentions
         "text": {
             "type": "mrkdwn",
             "text": t(
@@ -302,8 +290,8 @@ def _share_name_input(locale: str, requester: str, subject: str) -> Block:
         },
         "value": SHARE_NAME,
     }
-    element = {"type": "checkboxes", "action_id": "value", "options": [option]}
-    return _input(B_SHARE_NAME, t("feedback.modal_share_name", locale), element, optional=True)
+    element = {"type": "checkboxes", "action_id": "value", "options": [consent]}
+    return input_block(B_SHARE_NAME, t("feedback.modal_share_name", locale), element, optional=True)
 
 
 def _recipients_input(locale: str, recipients: Sequence[str]) -> Block:
@@ -314,25 +302,25 @@ def _recipients_input(locale: str, recipients: Sequence[str]) -> Block:
     }
     if recipients:
         element["initial_users"] = list(recipients)
-    return _input(B_RECIPIENTS, t("feedback.modal_recipients", locale), element)
+    return input_block(B_RECIPIENTS, t("feedback.modal_recipients", locale), element)
 
 
 def _choice_inputs(
     locale: str, kind: str, held: bool, metrics: Sequence[tuple[str, str]]
 ) -> list[Block]:
     """Kind, then visibility (not for a held answer), then the metric when there are any."""
-    kinds = [_option(kind_label(k, locale), k) for k in KINDS]
+    kinds = [option(kind_label(k, locale), k) for k in KINDS]
     label = t("feedback.modal_kind", locale)
-    blocks = [_input(B_KIND, label, _select(kinds, kind, kind_label(kind, locale)))]
+    blocks = [input_block(B_KIND, label, _select(kinds, kind, kind_label(kind, locale)))]
     if not held:
-        vis = [_option(t(f"feedback.visibility.{v}", locale), v) for v in VISIBILITIES]
+        vis = [option(t(f"feedback.visibility.{v}", locale), v) for v in VISIBILITIES]
         placeholder = t("feedback.visibility.private", locale)
         label = t("feedback.modal_visibility", locale)
-        blocks.append(_input(B_VISIBILITY, label, _select(vis, "private", placeholder)))
+        blocks.append(input_block(B_VISIBILITY, label, _select(vis, "private", placeholder)))
     if metrics:
-        opts = [_option(name, key) for key, name in metrics[:100]]
+        opts = [option(name, key) for key, name in metrics[:100]]
         label = t("feedback.modal_metric", locale)
-        blocks.append(_input(B_METRIC, label, _select(opts, None, label), optional=True))
+        blocks.append(input_block(B_METRIC, label, _select(opts, None, label), optional=True))
     return blocks
 
 
@@ -345,4 +333,4 @@ def _message_input(locale: str, text: str) -> Block:
     }
     if text:
         text_input["initial_value"] = text
-    return _input(B_MESSAGE, t("feedback.modal_message", locale), text_input)
+    return input_block(B_MESSAGE, t("feedback.modal_message", locale), text_input)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.core.blocks import Block, context, modal, plain, section
+from bot.core.blocks import Block, context, input_block, modal, option, plain, section
 from bot.growth.training_views import (
     KINDS,
     MAX_REASON,
@@ -35,20 +35,6 @@ B_COURSE, B_TOPIC, B_KIND, B_REASON, B_MONTH, B_DATE, B_NOTE = (
 FIELD_BLOCKS = {"course": B_COURSE, "topic": B_TOPIC, "reason": B_REASON, "date": B_DATE}
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
-
-
-def _input(block_id: str, label: str, element: dict[str, Any], optional: bool) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "optional": optional,
-        "element": element,
-    }
-
-
 def request_modal(
     locale: str,
     courses: list[tuple[str, str]],
@@ -67,23 +53,23 @@ def request_modal(
             "type": "static_select",
             "action_id": "value",
             "placeholder": plain(t("training.form.course_hint", locale), 150),
-            "options": [_option(title, key) for key, title in courses[:100]],
+            "options": [option(title, key) for key, title in courses[:100]],
         }
         chosen = next((c for c in courses if c[0] == course), None)
         if chosen:
-            select["initial_option"] = _option(chosen[1], chosen[0])
-        blocks.append(_input(B_COURSE, t("training.form.course", locale), select, True))
+            select["initial_option"] = option(chosen[1], chosen[0])
+        blocks.append(input_block(B_COURSE, t("training.form.course", locale), select, True))
     topic = {"type": "plain_text_input", "action_id": "value", "max_length": MAX_TOPIC}
-    blocks.append(_input(B_TOPIC, t("training.form.topic", locale), topic, True))
+    blocks.append(input_block(B_TOPIC, t("training.form.topic", locale), topic, True))
     blocks.append(context(t("training.form.topic_hint", locale)))
     radios: dict[str, Any] = {
         "type": "radio_buttons",
         "action_id": "value",
-        "options": [_option(kind_label(k, locale), k) for k in KINDS],
+        "options": [option(kind_label(k, locale), k) for k in KINDS],
     }
     if kind in KINDS:
-        radios["initial_option"] = _option(kind_label(kind, locale), kind)
-    blocks.append(_input(B_KIND, t("training.form.kind", locale), radios, True))
+        radios["initial_option"] = option(kind_label(kind, locale), kind)
+    blocks.append(input_block(B_KIND, t("training.form.kind", locale), radios, True))
     text: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": "value",
@@ -92,13 +78,13 @@ def request_modal(
     }
     if reason:
         text["initial_value"] = reason
-    blocks.append(_input(B_REASON, t("training.form.reason", locale), text, True))
+    blocks.append(input_block(B_REASON, t("training.form.reason", locale), text, True))
     month_select = {
         "type": "static_select",
         "action_id": "value",
-        "options": [_option(month_label(m, locale), m) for m in months],
+        "options": [option(month_label(m, locale), m) for m in months],
     }
-    blocks.append(_input(B_MONTH, t("training.form.month", locale), month_select, True))
+    blocks.append(input_block(B_MONTH, t("training.form.month", locale), month_select, True))
     return modal(
         REQUEST_MODAL,
         title=t("training.form.title", locale),
@@ -123,7 +109,7 @@ def decline_modal(locale: str, row: Row, metadata: dict[str, Any]) -> dict[str, 
         close=t("training.form.close", locale),
         blocks=[
             section(row_line(row, locale, with_rep=True)),
-            _input(B_REASON, t("training.form.decline_reason", locale), reason, False),
+            input_block(B_REASON, t("training.form.decline_reason", locale), reason, False),
         ],
         metadata=metadata,
     )
@@ -140,8 +126,8 @@ def schedule_modal(locale: str, row: Row, today: date, metadata: dict[str, Any])
         close=t("training.form.close", locale),
         blocks=[
             section(row_line(row, locale, with_rep=True)),
-            _input(B_DATE, t("training.form.date", locale), picker, False),
-            _input(B_NOTE, t("training.form.note", locale), note, True),
+            input_block(B_DATE, t("training.form.date", locale), picker, False),
+            input_block(B_NOTE, t("training.form.note", locale), note, True),
         ],
         metadata=metadata,
     )

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from bot.core.blocks import Block
 from bot.core.workspace import Workspace
 from bot.growth import training_queries as queries
 from bot.growth import training_views as views
 from bot.i18n import t
-from bot.org.directory import locale_of, with_roles
+from bot.org import hr
+from bot.org.directory import locale_of
 from storage.models.core import User
 from storage.models.growth import TrainingRequest
 
@@ -53,22 +55,9 @@ def tell_rep(
 
 
 def tell_hr(ws: Workspace, session: Session, req: TrainingRequest) -> int:
-    """An approved request to HR: their channel when `[channels] hr` is set (the workspace
-    language), else a DM to each active HR person and admin. Returns how many were queued."""
-    channel = ws.config.channels.hr
-    if channel:
-        locale = ws.config.workspace.default_locale
-        text, blocks = views.hr_notice(locale, queries.row(ws, session, req, locale))
-        made = ws.sender.enqueue(
-            session, ws.team_id, f"training:{req.id}:hr", channel, text, blocks
-        )
-        return int(made is not None)
-    made = 0
-    for person in with_roles(session, ws.team_id, ("hr", "admin")):
-        locale = locale_of(person, ws.config)
-        text, blocks = views.hr_notice(locale, queries.row(ws, session, req, locale))
-        key = f"training:{req.id}:hr:{person.id}"
-        made += (
-            ws.sender.enqueue(session, ws.team_id, key, person.slack_id, text, blocks) is not None
-        )
-    return made
+    """An approved request to HR (bot/org/hr.py decides where). How many were queued."""
+
+    def notice(locale: str, _: User | None) -> tuple[str, list[Block]]:
+        return views.hr_notice(locale, queries.row(ws, session, req, locale))
+
+    return hr.tell_hr(ws, session, f"training:{req.id}:hr", notice)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.blocks import Block, context, modal, plain, section
+from bot.core.blocks import Block, context, input_block, modal, option, section
 from bot.i18n import t
 from bot.improvement.suggestion_views import MAX_REPLY, MAX_TEXT, Row, list_line, topic_label
 
@@ -21,23 +21,9 @@ FIELD_BLOCKS = {"text": B_TEXT, "topic": B_TOPIC, "share": B_SHARE, "reply": B_R
 TOPICS = ("kpi", "training", "process", "other")
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
-
-
-def _input(block_id: str, label: str, element: dict[str, Any], optional: bool) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "optional": optional,
-        "element": element,
-    }
-
-
-def _checkbox(block_id: str, label: str, option: str) -> Block:
-    box = {"type": "checkboxes", "action_id": "value", "options": [_option(option, "yes")]}
-    return _input(block_id, label, box, True)
+def _checkbox(block_id: str, label: str, choice: str) -> Block:
+    box = {"type": "checkboxes", "action_id": "value", "options": [option(choice, "yes")]}
+    return input_block(block_id, label, box, True)
 
 
 def form(locale: str, *, can_share: bool) -> dict[str, Any]:
@@ -49,16 +35,16 @@ def form(locale: str, *, can_share: bool) -> dict[str, Any]:
         "multiline": True,
         "max_length": MAX_TEXT,
     }
-    other = _option(topic_label("other", locale), "other")
+    other = option(topic_label("other", locale), "other")
     topics = {
         "type": "radio_buttons",
         "action_id": "value",
-        "options": [_option(topic_label(k, locale), k) for k in TOPICS],
+        "options": [option(topic_label(k, locale), k) for k in TOPICS],
         "initial_option": other,
     }
     blocks: list[Block] = [
-        _input(B_TEXT, t("improvement.suggest.form.text", locale), text, False),
-        _input(B_TOPIC, t("improvement.suggest.form.topic", locale), topics, False),
+        input_block(B_TEXT, t("improvement.suggest.form.text", locale), text, False),
+        input_block(B_TOPIC, t("improvement.suggest.form.topic", locale), topics, False),
         _checkbox(
             B_ANON,
             t("improvement.suggest.form.anonymous", locale),
@@ -99,7 +85,7 @@ def reply_modal(locale: str, row: Row, status: str, metadata: dict[str, Any]) ->
         close=t("improvement.suggest.form.close", locale),
         blocks=[
             section(list_line(row, locale, with_author=True)),
-            _input(B_REPLY, t("improvement.suggest.form.reply", locale), reply, False),
+            input_block(B_REPLY, t("improvement.suggest.form.reply", locale), reply, False),
             context(t("improvement.suggest.form.reply_hint", locale)),
         ],
         metadata=metadata,

@@ -28,7 +28,8 @@ from bot.core.safe_text import is_visibly_empty
 from bot.core.workspace import Workspace
 from bot.improvement import suggestion_queries as queries
 from bot.improvement import suggestion_views as views
-from bot.org.directory import Who, by_id, locale_of, with_roles
+from bot.org import hr
+from bot.org.directory import Who, by_id, locale_of
 from bot.permissions import improvement as rules
 from storage.models.core import User
 from storage.models.improvement import TOPICS, Suggestion, SuggestionVote
@@ -99,25 +100,12 @@ def create(
 
 
 def _tell_hr(ws: Workspace, session: Session, s: Suggestion) -> int:
-    """HR's card: their channel when `[channels] hr` is set (the workspace's language), else
-    a DM to each active HR person and admin in their language. How many were queued."""
-    channel = ws.config.channels.hr
-    if channel:
-        locale = ws.config.workspace.default_locale
-        text, blocks = views.hr_card(locale, queries.row(ws, session, s, queries.CHANNEL))
-        made = ws.sender.enqueue(
-            session, ws.team_id, f"suggestion:{s.id}:hr", channel, text, blocks
-        )
-        return int(made is not None)
-    made = 0
-    for person in with_roles(session, ws.team_id, ("hr", "admin")):
-        locale = locale_of(person, ws.config)
-        text, blocks = views.hr_card(locale, queries.row(ws, session, s, person))
-        key = f"suggestion:{s.id}:hr:{person.id}"
-        made += (
-            ws.sender.enqueue(session, ws.team_id, key, person.slack_id, text, blocks) is not None
-        )
-    return made
+    """HR's card (bot/org/hr.py decides where). How many were queued."""
+
+    def card(locale: str, person: User | None) -> tuple[str, list[Block]]:
+        return views.hr_card(locale, queries.row(ws, session, s, person or queries.CHANNEL))
+
+    return hr.tell_hr(ws, session, f"suggestion:{s.id}:hr", card)
 
 
 def _post(ws: Workspace, session: Session, s: Suggestion) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.blocks import Block, button, context, fit, modal, plain, section
+from bot.core.blocks import Block, button, context, fit, input_block, modal, option, plain, section
 from bot.core.safe_text import safe_text
 from bot.i18n import t
 
@@ -58,25 +58,13 @@ class TaskLine:
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": {**element, "action_id": "value"},
-    }
-    if optional:
-        block["optional"] = True
-    return block
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
+    return input_block(block_id, label, {**element, "action_id": "value"}, optional=optional)
 
 
 def start_modal(locale: str, teams: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """HR's form: name, kind, period, due date, teams (none chosen: all), steps, peers."""
-    kinds = [_option(t(f"reviews.start.kind_{k}", locale), k) for k in KINDS]
-    steps = [_option(t(f"reviews.start.step_{s}", locale), s) for s in STEPS]
+    kinds = [option(t(f"reviews.start.kind_{k}", locale), k) for k in KINDS]
+    steps = [option(t(f"reviews.start.step_{s}", locale), s) for s in STEPS]
     blocks = [
         _input(B_NAME, t("reviews.start.name", locale), {"type": "plain_text_input"}),
         _input(
@@ -92,7 +80,7 @@ def start_modal(locale: str, teams: Sequence[tuple[str, str]]) -> dict[str, Any]
         _input(B_DUE, t("reviews.start.due", locale), {"type": "datepicker"}),
     ]
     if teams:
-        options = [_option(name, key) for key, name in teams][:100]
+        options = [option(name, key) for key, name in teams][:100]
         element = {
             "type": "multi_static_select",
             "options": options,
