@@ -17,12 +17,8 @@ between runs (not counted)."""
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +27,7 @@ from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.support import database, options, timed
 from bot.awards.candidates import month_candidates, ranking
 from bot.awards.job import compute_in
 from bot.core.config import AppConfig
@@ -155,33 +152,9 @@ def seed(db: Database, count: int) -> None:
         s.execute(insert(KudosRecipient), recipients)
 
 
-def timed(
-    db: Database,
-    runs: int,
-    work: Callable[[Session], object],
-    reset: Callable[[Session], object] | None = None,
-) -> float:
-    times = []
-    for _ in range(runs):
-        if reset is not None:
-            with db.session() as s:
-                reset(s)
-        with db.session() as s:
-            started = time.perf_counter()
-            work(s)
-            times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def main(argv: list[str] | None = None) -> dict[str, float]:
-    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("--reps", type=int, default=10_000)
-    args.add_argument("--runs", type=int, default=3)
-    args.add_argument("--db")
-    opts = args.parse_args(argv)
-    url = opts.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    db = Database(url)
-    db.migrate()
+    opts = options(__doc__ or "", argv)
+    db = database(opts.db)
     started = time.perf_counter()
     seed(db, opts.reps)
     print(f"{opts.reps:,} reps, one month of facts and {opts.reps // 2:,} kudos on "

@@ -10,12 +10,8 @@ database: the run creates its schema). Baseline, measured in the same run: the b
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +20,7 @@ from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.support import database, options, timed
 from bot.core.config import AppConfig
 from bot.core.periods import keys_of
 from bot.growth.readiness import complete_months, readiness, reps
@@ -89,25 +86,9 @@ def seed(db: Database, count: int) -> None:
                                 metric="revenue", target=100_000 * 1_000_000))  # fmt: skip
 
 
-def timed(db: Database, runs: int, work: Callable[[Session], object]) -> float:
-    times = []
-    for _ in range(runs):
-        with db.session() as s:
-            started = time.perf_counter()
-            work(s)
-            times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def main(argv: list[str] | None = None) -> dict[str, float]:
-    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("--reps", type=int, default=10_000)
-    args.add_argument("--runs", type=int, default=3)
-    args.add_argument("--db")
-    opts = args.parse_args(argv)
-    url = opts.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    db = Database(url)
-    db.migrate()
+    opts = options(__doc__ or "", argv)
+    db = database(opts.db)
     started = time.perf_counter()
     seed(db, opts.reps)
     print(f"{opts.reps:,} reps, 3 months of facts on {db.url.split(':')[0]}; "
