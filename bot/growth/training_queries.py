@@ -13,7 +13,7 @@ from bot.growth.training_views import Row, Suggestion
 from bot.growth.weak import Weak, weak_metrics
 from bot.i18n import localized
 from bot.kpi.scorecard import metric_values
-from bot.org.directory import by_id, timezone_of
+from bot.org.directory import by_id, slack_id_of, timezone_of
 from storage.models.core import User
 from storage.models.growth import TrainingRequest
 
@@ -26,15 +26,6 @@ def today(ws: Workspace, user: User | None = None) -> date:
     return local_date(ws.clock(), tz)
 
 
-def _slack_id(session: Session, user_id: int | None, cache: dict[int, str | None]) -> str | None:
-    if user_id is None:
-        return None
-    if user_id not in cache:
-        user = by_id(session, user_id)
-        cache[user_id] = user.slack_id if user else None
-    return cache[user_id]
-
-
 def topic_of(ws: Workspace, req: TrainingRequest, locale: str) -> str:
     """A catalog course by its title in `locale`; a free-text request as the rep wrote it."""
     course = ws.config.course(req.course) if req.course else None
@@ -44,7 +35,6 @@ def topic_of(ws: Workspace, req: TrainingRequest, locale: str) -> str:
 def rows(
     ws: Workspace, session: Session, requests: Iterable[TrainingRequest], locale: str
 ) -> list[Row]:
-    cache: dict[int, str | None] = {}
     found = []
     tz = ws.config.workspace.timezone
     for req in requests:
@@ -57,8 +47,8 @@ def rows(
                 kind=req.kind,
                 status=req.status,
                 requested=local_date(req.created_at, tz),
-                manager=_slack_id(session, rep.manager_id if rep else None, cache),
-                decided_by=_slack_id(session, req.decided_by_id, cache),
+                manager=slack_id_of(session, rep.manager_id if rep else None),
+                decided_by=slack_id_of(session, req.decided_by_id),
                 decline_reason=req.decline_reason,
                 scheduled_for=req.scheduled_for,
                 completed_on=local_date(req.completed_at, tz) if req.completed_at else None,

@@ -11,22 +11,13 @@ from sqlmodel import Session, col, select
 from bot.core.periods import local_date
 from bot.core.workspace import Workspace
 from bot.improvement.suggestion_views import Row
-from bot.org.directory import by_id
+from bot.org.directory import slack_id_of
 from bot.permissions import improvement as rules
 from storage.models.core import Delivery, User
 from storage.models.improvement import Suggestion
 
 OPEN = ("open", "acknowledged")  # HR has not decided yet
 CHANNEL = None  # the reader is a channel (HR's, the suggestions channel), not one person
-
-
-def _slack_id(session: Session, user_id: int | None, cache: dict[int, str | None]) -> str | None:
-    if user_id is None:
-        return None
-    if user_id not in cache:
-        user = by_id(session, user_id)
-        cache[user_id] = user.slack_id if user else None
-    return cache[user_id]
 
 
 def shows_author(reader: User | None, suggestion: Suggestion) -> bool:
@@ -39,11 +30,10 @@ def rows(
     ws: Workspace, session: Session, found: Iterable[Suggestion], reader: User | None
 ) -> list[Row]:
     """The suggestions as `reader` (a person, or CHANNEL) may see them."""
-    cache: dict[int, str | None] = {}
     tz = ws.config.workspace.timezone
     out = []
     for s in found:
-        author = _slack_id(session, s.author_id, cache) if shows_author(reader, s) else None
+        author = slack_id_of(session, s.author_id) if shows_author(reader, s) else None
         out.append(
             Row(
                 id=s.id or 0,
@@ -56,7 +46,7 @@ def rows(
                 anonymous=s.anonymous,
                 public=s.public,
                 reply=s.reply,
-                decided_by=_slack_id(session, s.decided_by_id, cache),
+                decided_by=slack_id_of(session, s.decided_by_id),
                 decided_on=local_date(s.decided_at, tz) if s.decided_at else None,
             )
         )

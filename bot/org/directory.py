@@ -292,3 +292,10 @@ def with_roles(session: Session, team_id: str, roles: Iterable[str]) -> list[Use
             .order_by(User.id)  # type: ignore[arg-type]
         ).all()
     )
+
+
+def slack_id_of(session: Session, user_id: int | None) -> str | None:
+    """The Slack id of a directory row (None for none); the session's identity map makes a
+    repeated person free."""
+    user = by_id(session, user_id)
+    return user.slack_id if user is not None else None
