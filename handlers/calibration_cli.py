@@ -15,25 +15,19 @@ from pathlib import Path
 
 import click
 
-from bot.core.periods import FIRST_YEAR, LAST_YEAR, OutOfRange, Period, local_date, parse
+from bot.core.periods import local_date
 from bot.core.tabular import write
-from handlers.cli_support import deps_from_env, prepare_database, team_id_of, workspace_option
+from handlers.cli_support import (
+    LANGS,
+    deps_from_env,
+    period_option,
+    prepare_database,
+    team_id_of,
+    workspace_option,
+)
 
-LANGS = {"en": "en-US", "zh": "zh-CN"}
 FORMATS = ("table", "csv", "xlsx")
 PERIOD_HELP = "2026-Q3, 2026-11, 2026 (or last-quarter, last-month, …)"
-
-
-def _period(text: str, today: date) -> Period:
-    try:
-        found = parse(text, today)
-    except OutOfRange:
-        raise click.ClickException(
-            f"--period {text!r}: years {FIRST_YEAR} to {LAST_YEAR} only"
-        ) from None
-    if found is None:
-        raise click.ClickException(f"--period {text!r}: use {PERIOD_HELP}")
-    return found
 
 
 def _checked(fmt: str | None, output: Path | None, lang: str) -> tuple[str, str]:
@@ -103,11 +97,13 @@ def calibration(
     from bot.improvement.calibration import calibration as figures
 
     fmt, locale = _checked(fmt, output, lang)
-    _period(period, date.today())  # a bad period fails before the database is opened
+    period_option(
+        period, date.today(), PERIOD_HELP
+    )  # a bad period fails before the database is opened
     deps = deps_from_env()
     prepare_database(deps)
     ws = deps.workspace(team_id_of(deps, team_id))
-    found = _period(period, local_date(ws.clock(), ws.config.workspace.timezone))
+    found = period_option(period, local_date(ws.clock(), ws.config.workspace.timezone), PERIOD_HELP)
     with deps.db.session() as session:
         cal = figures(session, ws.config, ws.team_id, found)
     columns = views.header_row(locale)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 from slack_sdk.errors import SlackApiError
 
 from bot.core.config import ConfigError, Settings
 from bot.core.deps import Deps
+from bot.core.periods import FIRST_YEAR, LAST_YEAR, OutOfRange, Period, parse
 
 
 def deps_from_env(*required: str) -> Deps:
@@ -57,3 +60,20 @@ def team_id_of(deps: Deps, given: str | None) -> str:
             "--team-id (or SALESPULSE_TEAM_ID) is needed when SLACK_BOT_TOKEN is not set"
         )
     return check_token(deps)
+
+
+LANGS = {"en": "en-US", "zh": "zh-CN"}  # --lang: the headers' language
+
+
+def period_option(text: str, today: date, usage: str) -> Period:
+    """A command's --period as /kpi reads it (`2026-Q3`, `last-month`, …), or one line naming
+    what is wrong (exit 1); `usage` lists what the command takes."""
+    try:
+        found = parse(text, today)
+    except OutOfRange:
+        raise click.ClickException(
+            f"--period {text!r}: years {FIRST_YEAR} to {LAST_YEAR} only"
+        ) from None
+    if found is None:
+        raise click.ClickException(f"--period {text!r}: use {usage}")
+    return found

@@ -13,10 +13,16 @@ from pathlib import Path
 
 import click
 
-from bot.core.periods import FIRST_YEAR, LAST_YEAR, OutOfRange, Period, local_date, parse
-from handlers.cli_support import deps_from_env, prepare_database, team_id_of, workspace_option
+from bot.core.periods import local_date
+from handlers.cli_support import (
+    LANGS,
+    deps_from_env,
+    period_option,
+    prepare_database,
+    team_id_of,
+    workspace_option,
+)
 
-LANGS = {"en": "en-US", "zh": "zh-CN"}
 FORMATS = ("csv", "xlsx")
 PERIOD_HELP = "2026-11, 2026-Q4, 2026-W48, 2026 (or a word /kpi knows: month, last-month, …)"
 
@@ -60,28 +66,18 @@ def _checked(period: str | None, fmt: str | None, output: Path | None, lang: str
     return LANGS[lang]
 
 
-def _period(text: str, today: date) -> Period:
-    try:
-        found = parse(text, today)
-    except OutOfRange:
-        raise click.ClickException(
-            f"--period {text!r}: years {FIRST_YEAR} to {LAST_YEAR} only"
-        ) from None
-    if found is None:
-        raise click.ClickException(f"--period {text!r}: use {PERIOD_HELP}")
-    return found
-
-
 def _run(what: str, period: str | None, fmt: str | None, output: Path | None, lang: str,
          team_id: str | None) -> None:  # fmt: skip
     fmt = fmt.lower() if fmt else fmt
     locale = _checked(period, fmt, output, lang.lower())
     assert period is not None and fmt is not None and output is not None
-    _period(period, date.today())  # a bad period fails before the database is opened
+    period_option(
+        period, date.today(), PERIOD_HELP
+    )  # a bad period fails before the database is opened
     deps = deps_from_env()
     prepare_database(deps)
     ws = deps.workspace(team_id_of(deps, team_id))
-    found = _period(period, local_date(ws.clock(), ws.config.workspace.timezone))
+    found = period_option(period, local_date(ws.clock(), ws.config.workspace.timezone), PERIOD_HELP)
     if what == "kpi":
         from bot.kpi.export import export as write_export
     else:
