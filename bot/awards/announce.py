@@ -13,8 +13,6 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from bot.awards import views
@@ -29,6 +27,7 @@ from bot.i18n import fmt_date
 from bot.i18n.audience import announcement_locales
 from bot.org import directory
 from bot.permissions.awards import can_announce, may_win
+from storage.db import insert_for
 from storage.models.awards import Award
 from storage.models.core import User
 
@@ -131,8 +130,7 @@ def check_open(
 def _insert(session: Session, row: dict) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING: the new award's id, or None when this award and month
     exist (a concurrent insert is waited for, then loses). The transaction stays usable."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     statement = insert(Award).values(**row).on_conflict_do_nothing().returning(Award.id)
     return session.connection().execute(statement).scalar()
 

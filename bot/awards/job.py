@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from bot.awards import views
@@ -26,7 +24,7 @@ from bot.core.periods import Period, containing, local_date
 from bot.core.workspace import Workspace
 from bot.org import directory, hours
 from bot.permissions.awards import sees_candidates
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.models.awards import AwardCandidates
 from storage.models.core import User
 from storage.types import utcnow
@@ -45,8 +43,7 @@ def month_due(config: AppConfig, as_of: datetime) -> Period | None:
 
 def _insert(session: Session, team_id: str, month: str, data: dict[str, Any]) -> bool:
     """Record the month's candidates unless a run got there first (the primary key)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     statement = (
         insert(AwardCandidates)
         .values(team_id=team_id, month=month, awards=data, computed_at=utcnow())

@@ -25,11 +25,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import String, case, cast, exists, literal, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.models.core import Delivery, SchedulerLease
 from storage.types import utcnow
 
@@ -52,13 +50,6 @@ class Outgoing:
     text: str
     blocks: list | None
     not_before: datetime | None = None
-
-
-def _insert_for(session: Session) -> Any:
-    """The dialect's INSERT, which has on_conflict_do_nothing (SQLite and PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return pg_insert
-    return sqlite_insert
 
 
 class Sender:
@@ -195,7 +186,7 @@ class Sender:
         """Record many deliveries in a few statements (a job's, set-based); a key already
         recorded, by this run or a concurrent one, is skipped by the database (ON CONFLICT DO
         NOTHING on (team_id, key)). Returns how many were new. The job flushes them."""
-        insert = _insert_for(session)
+        insert = insert_for(session)
         made = 0
         for start in range(0, len(rows), BATCH):
             values = [

@@ -14,11 +14,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.core.deps import Deps, each_workspace
@@ -32,7 +29,7 @@ from bot.growth.weak import weak_metrics
 from bot.i18n import localized
 from bot.org import directory, hours
 from bot.permissions.growth import can_see_career
-from storage.db import Database
+from storage.db import Database, insert_for
 from storage.models.core import User
 from storage.models.growth import GoalSuggestion, PlanGoal
 from storage.models.reviews import ReviewCycle, ReviewTask
@@ -96,14 +93,10 @@ def _active_people(session: Session, team_id: str) -> dict[int, User]:
     return {u.id: u for u in rows if u.id is not None}
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def _record(session: Session, rows: list[dict]) -> list[int]:
     """Insert the suggestions the unique constraint lets in; the ids of those new rows."""
     statement = (
-        _insert(session)(GoalSuggestion).on_conflict_do_nothing().returning(GoalSuggestion.id)
+        insert_for(session)(GoalSuggestion).on_conflict_do_nothing().returning(GoalSuggestion.id)
     )
     new: list[int] = []
     for start in range(0, len(rows), BATCH):

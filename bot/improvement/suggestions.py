@@ -18,8 +18,6 @@ import logging
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from bot.core.blocks import Block
@@ -31,6 +29,7 @@ from bot.improvement import suggestion_views as views
 from bot.org import hr
 from bot.org.directory import Who, by_id, locale_of
 from bot.permissions import improvement as rules
+from storage.db import insert_for
 from storage.models.core import User
 from storage.models.improvement import TOPICS, Suggestion, SuggestionVote
 from storage.types import utcnow
@@ -216,10 +215,6 @@ def _tell_author(ws: Workspace, session: Session, s: Suggestion) -> None:
 # --- votes -----------------------------------------------------------------------------------
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def vote(ws: Workspace, session: Session, voter: User, suggestion_id: int) -> Suggestion:
     """+1 a public suggestion, once per person: the unique (suggestion, person) decides, and
     the counter moves only when the vote went in. Refused: a second vote, the author's own,
@@ -238,7 +233,7 @@ def vote(ws: Workspace, session: Session, voter: User, suggestion_id: int) -> Su
         "created_at": ws.clock(),
     }
     statement = (
-        _insert(session)(SuggestionVote)
+        insert_for(session)(SuggestionVote)
         .values(**row)
         .on_conflict_do_nothing()
         .returning(SuggestionVote.id)
