@@ -141,46 +141,44 @@ class Changed:
     first: bool  # False: a double click, nothing happened this time
 
 
-def accept(ws: Workspace, session: Session, coach: User, request_id: int) -> Changed:
-    """open -> accepted by its coach, once; the rep is told who will reach out."""
+def _move(
+    ws: Workspace, session: Session, coach: User, request_id: int, before: str, **values: object
+) -> Changed:
+    """`before` -> `values` by the request's coach, once: one conditional UPDATE, so of two
+    clicks one changes it (`first`) and the other finds nothing to do."""
     request = _assigned(ws, session, coach, request_id)
     won = session.execute(
         update(GuidanceRequest)
         .where(
             col(GuidanceRequest.id) == request_id,
-            col(GuidanceRequest.status) == "open",
+            col(GuidanceRequest.status) == before,
             col(GuidanceRequest.coach_id) == coach.id,
         )
-        .values(status="accepted", accepted_at=ws.clock(), updated_at=ws.clock())
-    )
-    session.refresh(request)
-    rep = directory.by_id(session, request.rep_id)
-    assert rep is not None
-    first = won.rowcount == 1  # type: ignore[attr-defined]
-    if first:
-        dm = views.accepted_dm(coach.slack_id, directory.locale_of(rep, ws.config))
-        key = f"guidance:{request.id}:accepted"
-        ws.sender.enqueue(session, ws.team_id, key, rep.slack_id, dm["text"], dm["blocks"])
-        log.info("guidance request %s accepted by %s", request.id, coach.slack_id)
-    return Changed(request, rep, first)
-
-
-def mark_done(ws: Workspace, session: Session, coach: User, request_id: int) -> Changed:
-    """accepted -> done by its coach, once."""
-    request = _assigned(ws, session, coach, request_id)
-    won = session.execute(
-        update(GuidanceRequest)
-        .where(
-            col(GuidanceRequest.id) == request_id,
-            col(GuidanceRequest.status) == "accepted",
-            col(GuidanceRequest.coach_id) == coach.id,
-        )
-        .values(status="done", updated_at=ws.clock())
+        .values(updated_at=ws.clock(), **values)
     )
     session.refresh(request)
     rep = directory.by_id(session, request.rep_id)
     assert rep is not None
     return Changed(request, rep, won.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def accept(ws: Workspace, session: Session, coach: User, request_id: int) -> Changed:
+    """open -> accepted by its coach, once; the rep is told who will reach out."""
+    changed = _move(
+        ws, session, coach, request_id, "open", status="accepted", accepted_at=ws.clock()
+    )
+    if changed.first:
+        request, rep = changed.request, changed.rep
+        dm = views.accepted_dm(coach.slack_id, directory.locale_of(rep, ws.config))
+        key = f"guidance:{request.id}:accepted"
+        ws.sender.enqueue(session, ws.team_id, key, rep.slack_id, dm["text"], dm["blocks"])
+        log.info("guidance request %s accepted by %s", request.id, coach.slack_id)
+    return changed
+
+
+def mark_done(ws: Workspace, session: Session, coach: User, request_id: int) -> Changed:
+    """accepted -> done by its coach, once."""
+    return _move(ws, session, coach, request_id, "accepted", status="done")
 
 
 def reassign_choices(
