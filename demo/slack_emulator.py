@@ -38,6 +38,7 @@ class Call:
     # What the server answered (set before the answer is sent; None while in flight), so
     # the demo console can follow returned ids such as message ts and view ids.
     response: dict[str, Any] | None = None
+    team: str | None = None  # the workspace whose token made the call (see add_workspace)
 
 
 def _tz_offset(tz: str) -> int:
@@ -104,6 +105,7 @@ class FakeSlack(WebApiMethods):
         self.violations: list[str] = []
         self.uploads: dict[str, bytes] = {}
         self._users: dict[str, dict[str, Any]] = {}
+        self._teams: dict[str, str] = {}  # bot token -> team id, for more than one workspace
         self._failures: dict[str, list[tuple[int, int, str]]] = {}
         self._hook_users: dict[str, str] = {}
         self._filenames: dict[str, str] = {}
@@ -166,6 +168,17 @@ class FakeSlack(WebApiMethods):
         user["profile"]["display_name"] = name
         with self._lock:
             self._users[user_id] = user
+
+    def add_workspace(self, team_id: str, token: str) -> None:
+        """Another workspace on this fake: calls with `token` are that workspace's (recorded
+        as `Call.team`, and auth.test answers its team id); other tokens are refused."""
+        with self._lock:
+            self._teams[token] = team_id
+
+    def team_calls(self, team_id: str, method: str | None = None) -> list[Call]:
+        """The calls one workspace's token made (to `method`, when given)."""
+        with self._lock:
+            return [c for c in self.calls if c.team == team_id and method in (None, c.method)]
 
     def response_url(self, hook: str = "default", *, user: str | None = None) -> str:
         """A URL on this server; POSTs to it are recorded as method "response_url".
@@ -279,6 +292,7 @@ class FakeSlack(WebApiMethods):
             return self._send(req, 400, b'{"ok": false, "error": "invalid_json"}')
         self._decode_params(method, split.path, params)
         call = Call(method, params, dict(req.headers.items()), time.time())
+        call.team = self._teams.get(_token(req, params) or "")
         failure = self._record(call)
         if failure is not None:
             return self._fail(req, call, *failure)
@@ -289,6 +303,8 @@ class FakeSlack(WebApiMethods):
             call.response = reply or {"ok": True}
             return self._send(req, status, json.dumps(call.response).encode())
         reply = self._auth_error(req, params) or self._dispatch(method, params)
+        if method == "auth.test" and call.team and reply.get("ok"):
+            reply = {**reply, "team_id": call.team}
         call.response = reply
         return self._send(req, 200, json.dumps(reply).encode())
 
@@ -360,10 +376,15 @@ class FakeSlack(WebApiMethods):
         req.wfile.write(body)
 
     def _auth_error(self, req: BaseHTTPRequestHandler, params: dict[str, Any]) -> dict | None:
-        if self.bot_token is None:
+        if self.bot_token is None and not self._teams:
             return None  # no token configured: accept anything
-        auth = req.headers.get("Authorization", "")
-        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")
+        token = _token(req, params)
         if not token:
             return {"ok": False, "error": "not_authed"}
-        return None if token == self.bot_token else {"ok": False, "error": "invalid_auth"}
+        known = token == self.bot_token or token in self._teams
+        return None if known else {"ok": False, "error": "invalid_auth"}
+
+
+def _token(req: BaseHTTPRequestHandler, params: dict[str, Any]) -> str | None:
+    auth = req.headers.get("Authorization", "")
+    return auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")

@@ -331,17 +331,25 @@ class AppConfig(_Strict):
         if path is None:
             return cls()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            return cls.parse(path.read_text(encoding="utf-8"), str(path))
         except FileNotFoundError:
             raise ConfigError(f"SALESPULSE_CONFIG: file not found: {path}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> AppConfig:
+        """A config from TOML text (a file's, or a workspace's stored one); problems name `source`."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"{path}: [{where}] {_message(err)}") from None
+            raise ConfigError(f"{source}: [{where}] {_message(err)}") from None
 
 
 class Settings(BaseSettings):
@@ -356,6 +364,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///salespulse.db"
     salespulse_config: Path | None = None
     salespulse_api_token: str | None = None  # Bearer token for POST /api/v1/kpi
+    # A distributable app (OAuth at /slack/install) when set and SLACK_BOT_TOKEN is not
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -383,6 +394,11 @@ class Settings(BaseSettings):
             err = exc.errors()[0]
             name = str(err["loc"][0]).upper() if err["loc"] else "settings"
             raise ConfigError(f"{name}: {_message(err)}") from None
+
+    @property
+    def distributed(self) -> bool:
+        """Installed in many workspaces through OAuth: client id and secret, no single token."""
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     def require(self, *names: str) -> None:
         """Fail with one line for the first missing credential a mode needs."""

@@ -12,9 +12,10 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bot.core.config import AppConfig, Settings
+from bot.core.installed import InstalledWorkspaces
 from bot.core.sender import Sender
 from bot.core.slack_client import make_client
-from bot.core.workspace import Workspace
+from bot.core.workspace import Workspace, Workspaces
 from storage.db import Database
 from storage.types import utcnow
 
@@ -56,7 +57,9 @@ class Deps:
     team_id: str | None = None  # the installed workspace; None: asked of Slack once, on first use
 
     def __post_init__(self) -> None:
-        self.workspaces = SingleWorkspace(self)
+        self.workspaces: Workspaces = (
+            InstalledWorkspaces(self) if self.settings.distributed else SingleWorkspace(self)
+        )
 
     @classmethod
     def build(cls, settings: Settings, config: AppConfig | None = None, **kw: object) -> Deps:

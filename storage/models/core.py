@@ -164,3 +164,10 @@ from storage.models.kpi import (  # noqa: E402, F401
     KpiTarget,
 )
 from storage.models.reviews import ReviewCycle, ReviewTask  # noqa: E402, F401
+from storage.models.workspaces import (  # noqa: E402, F401
+    ApiToken,
+    Installation,
+    OAuthState,
+    SendPace,
+    WorkspaceConfig,
+)

@@ -1,0 +1,101 @@
+"""The workspaces that installed the app through OAuth (`installations`), each with its own
+token, config and sender: the Workspaces source of a distributed app (bot/core/deps.py has the
+single-workspace one).
+
+Looked up per request, so a short cache keeps the database out of the ack path; an uninstall
+is seen by every process within CACHE_SECONDS."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from slack_sdk import WebClient
+from sqlmodel import col, select
+
+from bot.core.config import AppConfig, Settings
+from bot.core.sender import Sender
+from bot.core.slack_client import make_client
+from bot.core.workspace import Workspace
+from storage.db import Database
+from storage.models.workspaces import Installation, WorkspaceConfig
+
+CACHE_SECONDS = 10.0
+
+
+class Process(Protocol):
+    """What the process shares (bot/core/deps.Deps), read on each call."""
+
+    settings: Settings
+    config: AppConfig  # the SALESPULSE_CONFIG file's: for workspaces without their own
+    db: Database
+    clock: Callable[[], datetime]
+
+
+class InstalledWorkspaces:
+    def __init__(self, deps: Process) -> None:
+        self._deps = deps
+        self._lock = threading.Lock()
+        self._found: dict[str, tuple[float, Workspace | None]] = {}
+        self._clients: dict[tuple[str, str], tuple[WebClient, Sender]] = {}
+        self._configs: dict[str, tuple[object, AppConfig]] = {}
+
+    def for_team(self, team_id: str) -> Workspace | None:
+        if not team_id:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            cached = self._found.get(team_id)
+        if cached is not None and now - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        with self._deps.db.session() as session:
+            row = session.get(Installation, team_id)
+            found = self._build(session, row) if row and row.uninstalled_at is None else None
+        with self._lock:
+            self._found[team_id] = (now, found)
+        return found
+
+    def installed(self) -> list[Workspace]:
+        with self._deps.db.session() as session:
+            rows = session.exec(
+                select(Installation)
+                .where(col(Installation.uninstalled_at).is_(None))
+                .order_by(Installation.team_id)
+            ).all()
+            return [self._build(session, row) for row in rows]
+
+    def forget(self, team_id: str) -> None:
+        """Drop what this process remembers of a workspace (uninstalled, token or config changed)."""
+        with self._lock:
+            self._found.pop(team_id, None)
+            self._configs.pop(team_id, None)
+
+    def _build(self, session: object, row: Installation) -> Workspace:
+        client, sender = self._client(row.team_id, row.bot_token)
+        config = self._config(session, row.team_id)
+        return Workspace(row.team_id, client, config, sender, self._deps.clock)
+
+    def _client(self, team_id: str, token: str) -> tuple[WebClient, Sender]:
+        with self._lock:
+            key = (team_id, token)
+            if key not in self._clients:
+                client = make_client(token, self._deps.settings.slack_api_url)
+                self._clients[key] = (client, Sender(client))
+            return self._clients[key]
+
+    def _config(self, session: object, team_id: str) -> AppConfig:
+        """The workspace's imported config (parsed once per import), else the default file's."""
+        stored = session.get(WorkspaceConfig, team_id)  # type: ignore[attr-defined]
+        if stored is None:
+            return self._deps.config
+        with self._lock:
+            cached = self._configs.get(team_id)
+            if cached is not None and cached[0] == stored.imported_at:
+                return cached[1]
+        config = AppConfig.parse(stored.toml, f"workspace {team_id} config")
+        with self._lock:
+            self._configs[team_id] = (stored.imported_at, config)
+        return config
