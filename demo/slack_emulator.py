@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from demo.block_limits import check_blocks
 from demo.slack_methods import VIEW_METHODS, WebApiMethods
+from demo.slack_oauth import OAUTH_METHOD, OAuthMethods
 
 # Params that slack_sdk sends as JSON-encoded strings inside form bodies.
 _JSON_PARAMS = ("blocks", "view", "attachments", "files")
@@ -86,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # keep test output clean
 
 
-class FakeSlack(WebApiMethods):
+class FakeSlack(WebApiMethods, OAuthMethods):
     """A Slack Web API stand-in on a real socket; use as a context manager."""
 
     def __init__(
@@ -116,6 +117,7 @@ class FakeSlack(WebApiMethods):
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.add_user(bot_user_id, name="salespulse", real_name="SalesPulse", is_bot=True)
+        self._init_oauth()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -302,6 +304,9 @@ class FakeSlack(WebApiMethods):
             status = 400 if reply else 200
             call.response = reply or {"ok": True}
             return self._send(req, status, json.dumps(call.response).encode())
+        if method == OAUTH_METHOD:  # the app's client id and secret, not a token
+            call.response = self._oauth_access(req.headers, params)
+            return self._send(req, 200, json.dumps(call.response).encode())
         reply = self._auth_error(req, params) or self._dispatch(method, params)
         if method == "auth.test" and call.team and reply.get("ok"):
             reply = {**reply, "team_id": call.team}

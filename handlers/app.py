@@ -19,7 +19,7 @@ from bot.core.workspace import Workspace
 from bot.i18n import t
 from bot.kpi import scorecard
 from bot.org import directory
-from handlers import register_all
+from handlers import installs, register_all
 from handlers.middleware import workspace_middleware
 from storage.models.core import ProcessedEvent
 
@@ -84,12 +84,21 @@ def on_startup(deps: Deps) -> None:
 
 
 def build_app(deps: Deps) -> App:
+    # Distributed (OAuth): tokens come from the installations table, and a workspace that is
+    # not installed is dropped before Bolt's authorize (handlers/installs.py).
+    distributed: dict[str, Any] = {}
+    if deps.settings.distributed:
+        distributed = {
+            "oauth_settings": installs.oauth_settings(deps),
+            "before_authorize": installs.installed_only(deps),
+        }
     app = App(
         client=deps.client,
         signing_secret=deps.settings.slack_signing_secret,
         token_verification_enabled=False,  # startup checks the token itself with one clear line
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
         raise_error_for_unhandled_request=False,
+        **distributed,
     )
     app.middleware(sticky_ack)
     app.middleware(workspace_middleware(deps))  # refuses other workspaces' payloads
@@ -97,6 +106,7 @@ def build_app(deps: Deps) -> App:
     app.middleware(event_dedupe(deps))
     app.error(error_handler(deps))
     register_all(app, deps)
+    installs.register(app, deps)
     return app
 
 

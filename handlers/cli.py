@@ -26,11 +26,13 @@ from handlers.cli_support import (
     check_token,
     deps_from_env,
     prepare_database,
+    serve_deps,
     team_id_of,
     workspace_option,
 )
 from handlers.export_cli import export
 from handlers.review_cli import review
+from handlers.workspace_cli import workspace
 
 log = logging.getLogger("salespulse")
 
@@ -58,8 +60,7 @@ def serve(host: str, port: int) -> None:
     from handlers.app import build_app, on_startup
     from handlers.web import create_web_app
 
-    deps = deps_from_env("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    check_token(deps)
+    deps = serve_deps()  # one workspace's token, or OAuth (SLACK_CLIENT_ID/SECRET)
     prepare_database(deps)
     on_startup(deps)
     from bot.kpi.api import routes as kpi_routes
@@ -329,6 +330,7 @@ kpi.add_command(calibration)
 cli.add_command(review)
 cli.add_command(career)
 cli.add_command(export)
+cli.add_command(workspace)
 
 
 def main() -> None:

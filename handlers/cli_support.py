@@ -18,6 +18,20 @@ def deps_from_env(*required: str) -> Deps:
     return Deps.build(settings)
 
 
+def serve_deps() -> Deps:
+    """`serve`'s settings: a distributed app (OAuth: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET,
+    no SLACK_BOT_TOKEN), whose tokens are the installations' own (no token to check at start),
+    or one workspace's SLACK_BOT_TOKEN, checked now."""
+    settings = Settings.from_env()
+    if not settings.slack_bot_token and (settings.slack_client_id or settings.slack_client_secret):
+        settings.require("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET")
+        return Deps.build(settings)
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    deps = Deps.build(settings)
+    check_token(deps)
+    return deps
+
+
 def check_token(deps: Deps) -> str:
     """auth.test once at start: a wrong token fails now, with one line, not on first use. The
     workspace id it tells is the installed workspace's for the whole process."""

@@ -10,6 +10,7 @@ import hmac
 import logging
 import time
 from collections.abc import Mapping
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -80,9 +81,51 @@ def create_web_app(bolt_app: App, deps: Deps, extra_routes: list[Route] | None =
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        *_oauth_routes(bolt_app, dispatching),
         *(extra_routes or []),
     ]
     return Starlette(routes=routes)
+
+
+def _oauth_routes(bolt_app: App, dispatching: anyio.CapacityLimiter) -> list[Route]:
+    """GET /slack/install and /slack/oauth_redirect of a distributed app (Bolt's OAuth flow,
+    in the dispatch threads like /slack/events: it reads the database and calls Slack)."""
+    flow = bolt_app.oauth_flow
+    if flow is None:
+        return []
+
+    def route(handle: Any) -> Any:
+        async def endpoint(request: Request) -> Response:
+            bolt_request = BoltRequest(
+                body="",
+                query=request.url.query,
+                headers={k: [v] for k, v in request.headers.items()},
+            )
+            answer = await anyio.to_thread.run_sync(handle, bolt_request, limiter=dispatching)
+            response = Response(
+                status_code=answer.status,
+                content=answer.body,
+                headers=answer.first_headers_without_set_cookie(),
+            )
+            for cookie in answer.cookies():  # the state's browser cookie
+                for name, morsel in cookie.items():
+                    response.set_cookie(
+                        name,
+                        morsel.value,
+                        max_age=int(morsel["max-age"]) if morsel["max-age"] else None,
+                        path=morsel["path"] or "/",
+                        secure=True,
+                        httponly=True,
+                        samesite="lax",
+                    )
+            return response
+
+        return endpoint
+
+    return [
+        Route(flow.install_path, route(flow.handle_installation), methods=["GET"]),
+        Route(flow.redirect_uri_path, route(flow.handle_callback), methods=["GET"]),
+    ]
 
 
 async def _read_limited(request: Request) -> bytes | None:

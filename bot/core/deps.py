@@ -45,6 +45,9 @@ class SingleWorkspace:
     def installed(self) -> list[Workspace]:
         return [self._build(self.team_id())]
 
+    def forget(self, team_id: str) -> None:
+        pass  # nothing cached but the team id, which never changes
+
 
 @dataclass
 class Deps:

@@ -3,7 +3,9 @@ token, config and sender: the Workspaces source of a distributed app (bot/core/d
 single-workspace one).
 
 Looked up per request, so a short cache keeps the database out of the ack path; an uninstall
-is seen by every process within CACHE_SECONDS."""
+is seen by every process within CACHE_SECONDS. Jobs and workers get their clients here, with
+no request to rotate a token, so a token about to expire is rotated here before it is handed
+out (bot/core/installations.fresh, the same conditional rotation as the request path)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from slack_sdk import WebClient
 from sqlmodel import col, select
 
 from bot.core.config import AppConfig, Settings
+from bot.core.installations import fresh, make_rotator
 from bot.core.sender import Sender
 from bot.core.slack_client import make_client
 from bot.core.workspace import Workspace
@@ -42,6 +45,7 @@ class InstalledWorkspaces:
         self._found: dict[str, tuple[float, Workspace | None]] = {}
         self._clients: dict[tuple[str, str], tuple[WebClient, Sender]] = {}
         self._configs: dict[str, tuple[object, AppConfig]] = {}
+        self._rotator = make_rotator(deps.settings)
 
     def for_team(self, team_id: str) -> Workspace | None:
         if not team_id:
@@ -51,21 +55,20 @@ class InstalledWorkspaces:
             cached = self._found.get(team_id)
         if cached is not None and now - cached[0] < CACHE_SECONDS:
             return cached[1]
-        with self._deps.db.session() as session:
-            row = session.get(Installation, team_id)
-            found = self._build(session, row) if row and row.uninstalled_at is None else None
+        found = self._build(self._fresh(team_id))
         with self._lock:
             self._found[team_id] = (now, found)
         return found
 
     def installed(self) -> list[Workspace]:
         with self._deps.db.session() as session:
-            rows = session.exec(
-                select(Installation)
+            teams = session.exec(
+                select(Installation.team_id)
                 .where(col(Installation.uninstalled_at).is_(None))
                 .order_by(Installation.team_id)
             ).all()
-            return [self._build(session, row) for row in rows]
+        built = [self._build(self._fresh(team_id)) for team_id in teams]
+        return [ws for ws in built if ws is not None]
 
     def forget(self, team_id: str) -> None:
         """Drop what this process remembers of a workspace (uninstalled, token or config changed)."""
@@ -73,15 +76,24 @@ class InstalledWorkspaces:
             self._found.pop(team_id, None)
             self._configs.pop(team_id, None)
 
-    def _build(self, session: object, row: Installation) -> Workspace:
+    def _fresh(self, team_id: str) -> Installation | None:
+        return fresh(self._deps.db, self._rotator, team_id)
+
+    def _build(self, row: Installation | None) -> Workspace | None:
+        if row is None:
+            return None
         client, sender = self._client(row.team_id, row.bot_token)
-        config = self._config(session, row.team_id)
+        with self._deps.db.session() as session:
+            config = self._config(session, row.team_id)
         return Workspace(row.team_id, client, config, sender, self._deps.clock)
 
     def _client(self, team_id: str, token: str) -> tuple[WebClient, Sender]:
         with self._lock:
             key = (team_id, token)
             if key not in self._clients:
+                # a rotated token replaces the workspace's old client
+                for old in [k for k in self._clients if k[0] == team_id]:
+                    del self._clients[old]
                 client = make_client(token, self._deps.settings.slack_api_url)
                 self._clients[key] = (client, Sender(client))
             return self._clients[key]

@@ -39,6 +39,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
 }
 EVENT_SCOPES: dict[str, set[str]] = {
     "app_home_opened": set(),
+    "app_uninstalled": set(),  # stops all work for that workspace (handlers/installs.py)
+    "tokens_revoked": set(),
     "reaction_added": {"reactions:read"},
     "reaction_removed": {"reactions:read"},
     "user_change": {"users:read"},
