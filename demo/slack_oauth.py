@@ -100,7 +100,7 @@ class OAuthMethods:
             old.team_id,
             f"{old.token.split('~')[0]}~r{n}",
             f"{(old.refresh_token or '').split('~')[0]}~r{n}",
-            old.expires_in or 43200,
+            43200,  # Slack: a rotated token lives 12 hours
             old.team_name,
             old.installer,
             old.scope,

@@ -33,7 +33,9 @@ UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 def oauth_settings(deps: Deps) -> OAuthSettings:
     settings = deps.settings
-    store = DatabaseInstallationStore(deps.db, make_rotator(settings))
+    store = DatabaseInstallationStore(
+        deps.db, make_rotator(settings), on_rotated=deps.workspaces.forget
+    )
     oauth = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,

@@ -169,9 +169,16 @@ def _row_values(installation: SlackInstallation) -> dict[str, Any]:
 class DatabaseInstallationStore(InstallationStore):
     """Bot installations, one row per workspace (an org-wide install is not offered)."""
 
-    def __init__(self, db: Database, rotator: TokenRotator | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rotator: TokenRotator | None = None,
+        on_rotated: Callable[[str], None] | None = None,
+    ) -> None:
         self._db = db
         self._rotator = rotator
+        # told the team id when a token was rotated here, so cached clients are dropped
+        self._on_rotated = on_rotated
 
     @property
     def logger(self) -> logging.Logger:
@@ -200,7 +207,11 @@ class DatabaseInstallationStore(InstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> SlackInstallation | None:
+        started = utcnow()
         row = fresh(self._db, self._rotator, team_id) if team_id else None
+        # updated since we began: rotated just now (here or by another process)
+        if row is not None and row.updated_at > started and self._on_rotated is not None:
+            self._on_rotated(row.team_id)
         if row is None or (user_id is not None and user_id != row.installer_user_id):
             return None  # only bot tokens are kept: no user's own installation
         return _to_slack(row)
