@@ -58,6 +58,7 @@ def oauth_settings(deps: Deps) -> OAuthSettings:
         client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_MINUTES,
         client=deps.client,
+        cache_enabled=True,  # auth.test once per token, not on every request
     )
     return oauth
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth import InstallationStore, OAuthStateStore
 from slack_sdk.oauth.installation_store import Bot
@@ -186,7 +187,8 @@ class DatabaseInstallationStore(InstallationStore):
 
     def save(self, installation: SlackInstallation) -> None:
         if not installation.team_id or not installation.bot_token:
-            raise ValueError("only workspace installs with a bot token are supported")
+            # Bolt answers its failure page (storage_error) for a BoltError
+            raise BoltError("only workspace installs with a bot token are supported")
         values = _row_values(installation)
         with self._db.session() as session:
             insert = insert_for(session)(Installation)
@@ -207,14 +209,16 @@ class DatabaseInstallationStore(InstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> SlackInstallation | None:
+        if user_id is not None or not team_id:
+            # Bolt asks for a user's own installation when the requester is not the installer:
+            # only bot tokens are kept, so there is none (and no query needed to say so)
+            return None
         started = utcnow()
-        row = fresh(self._db, self._rotator, team_id) if team_id else None
+        row = fresh(self._db, self._rotator, team_id)
         # updated since we began: rotated just now (here or by another process)
         if row is not None and row.updated_at > started and self._on_rotated is not None:
             self._on_rotated(row.team_id)
-        if row is None or (user_id is not None and user_id != row.installer_user_id):
-            return None  # only bot tokens are kept: no user's own installation
-        return _to_slack(row)
+        return _to_slack(row) if row is not None else None
 
     def find_bot(
         self,
