@@ -22,6 +22,7 @@ from bot.core.installations import (
     ROTATE_MINUTES,
     DatabaseInstallationStore,
     DatabaseStateStore,
+    active,
     make_rotator,
     mark_uninstalled,
 )
@@ -92,8 +93,12 @@ def installed_only(deps: Deps) -> Any:
         event = body.get("event") if isinstance(body.get("event"), dict) else {}
         if body.get("type") == "url_verification" or event.get("type") in UNINSTALL_EVENTS:
             return next()
-        if deps.workspaces.for_team(context.team_id or "") is None:
-            log.info("refused a request from a workspace not installed (%s)", context.team_id)
+        team_id = context.team_id or ""
+        # Read, not cached: another process may have taken the uninstall event a moment ago
+        # (one primary-key read; the cached workspace is dropped here when it has).
+        if not team_id or active(deps.db, team_id) is None:
+            deps.workspaces.forget(team_id)
+            log.info("refused a request from a workspace not installed (%s)", team_id)
             return BoltResponse(status=200, body="")
         return next()
 

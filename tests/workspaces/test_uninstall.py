@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.core.deps import Deps
+from bot.core.installations import mark_uninstalled
 from bot.jobs import deliver_outbox
 from demo.slack_emulator import FakeSlack
 from storage.db import Database
@@ -71,6 +72,20 @@ def test_app_uninstalled_stops_commands_and_jobs_and_keeps_the_data(
     dist_inflight.wait_idle()
     assert again.status_code == 200
     assert _installation(db, "T0AAA").uninstalled_at == first  # idempotent
+
+
+def test_an_uninstall_taken_by_another_process_is_seen_at_once(
+    distributed_deps: Deps, fake: FakeSlack, install, slack_as, dist_inflight
+) -> None:
+    install("T0AAA", "xoxb-aaa")
+    assert _whoami(slack_as, fake, dist_inflight, "T0AAA", "UAAA1").status_code == 200
+    assert distributed_deps.workspaces.for_team("T0AAA") is not None  # cached here
+    mark_uninstalled(distributed_deps.db, "T0AAA")  # another replica took the event
+    before = len(fake.calls)
+    resp = _whoami(slack_as, fake, dist_inflight, "T0AAA", "UAAA2")
+    assert (resp.status_code, resp.content) == (200, b"")
+    assert fake.calls[before:] == []  # not even Bolt's "installation no longer available"
+    assert distributed_deps.workspaces.for_team("T0AAA") is None
 
 
 def test_revoked_bot_tokens_uninstall_but_user_tokens_alone_do_not(
