@@ -1,5 +1,9 @@
-"""Installing in many workspaces: Bolt's OAuth settings over our stores, the gate that keeps
-uninstalled workspaces out, and the app_uninstalled / tokens_revoked listeners.
+"""Installing in many workspaces: Bolt's OAuth settings over our stores, the gate that reads
+each request's installation (rotating its token when it expires soon) and keeps uninstalled
+workspaces out, the authorize that uses it, and the app_uninstalled / tokens_revoked listeners.
+
+One read of `installations` per request: the gate's. Bolt's InstallationStoreAuthorize would
+read it again (twice when the requester is not the installer) and call auth.test.
 
 Uninstalling keeps a workspace's data (until `salespulse workspace purge`) but stops all work:
 its installation is marked, every process forgets it (within the Workspaces cache), and from
@@ -9,12 +13,16 @@ available" reply would otherwise post to the payload's response_url."""
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltResponse
-from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.errors import SlackApiError
 
 from bot.core.deps import Deps
 from bot.core.installations import (
@@ -22,11 +30,12 @@ from bot.core.installations import (
     ROTATE_MINUTES,
     DatabaseInstallationStore,
     DatabaseStateStore,
-    active,
+    fresh,
     make_rotator,
     mark_uninstalled,
 )
 from bot.kpi import scorecard
+from storage.types import utcnow
 
 log = logging.getLogger("salespulse")
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
@@ -34,34 +43,50 @@ UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 def oauth_settings(deps: Deps) -> OAuthSettings:
     settings = deps.settings
-    store = DatabaseInstallationStore(
-        deps.db, make_rotator(settings), on_rotated=deps.workspaces.forget
-    )
     oauth = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         scopes=list(BOT_SCOPES),
         user_scopes=[],
         install_page_rendering_enabled=False,  # /slack/install redirects straight to Slack
-        installation_store=store,
-        installation_store_bot_only=False,
+        installation_store=DatabaseInstallationStore(deps.db, make_rotator(settings)),
         token_rotation_expiration_minutes=ROTATE_MINUTES,
         state_store=DatabaseStateStore(deps.db, clock=lambda: deps.clock()),
         state_expiration_seconds=600,
         callback_options=CallbackOptions(success=_installed(deps), failure=_failed),
     )
-    # Bolt's default authorize rotates through a client of its own (slack.com): ours uses
-    # SLACK_API_URL. The store rotates first anyway (bot/core/installations.py).
-    oauth.authorize = InstallationStoreAuthorize(
-        logger=log,
-        installation_store=store,
-        client_id=settings.slack_client_id,
-        client_secret=settings.slack_client_secret,
-        token_rotation_expiration_minutes=ROTATE_MINUTES,
-        client=deps.client,
-        cache_enabled=True,  # auth.test once per token, not on every request
-    )
+    oauth.authorize = InstalledAuthorize()
     return oauth
+
+
+class InstalledAuthorize(Authorize):
+    """The token of the installation the gate read (`context["installation"]`); auth.test once
+    per token (who the bot is does not change while its token lives)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._known: dict[str, AuthorizeResult] = {}
+
+    def __call__(self, *, context: Any, **_: Any) -> AuthorizeResult | None:
+        row = context.get("installation")
+        if row is None:
+            return None
+        with self._lock:
+            known = self._known.get(row.bot_token)
+        if known is None:
+            try:
+                who = context.client.auth_test(token=row.bot_token)
+            except SlackApiError as exc:
+                log.warning(
+                    "the token of %s was refused: %s", row.team_id, exc.response.get("error")
+                )
+                return None
+            known = AuthorizeResult.from_auth_test_response(
+                auth_test_response=who, bot_token=row.bot_token, bot_scopes=row.bot_scopes
+            )
+            with self._lock:
+                self._known[row.bot_token] = known
+        return known
 
 
 def _installed(deps: Deps) -> Any:
@@ -85,24 +110,32 @@ def _failed(args: FailureArgs) -> BoltResponse:
 
 
 def installed_only(deps: Deps) -> Any:
-    """Before Bolt's authorize: a payload from a workspace that is not (or no longer) installed
-    is answered with an empty 200 and causes nothing. Uninstall events pass: they arrive while
-    the installation is still marked installed, and must reach their listener."""
+    """Before Bolt's authorize: the request's installation, read (not cached: another process
+    may have taken the uninstall event a moment ago) and its token rotated if it expires soon.
+    A workspace not (or no longer) installed gets an empty 200 and causes nothing. Uninstall
+    events pass: they arrive while the installation is still marked installed."""
+    rotator = make_rotator(deps.settings)
 
-    def refuse_not_installed(context: Any, body: dict, next: Any) -> BoltResponse | None:
+    def installation_or_nothing(context: Any, body: dict, next: Any) -> BoltResponse | None:
         event = body.get("event") if isinstance(body.get("event"), dict) else {}
         if body.get("type") == "url_verification" or event.get("type") in UNINSTALL_EVENTS:
             return next()
         team_id = context.team_id or ""
-        # Read, not cached: another process may have taken the uninstall event a moment ago
-        # (one primary-key read; the cached workspace is dropped here when it has).
-        if not team_id or active(deps.db, team_id) is None:
-            deps.workspaces.forget(team_id)
+        started = utcnow()
+        row = fresh(deps.db, rotator, team_id) if team_id else None
+        if row is None or _rotated_since(row.updated_at, started):
+            deps.workspaces.forget(team_id)  # uninstalled, or its client's token was replaced
+        if row is None:
             log.info("refused a request from a workspace not installed (%s)", team_id)
             return BoltResponse(status=200, body="")
+        context["installation"] = row
         return next()
 
-    return refuse_not_installed
+    return installation_or_nothing
+
+
+def _rotated_since(updated_at: datetime, started: datetime) -> bool:
+    return updated_at > started  # rotated here just now, or by another process
 
 
 def uninstall(deps: Deps, team_id: str) -> None:

@@ -1,12 +1,12 @@
 """The OAuth installations and states of a distributed app, in our own tables (`installations`,
 `oauth_states`), behind slack_sdk's InstallationStore and OAuthStateStore so Bolt's OAuth
-flow and authorize use them; and token rotation shared by requests and jobs.
+flow uses them; and token rotation shared by requests and jobs.
 
 Rotation is one conditional UPDATE keyed on the token and refresh token it replaces: when two
 processes rotate at once, the first to commit wins and the other reads the winner's token
 instead of overwriting it. Bolt's own authorize would rotate and then `save()` without knowing
-which token it replaced, so `find_installation` rotates first (same margin): Bolt then finds
-nothing left to rotate."""
+which token it replaced, so the app's authorize (handlers/installs.py) and `find_installation`
+rotate with `fresh` instead."""
 
 from __future__ import annotations
 
@@ -170,16 +170,9 @@ def _row_values(installation: SlackInstallation) -> dict[str, Any]:
 class DatabaseInstallationStore(InstallationStore):
     """Bot installations, one row per workspace (an org-wide install is not offered)."""
 
-    def __init__(
-        self,
-        db: Database,
-        rotator: TokenRotator | None = None,
-        on_rotated: Callable[[str], None] | None = None,
-    ) -> None:
+    def __init__(self, db: Database, rotator: TokenRotator | None = None) -> None:
         self._db = db
         self._rotator = rotator
-        # told the team id when a token was rotated here, so cached clients are dropped
-        self._on_rotated = on_rotated
 
     @property
     def logger(self) -> logging.Logger:
@@ -213,11 +206,7 @@ class DatabaseInstallationStore(InstallationStore):
             # Bolt asks for a user's own installation when the requester is not the installer:
             # only bot tokens are kept, so there is none (and no query needed to say so)
             return None
-        started = utcnow()
         row = fresh(self._db, self._rotator, team_id)
-        # updated since we began: rotated just now (here or by another process)
-        if row is not None and row.updated_at > started and self._on_rotated is not None:
-            self._on_rotated(row.team_id)
         return _to_slack(row) if row is not None else None
 
     def find_bot(
