@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.blocks import message
@@ -90,6 +91,7 @@ def build_app(deps: Deps) -> App:
         token_verification_enabled=False,  # startup checks the token itself with one clear line
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
         raise_error_for_unhandled_request=False,
+        authorize=installed_authorize(deps) if deps.settings.distributed else None,
     )
     app.middleware(sticky_ack)
     app.middleware(workspace_middleware(deps))  # refuses other workspaces' payloads
@@ -98,6 +100,22 @@ def build_app(deps: Deps) -> App:
     app.error(error_handler(deps))
     register_all(app, deps)
     return app
+
+
+def installed_authorize(deps: Deps) -> Any:
+    """A distributed app's authorize: the installed workspace's own bot token, from the same
+    (cached) lookup the workspace middleware uses; no Slack call per request. Another
+    workspace, or one that uninstalled, is not authorised."""
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult | None:
+        ws = deps.workspaces.for_team(team_id or "")
+        if ws is None:
+            return None
+        return AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=ws.team_id, bot_token=ws.client.token
+        )
+
+    return authorize
 
 
 def sticky_ack(context: Any, next: Any) -> BoltResponse | None:
