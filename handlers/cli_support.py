@@ -53,6 +53,8 @@ def workspace_option(func):  # type: ignore[no-untyped-def]
 
 
 def team_id_of(deps: Deps, given: str | None) -> str:
+    if given and deps.settings.distributed:
+        return known_team(deps, given)  # an installed workspace, or one line naming them
     if given:
         deps.team_id = given  # SALESPULSE_TEAM_ID: an import without a token
         return given
