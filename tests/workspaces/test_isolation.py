@@ -18,7 +18,7 @@ from bot.core import api_tokens
 from bot.features import find_job
 from handlers.cli import cli
 from storage.models.feedback import Feedback, Kudos
-from storage.models.kpi import KpiFact
+from storage.models.kpi import KpiConfigVersion, KpiFact
 from tests.support.feedback import dump, open_and_submit
 from tests.support.slack import all_text
 from tests.workspaces.conftest import NOW, T1, T2
@@ -223,3 +223,80 @@ def test_an_api_token_writes_its_own_workspace_only(two_workspaces, multi_server
     refused = post(multi_server, token_one, [fact])
     assert refused.status_code == 401 and refused.json()["error"] == "unauthorized"
     assert len(_facts(db)[T1]) == len(before[T1]) + 2
+
+
+T2_CONFIG = """
+[workspace]
+timezone = "America/New_York"
+default_locale = "en-US"
+
+[teams.east]
+channel = "CEAST"
+
+[teams.west]
+channel = "CWEST"
+
+[[metrics]]
+key = "calls"
+label_en = "Calls made"
+label_zh = "电话数"
+unit = "count"
+weight = 1.0
+"""
+
+
+def test_a_config_imported_for_one_workspace_changes_that_workspace_only(
+    two_workspaces, cli_env, slack_of, fake, db, tmp_path
+):
+    deps = two_workspaces.deps
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[workspace]\ntimezone = "Mars/Base"\n', encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["config", "import", "--team-id", T1, str(bad)])
+    assert refused.exit_code == 1
+    assert refused.output.strip().splitlines() == [
+        f"Error: {bad}: [workspace.timezone] unknown time zone 'Mars/Base' "
+        "(use an IANA name such as Asia/Shanghai)"
+    ]
+    good = tmp_path / "t2.toml"
+    good.write_text(T2_CONFIG, encoding="utf-8")
+    stored = CliRunner().invoke(cli, ["config", "import", "--team-id", T2, str(good)])
+    assert stored.exit_code == 0, stored.output
+    assert "metrics: 1 (calls)" in stored.output and "teams: 2" in stored.output
+    assert "time zone: America/New_York" in stored.output
+    assert "KPI scheme: changed" in stored.output
+    with db.session() as s:
+        versions = s.exec(select(KpiConfigVersion.team_id)).all()
+    assert sorted(versions) == [T1, T2, T2]  # T2's scheme change is dated at import
+    shown = CliRunner().invoke(cli, ["config", "show", "--team-id", T1])
+    assert shown.output == f"{T1} has no config of its own: it uses the default file {cli_env}\n"
+    shown = CliRunner().invoke(cli, ["config", "show", "--team-id", T2])
+    assert shown.output.startswith(f"# the config of {T2}, imported from t2.toml at ")
+    assert T2_CONFIG.strip() in shown.output
+
+    deps.workspaces.forget(T2)  # as every process does within its cache time
+    one, two = deps.workspaces.for_team(T1), deps.workspaces.for_team(T2)
+    assert one is not None and two is not None
+    assert [m.key for m in two.config.metrics] == ["calls"]
+    assert two.config.workspace.timezone == "America/New_York"
+    assert one.config == deps.config  # T1: still the default file's
+    # T2's API takes its own metrics now; T1's still refuses them
+    with db.session() as s:
+        token_one, _ = api_tokens.create(s, T1, NOW)
+        token_two, _ = api_tokens.create(s, T2, NOW)
+    calls = {"date": "2026-11-20", "user": "UALICE", "metric": "calls", "value": "12"}
+    assert post(multi_server_of(slack_of), token_two, [calls]).status_code == 200
+    assert post(multi_server_of(slack_of), token_one, [calls]).status_code == 422
+    kpi_one = ask(slack_of[T1], fake, "UALICE", "/kpi")
+    kpi_two = ask(slack_of[T2], fake, "UALICE", "/kpi")
+    assert "Revenue" in kpi_one and "¥180,001" in kpi_one and "Calls made" not in kpi_one
+    assert "*Calls made*" in kpi_two and "12" in kpi_two and "Revenue" not in kpi_two
+    # its time zone: at 04:00 UTC on Nov 26 it is still Nov 25 in New York, Nov 26 in Shanghai
+    today = {"date": "2026-11-26", "user": "UALICE", "value": "1"}
+    late = post(multi_server_of(slack_of), token_two, [{**today, "metric": "calls"}])
+    assert late.status_code == 422 and "future" in str(late.json()["errors"])
+    on_time = post(multi_server_of(slack_of), token_one, [{**today, "metric": "revenue"}])
+    assert on_time.status_code == 200
+
+
+def multi_server_of(slack_of) -> str:
+    return slack_of[T1].events_url.removesuffix("/slack/events")
