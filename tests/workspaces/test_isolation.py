@@ -119,6 +119,25 @@ def test_feedback_in_one_workspace_is_invisible_in_the_other(two_workspaces, sla
     assert "T2 secret praise" in listed_two and "T2 secret praise" not in listed_one
     assert "T2 secret praise" not in home(slack_of[T1], fake, T1, "UALICE")
     assert "T2 secret praise" not in home(slack_of[T1], fake, T1, "UEMGR")
+    # T2's feedback id in a button pressed in T1, by the person of the same Slack id there
+    with db.session() as s:
+        [fb] = s.exec(select(Feedback)).all()
+    pressed, bob_dms = len(replies(fake, "UALICE")), len(fake.dms_to("UBOB"))
+    slack_of[T1].block_action("UALICE", "feedback_thanks", str(fb.id), channel_id="DUALICE")
+    assert fake.wait_for(lambda: len(replies(fake, "UALICE")) > pressed)
+    assert (
+        all_text(replies(fake, "UALICE")[pressed].params)
+        == "Sorry, you don't have permission to do that."
+    )
+    with db.session() as s:
+        assert s.get(Feedback, fb.id).ack is None  # refused: nothing changed
+    assert len(fake.dms_to("UBOB")) == bob_dms  # the giver is told nothing
+    slack_of[T2].block_action("UALICE", "feedback_thanks", str(fb.id), channel_id="DUALICE")
+    assert fake.wait_for(lambda: len(fake.dms_to("UBOB")) == bob_dms + 1)
+    assert "thanks" in dump(fake.dms_to("UBOB")[-1:]).lower()
+    assert fake.dms_to("UBOB")[-1].team == T2
+    with db.session() as s:
+        assert s.get(Feedback, fb.id).ack == "thanks"
     only_own_tokens(fake)
 
 
