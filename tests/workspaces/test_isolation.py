@@ -16,9 +16,12 @@ from sqlmodel import select
 
 from bot.core import api_tokens
 from bot.features import find_job
+from demo.slack_requests import SlackRequests
 from handlers.cli import cli
 from storage.models.feedback import Feedback, Kudos
 from storage.models.kpi import KpiConfigVersion, KpiFact
+from storage.models.workspaces import Installation
+from tests.conftest import SIGNING_SECRET
 from tests.support.feedback import dump, open_and_submit
 from tests.support.slack import all_text
 from tests.workspaces.conftest import NOW, T1, T2
@@ -319,3 +322,29 @@ def test_a_config_imported_for_one_workspace_changes_that_workspace_only(
 
 def multi_server_of(slack_of) -> str:
     return slack_of[T1].events_url.removesuffix("/slack/events")
+
+
+def test_a_workspace_that_is_not_installed_causes_nothing(
+    two_workspaces, multi_inflight, slack_of, fake, db
+):
+    server, inflight = multi_inflight
+    stranger = SlackRequests(
+        f"{server}/slack/events", SIGNING_SECRET, team_id="T3", response_url=fake.response_url
+    )
+    with db.session() as s:
+        s.get(Installation, T2).uninstalled_at = NOW  # type: ignore[union-attr]
+    two_workspaces.deps.workspaces.forget(T2)  # as every process does within its cache time
+    try:
+        for client in (stranger, slack_of[T2]):
+            resp = client.command("UALICE", "/kudos", "<@UBOB> thanks")
+            assert resp.status_code in (200, 401) and "Kudos" not in resp.text
+            client.event({"type": "app_home_opened", "user": "UALICE", "tab": "home"})
+    finally:
+        stranger.close()
+    inflight.wait_idle()
+    # No Web API call with any token; Bolt answers each command on Slack's own response_url
+    # that the app is not installed there (its authorization middleware).
+    assert [c.method for c in fake.calls] == ["response_url", "response_url"]
+    assert all("reinstall" in c.params["text"] for c in fake.calls)
+    with db.session() as s:
+        assert s.exec(select(Kudos)).all() == []
