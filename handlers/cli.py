@@ -19,6 +19,7 @@ from tqdm import tqdm
 from bot.core.config import ConfigError, Settings
 from bot.core.periods import local_date
 from bot.core.workspace import Workspace
+from handlers.api_token_cli import api_token
 from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
 from handlers.calibration_cli import calibration
 from handlers.career_cli import career
@@ -30,6 +31,7 @@ from handlers.cli_support import (
     team_id_of,
     workspace_option,
 )
+from handlers.config_cli import config
 from handlers.export_cli import export
 from handlers.review_cli import review
 from handlers.workspace_cli import workspace
@@ -331,6 +333,8 @@ cli.add_command(review)
 cli.add_command(career)
 cli.add_command(export)
 cli.add_command(workspace)
+cli.add_command(config)
+cli.add_command(api_token)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import click
@@ -66,6 +67,8 @@ def workspace_option(func):  # type: ignore[no-untyped-def]
 
 
 def team_id_of(deps: Deps, given: str | None) -> str:
+    if given and deps.settings.distributed:
+        return known_team(deps, given)  # an installed workspace, or one line naming them
     if given:
         deps.team_id = given  # SALESPULSE_TEAM_ID: an import without a token
         return given
@@ -91,3 +94,28 @@ def period_option(text: str, today: date, usage: str) -> Period:
     if found is None:
         raise click.ClickException(f"--period {text!r}: use {usage}")
     return found
+
+
+def known_team(deps: Deps, team_id: str) -> str:
+    """`team_id`, when it is a workspace this deployment serves: an installed one (a
+    distributed app) or the single install's own (SALESPULSE_TEAM_ID, else what Slack says
+    of SLACK_BOT_TOKEN); otherwise one line saying which it could be."""
+    if deps.settings.distributed:
+        if deps.workspaces.for_team(team_id) is not None:
+            return team_id
+        installed = ", ".join(ws.team_id for ws in deps.workspaces.installed()) or "none yet"
+        raise click.ClickException(
+            f"--team-id {team_id}: not an installed workspace (installed: {installed})"
+        )
+    own = os.environ.get("SALESPULSE_TEAM_ID") or None
+    if own is None and deps.settings.slack_bot_token:
+        own = check_token(deps)
+    if own is None:
+        raise click.ClickException(
+            "set SLACK_BOT_TOKEN (or SALESPULSE_TEAM_ID) so the workspace this install serves "
+            "is known"
+        )
+    if team_id != own:
+        raise click.ClickException(f"--team-id {team_id}: this install serves workspace {own} only")
+    deps.team_id = own
+    return team_id

@@ -162,8 +162,8 @@ def _refresh_post(context: Any, suggestion_id: int, where: Any = (None, None)) -
     ws: Workspace = context["ws"]
     with context["db"].session() as session:
         s = session.get(Suggestion, suggestion_id)
-        if s is None or not s.public:
-            return
+        if s is None or s.team_id != ws.team_id or not s.public:
+            return  # (another workspace's id in a payload finds nothing)
         found = service.post_of(session, ws.team_id, s)
         if where[0] and where[1]:
             found = where  # the clicked post itself

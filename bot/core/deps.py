@@ -15,6 +15,7 @@ from bot.core.config import AppConfig, Settings
 from bot.core.installed import InstalledWorkspaces
 from bot.core.sender import Sender
 from bot.core.slack_client import make_client
+from bot.core.stored_config import StoredConfigs
 from bot.core.workspace import Workspace, Workspaces
 from storage.db import Database
 from storage.types import utcnow
@@ -22,11 +23,13 @@ from storage.types import utcnow
 
 class SingleWorkspace:
     """The one workspace of SLACK_BOT_TOKEN, built from the process's client and config (read
-    on each call, so a test or the demo that swaps the config or clock is seen at once)."""
+    on each call, so a test or the demo that swaps the config or clock is seen at once). A
+    config imported for its workspace (`salespulse config import`) wins over the file."""
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
         self._lock = threading.Lock()
+        self.configs = StoredConfigs(lambda: deps.db)
 
     def team_id(self) -> str:
         """Asked of Slack once per process (auth.test), unless given at start."""
@@ -37,7 +40,8 @@ class SingleWorkspace:
 
     def _build(self, team_id: str) -> Workspace:
         d = self._deps
-        return Workspace(team_id, d.client, d.config, d.sender, d.clock)
+        config = self.configs.get(team_id, lambda: d.config)
+        return Workspace(team_id, d.client, config, d.sender, d.clock)
 
     def for_team(self, team_id: str) -> Workspace | None:
         return self._build(team_id) if team_id and team_id == self.team_id() else None

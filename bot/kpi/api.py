@@ -19,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.core import api_tokens
+from bot.core.config import AppConfig
 from bot.core.deps import Deps
 from bot.core.periods import local_date
 from bot.core.tabular import clip
@@ -31,15 +33,30 @@ MAX_ROWS = 10_000
 FIELDS = ("date", "user", "metric", "value", "ref")
 
 
-def _authorized(deps: Deps, header: str) -> bool:
-    expected = deps.settings.salespulse_api_token
-    if not expected:
-        return False  # no token configured: the API is off
+def _bearer(header: str) -> str:
     scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer":
-        given = ""
+    return given.strip() if scheme.lower() == "bearer" else ""
+
+
+def workspace_of(deps: Deps, header: str) -> Workspace | None:
+    """The workspace an Authorization header's token names, or None (401). A token from
+    `salespulse api-token create` names its workspace (which must still be installed);
+    SALESPULSE_API_TOKEN is the single-workspace install's. Tokens are looked up on every
+    request, so a revoked one fails at once on every replica."""
+    given = _bearer(header)
+    if not given:
+        return None
+    if given.startswith(api_tokens.SCHEME):
+        with deps.db.session() as session:
+            team_id = api_tokens.team_of(session, given)
+        return deps.workspaces.for_team(team_id) if team_id else None
+    expected = deps.settings.salespulse_api_token
+    if not expected or deps.settings.distributed:
+        return None  # no single token configured, or many workspaces: only their own tokens
     # compare_digest: the time taken doesn't tell how much of a guess was right
-    return hmac.compare_digest(given.strip().encode(), expected.encode())
+    if hmac.compare_digest(given.encode(), expected.encode()):
+        return deps.workspace()
+    return None
 
 
 def _error(status: int, error: str, detail: str, **extra: Any) -> JSONResponse:
@@ -84,7 +101,8 @@ def ingest(ws: Workspace, db: Database, rows: list[Any]) -> tuple[int, dict[str,
 def routes(deps: Deps) -> list[Route]:
 
     async def post_kpi(request: Request) -> JSONResponse:
-        if not _authorized(deps, request.headers.get("authorization", "")):
+        ws = await run_in_threadpool(workspace_of, deps, request.headers.get("authorization", ""))
+        if ws is None:
             return _error(401, "unauthorized", "send Authorization: Bearer <SALESPULSE_API_TOKEN>")
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_BODY:
@@ -104,14 +122,13 @@ def routes(deps: Deps) -> list[Route]:
             return _error(400, "invalid_body", "send a non-empty JSON list of facts")
         if len(data) > MAX_ROWS:
             return _error(413, "too_many_facts", f"at most {MAX_ROWS} facts per request")
-        # The one installed workspace (its id known once per process); with many, the bearer
-        # token will name the workspace.
-        ws = await run_in_threadpool(deps.workspace)
         status, payload = await run_in_threadpool(ingest, ws, deps.db, data)
         return JSONResponse(payload, status)
 
-    async def openapi(_: Request) -> JSONResponse:
-        return JSONResponse(openapi_schema(deps))
+    async def openapi(request: Request) -> JSONResponse:
+        # With a token, the metrics are its workspace's (each workspace has its own config).
+        ws = await run_in_threadpool(workspace_of, deps, request.headers.get("authorization", ""))
+        return JSONResponse(openapi_schema(ws.config if ws is not None else deps.config))
 
     return [
         Route("/api/v1/kpi", post_kpi, methods=["POST"]),
@@ -119,8 +136,8 @@ def routes(deps: Deps) -> list[Route]:
     ]
 
 
-def openapi_schema(deps: Deps) -> dict[str, Any]:
-    metrics = [m.key for m in deps.config.metrics]
+def openapi_schema(config: AppConfig) -> dict[str, Any]:
+    metrics = [m.key for m in config.metrics]
     fact = {
         "type": "object",
         "required": ["date", "user", "metric", "value"],
