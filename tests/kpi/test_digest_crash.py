@@ -69,7 +69,7 @@ def seed(deps, org, tmp_path: Path) -> Path:
 
 
 class Scheduler:
-    """`salespulse serve` in its own process, which runs the leased scheduler."""
+    """`salespulse serve --with-scheduler` in its own process (HTTP and the leased scheduler)."""
 
     def __init__(self, deps, fake, config: Path, log: Path) -> None:
         self.env = os.environ | {
@@ -85,7 +85,15 @@ class Scheduler:
     def start(self) -> None:
         with self.log.open("a") as out:
             self.proc = subprocess.Popen(
-                [str(SALESPULSE), "serve", "--host", "127.0.0.1", "--port", "0"],
+                [
+                    str(SALESPULSE),
+                    "serve",
+                    "--with-scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                ],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
