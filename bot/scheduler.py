@@ -155,6 +155,7 @@ class LeasedScheduler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._keep_lease, name="lease", daemon=True)
         self.active = False
+        self.held_until: datetime | None = None  # our lease's expiry at its last renewal
 
     def start(self) -> None:
         # Paused, and the job store left alone, until the lease is ours: a standby writes nothing.
@@ -171,7 +172,7 @@ class LeasedScheduler:
         self.release()
 
     def release(self) -> None:
-        was_active, self.active = self.active, False
+        was_active, self.active, self.held_until = self.active, False, None
         if was_active:
             with self.deps.db.session() as session:
                 session.exec(
@@ -192,14 +193,14 @@ class LeasedScheduler:
                 .where((SchedulerLease.owner == self.owner) | (SchedulerLease.expires_at < now))
                 .values(owner=self.owner, expires_at=until)
             ).rowcount
-        if taken:
-            return True
-        try:
-            with self.deps.db.session() as session:
-                session.add(SchedulerLease(name=LEASE_NAME, owner=self.owner, expires_at=until))
-            return True
-        except IntegrityError:
-            return False  # someone else holds a live lease
+        if not taken:
+            try:
+                with self.deps.db.session() as session:
+                    session.add(SchedulerLease(name=LEASE_NAME, owner=self.owner, expires_at=until))
+            except IntegrityError:
+                return False  # someone else holds a live lease
+        self.held_until = until
+        return True
 
     def sync(self) -> None:
         try:
@@ -230,8 +231,10 @@ class LeasedScheduler:
         try:
             held = self.try_acquire()
         except Exception:
-            log.exception("scheduler lease check failed")
-            held = False
+            # Nobody can take our lease before it runs out (a SQLite file stays locked while
+            # a long job writes): keep running until then, not pause at the first failure.
+            held = self.held_until is not None and utcnow() < self.held_until
+            log.exception("scheduler lease check failed%s", "; lease still ours" if held else "")
         if held:
             self.sync()
         if held and not self.active:
