@@ -11,6 +11,7 @@ import click
 
 from bot.core.config import Settings
 from bot.core.deps import Deps
+from bot.core.workspace import Workspace
 from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
 from handlers.cli_support import check_token, deps_from_env, prepare_database, team_id_of
 
@@ -88,7 +89,8 @@ def jobs_list(team_id: str | None) -> None:
             click.echo(f"{scheduled_id(job.id, team):<20} next {shown:<28} {job.description}")
 
 
-def _installed(deps: Deps, team_id: str | None) -> list:
+def _installed(deps: Deps, team_id: str | None) -> list[Workspace]:
+    """The installed workspaces, or the one named; one line when it is not installed."""
     if deps.db.current_revision() is None:
         raise click.ClickException(
             "DATABASE_URL: the database has no schema; run `salespulse migrate`"
