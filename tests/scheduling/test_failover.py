@@ -146,8 +146,13 @@ def test_two_schedulers_send_a_due_digest_once(db, fake, org, tmp_path):
     with schedulers(tmp_path, db, fake, config) as procs:
         procs.start("scheduler", name="a")
         procs.start("scheduler", name="b")
+        active, standby = active_and_standby(procs, db)
         wait_until(lambda: statuses(db).get("sent", 0) >= len(reps), 60, "the digest is sent")
         wait_until(lambda: set(statuses(db)) == {"sent"}, 30, "the whole digest is sent")
+        names = {p.pid: name for p, name in zip(procs.started, "ab", strict=True)}
+        done = f"job deliver-outbox@{TEAM}: sent"
+        wait_until(lambda: done in procs.log(names[active.pid]), 30, "the job's summary")
+        assert "job " not in procs.log(names[standby.pid])  # the standby ran nothing
     with db.session() as s:
         assert len(s.exec(select(DigestRun)).all()) == 1
     dms = Counter(recipient(c) for c in fake.messages() if recipient(c)[0] == "U")
