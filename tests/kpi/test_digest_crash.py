@@ -37,7 +37,8 @@ def last_complete_sunday() -> datetime:
 
 def seed(deps, org, tmp_path: Path) -> Path:
     """The standard org, a revenue fact for each rep on the last complete week's Sunday and
-    team targets; the digest scheduled today at 00:00, so it is due whenever the test runs."""
+    team targets; the digest scheduled at 00:00 on the last working day up to today, so it is
+    due whenever the test runs."""
     people = org.standard()
     day = last_complete_sunday()
     with deps.db.session() as s:
@@ -58,7 +59,8 @@ def seed(deps, org, tmp_path: Path) -> Path:
                     target=10**11,
                 )
             )
-    weekday = WEEKDAYS[datetime.now(ZoneInfo(TZ)).weekday()]
+    # the last working day up to today: on a weekend, today's digest DMs would wait for Monday
+    weekday = WEEKDAYS[min(datetime.now(ZoneInfo(TZ)).weekday(), 4)]
     config = tmp_path / "salespulse.toml"
     config.write_text(
         f'[workspace]\ntimezone = "{TZ}"\ndefault_locale = "en-US"\n'
