@@ -93,12 +93,12 @@ def socket() -> None:
     check_token(deps)
     prepare_database(deps)
     on_startup(deps)
-    scheduler = LeasedScheduler(deps)
-    scheduler.start()
+    leased = LeasedScheduler(deps)  # Socket Mode is a single node: it runs the jobs too
+    leased.start()
     try:
         SocketModeHandler(build_app(deps), deps.settings.slack_app_token).start()
     finally:
-        scheduler.shutdown()
+        leased.shutdown()
 
 
 def _process_age() -> float:
