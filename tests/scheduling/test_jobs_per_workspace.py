@@ -167,6 +167,15 @@ def test_jobs_list_and_run_per_workspace_from_the_cli(distributed, tmp_path):
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "housekeeping: forgot 1 processed event ids and 0 claims"
     assert old_event_ids(distributed) == {"TEAST": ["ETEAST"]}
+    clash = run_cli(tmp_path, "jobs", "run", "housekeeping@TWEST", "--team-id", "TEAST", **env)
+    assert clash.returncode == 1
+    assert clash.stderr.strip() == (
+        "Error: housekeeping@TWEST and --team-id TEAST: give one workspace"
+    )
+    gone = run_cli(tmp_path, "jobs", "run", "housekeeping@TNONE", **env)
+    assert gone.returncode == 1
+    assert gone.stderr.strip().splitlines()[-1] == "Error: workspace TNONE is not installed"
+    assert old_event_ids(distributed) == {"TEAST": ["ETEAST"]}  # neither changed anything
     both = run_cli(tmp_path, "jobs", "run", "housekeeping", **env)
     assert both.stdout.strip() == (
         "housekeeping: TEAST: forgot 1 processed event ids and 0 claims; "
