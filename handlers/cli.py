@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from time import monotonic as time_monotonic
 
@@ -16,11 +16,10 @@ import click
 from sqlmodel import Session
 from tqdm import tqdm
 
-from bot.core.config import ConfigError, Settings
+from bot.core.config import ConfigError
 from bot.core.periods import local_date
 from bot.core.workspace import Workspace
 from handlers.api_token_cli import api_token
-from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
 from handlers.calibration_cli import calibration
 from handlers.career_cli import career
 from handlers.cli_support import (
@@ -34,6 +33,7 @@ from handlers.cli_support import (
 from handlers.config_cli import config
 from handlers.export_cli import export
 from handlers.review_cli import review
+from handlers.scheduler_cli import jobs, scheduler
 from handlers.workspace_cli import workspace
 
 log = logging.getLogger("salespulse")
@@ -54,7 +54,13 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=3000, show_default=True, type=int, help="TCP port.")
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--with-scheduler",
+    is_flag=True,
+    help="Also run the scheduled jobs here (a single node; bin/run does). Without it, run "
+    "`salespulse scheduler` separately: serve replicas are then stateless.",
+)
+def serve(host: str, port: int, with_scheduler: bool) -> None:
     """Run the HTTP server (Slack Events API, interactivity, commands at /slack/events)."""
     import uvicorn
 
@@ -68,12 +74,14 @@ def serve(host: str, port: int) -> None:
     from bot.kpi.api import routes as kpi_routes
 
     web = create_web_app(build_app(deps), deps, extra_routes=kpi_routes(deps))
-    scheduler = LeasedScheduler(deps)
-    scheduler.start()
+    leased = LeasedScheduler(deps) if with_scheduler else None
+    if leased is not None:
+        leased.start()
     try:
         uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
     finally:
-        scheduler.shutdown()
+        if leased is not None:
+            leased.shutdown()
 
 
 @cli.command()
@@ -88,12 +96,12 @@ def socket() -> None:
     check_token(deps)
     prepare_database(deps)
     on_startup(deps)
-    scheduler = LeasedScheduler(deps)
-    scheduler.start()
+    leased = LeasedScheduler(deps)  # Socket Mode is a single node: it runs the jobs too
+    leased.start()
     try:
         SocketModeHandler(build_app(deps), deps.settings.slack_app_token).start()
     finally:
-        scheduler.shutdown()
+        leased.shutdown()
 
 
 def _process_age() -> float:
@@ -290,44 +298,6 @@ def targets_import(file: Path, team_id: str | None) -> None:
     click.echo(f"imported {file}: {result.written} target(s)")
 
 
-@cli.group()
-def jobs() -> None:
-    """Scheduled jobs."""
-
-
-@jobs.command("list")
-def jobs_list() -> None:
-    """Show the scheduled jobs and their next run times (from the config: this starts no
-    scheduler and opens no database)."""
-    from bot.scheduler import next_runs
-
-    config = Settings.from_env().load_config()
-    for job, when in next_runs(config, datetime.now(UTC)):
-        shown = when.isoformat(timespec="seconds") if when else "never"
-        click.echo(f"{job.id:<20} next {shown:<28} {job.description}")
-
-
-@jobs.command("run")
-@click.argument("name")
-@click.option("--as-of", "as_of", help=f"Run as of {AS_OF_HELP}.")
-def jobs_run(name: str, as_of: str | None) -> None:
-    """Run job NAME now (same code and records as the scheduled run)."""
-    from bot import features
-
-    job = features.find_job(name)
-    if job is None:
-        names = ", ".join(j.id for j in features.jobs())
-        raise click.ClickException(f"unknown job {name!r}; jobs are: {names}")
-    try:
-        day = parse_as_of(as_of) if as_of is not None else None
-    except ValueError:
-        raise click.ClickException(f"--as-of {as_of!r}: use {AS_OF_HELP}") from None
-    deps = deps_from_env()
-    prepare_database(deps)
-    when = job_time(deps, day)
-    click.echo(f"{name}: {job.func(deps, when)}")
-
-
 kpi.add_command(calibration)
 cli.add_command(review)
 cli.add_command(career)
@@ -335,6 +305,8 @@ cli.add_command(export)
 cli.add_command(workspace)
 cli.add_command(config)
 cli.add_command(api_token)
+cli.add_command(scheduler)
+cli.add_command(jobs)
 
 
 def main() -> None:

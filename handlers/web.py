@@ -1,4 +1,5 @@
-"""The HTTP server: POST /slack/events, GET /healthz (and feature APIs under /api/v1).
+"""The HTTP server: POST /slack/events, GET /healthz (readiness) and /livez (liveness), and
+feature APIs under /api/v1.
 
 The Bolt App is synchronous (SQLModel sessions are), so each request is dispatched in a
 worker thread: running a sync App on the event loop would serialise all traffic."""
@@ -70,18 +71,31 @@ def create_web_app(bolt_app: App, deps: Deps, extra_routes: list[Route] | None =
             headers=bolt_response.first_headers_without_set_cookie(),
         )
 
-    async def healthz(_: Request) -> JSONResponse:
+    head = deps.db.head_revision()  # what this code ships; read once, not per probe
+
+    async def healthz(request: Request) -> JSONResponse:
+        """Readiness (a load balancer's or Kubernetes' readinessProbe): 200 only when the
+        database answers and its schema is the one this code ships, else 503.
+        `?probe=live` is liveness (as /livez): the process answers, whatever the database."""
+        if request.query_params.get("probe") == "live":
+            return await livez(request)
         ok = await run_in_threadpool(deps.db.ping)
         revision = await run_in_threadpool(deps.db.current_revision) if ok else None
-        body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unreachable"}
-        body["schema_revision"] = revision
-        body["schema_current"] = revision == deps.db.head_revision()
-        return JSONResponse(body, status_code=200 if ok else 503)
+        current = revision == head
+        body = {"status": "ok" if ok and current else "error"}
+        body |= {"database": "ok" if ok else "unreachable"}
+        body |= {"schema_revision": revision, "schema_current": current}
+        return JSONResponse(body, status_code=200 if ok and current else 503)
+
+    async def livez(_: Request) -> JSONResponse:
+        # Never touches the database: a database outage must not get every replica restarted.
+        return JSONResponse({"status": "ok"})
 
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         *_oauth_routes(bolt_app, dispatching),
+        Route("/livez", livez, methods=["GET"]),
         *(extra_routes or []),
     ]
     return Starlette(routes=routes)

@@ -4,6 +4,7 @@ are the single-workspace install's own; services never read them here, they get 
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,21 @@ class SingleWorkspace:
         pass  # nothing cached but the team id, which never changes
 
 
+class OnlyWorkspace:
+    """One workspace of a Workspaces source; none once it is uninstalled."""
+
+    def __init__(self, source: Workspaces, team_id: str) -> None:
+        self._source = source
+        self.team_id = team_id
+
+    def for_team(self, team_id: str) -> Workspace | None:
+        return self._source.for_team(team_id) if team_id == self.team_id else None
+
+    def installed(self) -> list[Workspace]:
+        found = self._source.for_team(self.team_id)
+        return [found] if found is not None else []
+
+
 @dataclass
 class Deps:
     settings: Settings
@@ -79,6 +95,13 @@ class Deps:
             sender=Sender(client),
             **kw,  # type: ignore[arg-type]
         )
+
+    def only(self, team_id: str) -> Deps:
+        """This process's deps seeing just one workspace (if it is still installed): a job
+        scheduled for that workspace runs with it, through the same `each_workspace` loop."""
+        view = copy.copy(self)
+        view.workspaces = OnlyWorkspace(self.workspaces, team_id)
+        return view
 
     def workspace(self, team_id: str | None = None) -> Workspace:
         """The installed workspace (or the one named): for jobs, the CLI and the API."""

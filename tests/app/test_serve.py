@@ -11,10 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import SlackRequests
 from storage.db import Database
+from storage.models.core import SchedulerLease
 
 ROOT = Path(__file__).parents[2]
 
@@ -81,6 +83,10 @@ def test_serve_process_migrates_and_answers(fake_slack, tmp_path):
         assert "New Person" in fake_slack.ephemerals("UNEW")[0].params["text"]
         assert slack.command("UNEW", "/pulse", "whoami", timestamp=0).status_code == 401
         slack.close()
+        # a replica: no scheduler without --with-scheduler (it would have started before serving)
+        assert "Scheduler started" not in (tmp_path / "serve.log").read_text()
+        with Database(env_for(fake_slack, tmp_path)["DATABASE_URL"]).session() as s:
+            assert s.exec(select(SchedulerLease)).all() == []
     finally:
         proc.terminate()
         proc.wait(10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -9,7 +10,7 @@ from sqlmodel import select
 
 from bot import features
 from bot.jobs import housekeeping
-from bot.scheduler import LeasedScheduler, add_jobs, make_scheduler
+from bot.scheduler import LeasedScheduler, Synced, make_scheduler, run_job, sync_jobs
 from storage.models.core import Claim, ProcessedEvent, SchedulerLease
 from storage.types import utcnow
 
@@ -34,19 +35,66 @@ def test_expired_lease_is_taken_over(deps):
     assert first.try_acquire() is False
 
 
-def test_jobs_are_persisted_with_explicit_ids_and_replaced_not_duplicated(deps):
-    for _ in range(2):  # a restart registers the same jobs again
+def stored_ids(deps) -> list[str]:
+    with deps.db.engine.connect() as conn:
+        return sorted(r[0] for r in conn.execute(text("SELECT id FROM apscheduler_jobs")))
+
+
+def test_jobs_are_persisted_per_workspace_with_explicit_ids_and_replaced_not_duplicated(deps):
+    runs = []
+    for _ in range(2):  # a restart syncs the same jobs again: nothing to change the second time
         scheduler = make_scheduler(deps)
         scheduler.start(paused=True)
-        add_jobs(scheduler, deps)
+        runs.append(sync_jobs(scheduler, deps))
         scheduler.shutdown(wait=False)
-    with deps.db.engine.connect() as conn:
-        ids = sorted(r[0] for r in conn.execute(text("SELECT id FROM apscheduler_jobs")))
-    assert ids == sorted(job.id for job in features.jobs())
+    n = len(features.jobs())
+    assert runs == [Synced(added=n), Synced()]
+    assert stored_ids(deps) == sorted(f"{job.id}@T0001" for job in features.jobs())
     job = make_scheduler(deps)._job_defaults
     assert (
         job["coalesce"] is True and job["max_instances"] == 1 and job["misfire_grace_time"] >= 3600
     )
+
+
+def test_an_unchanged_interval_job_keeps_its_next_run_across_syncs(deps):
+    scheduler = make_scheduler(deps)
+    scheduler.start(paused=True)
+    try:
+        sync_jobs(scheduler, deps)
+        first = scheduler.get_job("deliver-outbox@T0001").next_run_time
+        time.sleep(1.1)  # a re-built interval trigger would start a second later
+        assert sync_jobs(scheduler, deps) == Synced()
+        assert scheduler.get_job("deliver-outbox@T0001").next_run_time == first
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_a_job_of_an_older_version_is_replaced_by_the_per_workspace_one(deps):
+    scheduler = make_scheduler(deps)
+    scheduler.start(paused=True)
+    try:
+        scheduler.add_job(
+            run_job, "interval", minutes=1, args=["deliver-outbox"], id="deliver-outbox"
+        )
+        synced = sync_jobs(scheduler, deps)
+        assert synced.removed == 1 and "deliver-outbox" not in stored_ids(deps)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_takeover_runs_deliver_outbox_at_once(deps):
+    leased = LeasedScheduler(deps)
+    leased.scheduler.start(paused=True)
+    try:
+        before = utcnow()
+        leased.tick()
+        assert leased.active
+        job = leased.scheduler.get_job("deliver-outbox@T0001")
+        assert job.next_run_time <= before + timedelta(seconds=5)  # not a minute later
+    finally:
+        leased.shutdown()
+    with deps.db.session() as s:
+        assert s.get(SchedulerLease, "scheduler") is None  # handed over on shutdown
 
 
 def test_housekeeping_forgets_old_event_ids_and_claims_and_is_idempotent(deps):

@@ -37,7 +37,8 @@ def last_complete_sunday() -> datetime:
 
 def seed(deps, org, tmp_path: Path) -> Path:
     """The standard org, a revenue fact for each rep on the last complete week's Sunday and
-    team targets; the digest scheduled today at 00:00, so it is due whenever the test runs."""
+    team targets; the digest scheduled at 00:00 on the last working day up to today, so it is
+    due whenever the test runs."""
     people = org.standard()
     day = last_complete_sunday()
     with deps.db.session() as s:
@@ -58,7 +59,8 @@ def seed(deps, org, tmp_path: Path) -> Path:
                     target=10**11,
                 )
             )
-    weekday = WEEKDAYS[datetime.now(ZoneInfo(TZ)).weekday()]
+    # the last working day up to today: on a weekend, today's digest DMs would wait for Monday
+    weekday = WEEKDAYS[min(datetime.now(ZoneInfo(TZ)).weekday(), 4)]
     config = tmp_path / "salespulse.toml"
     config.write_text(
         f'[workspace]\ntimezone = "{TZ}"\ndefault_locale = "en-US"\n'
@@ -69,7 +71,7 @@ def seed(deps, org, tmp_path: Path) -> Path:
 
 
 class Scheduler:
-    """`salespulse serve` in its own process, which runs the leased scheduler."""
+    """`salespulse serve --with-scheduler` in its own process (HTTP and the leased scheduler)."""
 
     def __init__(self, deps, fake, config: Path, log: Path) -> None:
         self.env = os.environ | {
@@ -85,7 +87,15 @@ class Scheduler:
     def start(self) -> None:
         with self.log.open("a") as out:
             self.proc = subprocess.Popen(
-                [str(SALESPULSE), "serve", "--host", "127.0.0.1", "--port", "0"],
+                [
+                    str(SALESPULSE),
+                    "serve",
+                    "--with-scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                ],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
