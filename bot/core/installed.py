@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from sqlmodel import col, select
 
 from bot.core.config import AppConfig, Settings
+from bot.core.pacing import Pace
 from bot.core.sender import Sender
 from bot.core.slack_client import make_client
 from bot.core.workspace import Workspace
@@ -83,7 +84,8 @@ class InstalledWorkspaces:
             key = (team_id, token)
             if key not in self._clients:
                 client = make_client(token, self._deps.settings.slack_api_url)
-                self._clients[key] = (client, Sender(client))
+                rate = self._deps.settings.salespulse_workspace_rate
+                self._clients[key] = (client, Sender(client, pace=Pace.per_minute(rate)))
             return self._clients[key]
 
     def _config(self, session: object, team_id: str) -> AppConfig:

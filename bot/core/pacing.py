@@ -1,0 +1,155 @@
+"""Send pacing shared by every delivering process: the state is in the database
+(`send_pacing`: "team:T" and "channel:T:C" rows holding when the next message may go), so the
+limits hold however many workers, schedulers and replicas send at once.
+
+A delivery reserves a slot atomically: one transaction locks the workspace row, then the
+channel rows (always in that order, channels sorted, so two reservations never deadlock),
+hands out slots and moves the rows' times on. A 429's Retry-After moves the workspace's row:
+every process then waits for it.
+
+A message whose channel is busy beyond the workspace's next slot is not given a slot (it
+would hold the whole workspace back); it is deferred until its channel is free, and the
+workspace's slot goes to the next message."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, col, select
+
+from storage.db import Database, insert_for
+from storage.models.workspaces import SendPace
+from storage.types import utcnow
+
+# Slack: about 1 message per second per channel, several hundred per minute per workspace.
+# Both are kept with a little to spare, so that jitter between processes and on the network
+# never makes two posts arrive closer together than Slack allows.
+CHANNEL_INTERVAL = 1.05
+DEFAULT_WORKSPACE_RATE = 300  # messages per minute; SALESPULSE_WORKSPACE_RATE overrides
+WORKSPACE_SPARE = 1.02
+RATE_ENV = "SALESPULSE_WORKSPACE_RATE"
+
+
+def workspace_rate() -> int:
+    """SALESPULSE_WORKSPACE_RATE (messages per minute per workspace), or the default."""
+    text = os.environ.get(RATE_ENV, "").strip()
+    if not text:
+        return DEFAULT_WORKSPACE_RATE
+    try:
+        rate = int(text)
+    except ValueError:
+        rate = 0
+    if rate <= 0:
+        raise ValueError(f"{RATE_ENV}: {text!r} is not a whole number of messages per minute > 0")
+    return rate
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Seconds between two posts to one channel, and between two posts of one workspace;
+    0 and 0: no pacing (tests that are not about it)."""
+
+    channel: float = CHANNEL_INTERVAL
+    workspace: float = 60 / DEFAULT_WORKSPACE_RATE * WORKSPACE_SPARE
+
+    @classmethod
+    def per_minute(cls, rate: int, channel: float = CHANNEL_INTERVAL) -> Pace:
+        return cls(channel=channel, workspace=60 / rate * WORKSPACE_SPARE)
+
+    @property
+    def off(self) -> bool:
+        return self.channel <= 0 and self.workspace <= 0
+
+
+@dataclass(frozen=True)
+class Slot:
+    at: datetime  # send at this time; or, when deferred, try again at this time
+    deferred: bool = False
+
+
+def team_key(team_id: str) -> str:
+    return f"team:{team_id}"
+
+
+def channel_key(team_id: str, channel: str) -> str:
+    return f"channel:{team_id}:{channel}"
+
+
+def reserve(db: Database, team_id: str, channels: Sequence[str], pace: Pace) -> list[Slot]:
+    """A slot for each message (to `channels`, in sending order) of one workspace."""
+    now = utcnow()
+    if pace.off or not channels:
+        return [Slot(now) for _ in channels]
+    team = team_key(team_id)
+    keys = sorted({channel_key(team_id, c) for c in channels})
+    _ensure(db, [team, *keys])
+    gap, channel_gap = timedelta(seconds=pace.workspace), timedelta(seconds=pace.channel)
+    with db.session() as session:
+        stamps = _lock(session, team, keys)
+        team_at = max(now, stamps[team])
+        slots = []
+        for channel in channels:
+            key = channel_key(team_id, channel)
+            channel_at = max(now, stamps[key])
+            if channel_at > team_at + gap:
+                slots.append(Slot(channel_at, deferred=True))
+                continue
+            slot = max(team_at, channel_at)
+            stamps[key], team_at = slot + channel_gap, slot + gap
+            slots.append(Slot(slot))
+        stamps[team] = team_at
+        table = SendPace.__table__  # type: ignore[attr-defined]
+        session.connection().execute(
+            update(table).where(table.c.key == bindparam("k")).values(next_at=bindparam("v")),
+            [{"k": key, "v": stamps[key]} for key in [team, *keys]],
+        )
+    return slots
+
+
+def pause(db: Database, team_id: str, until: datetime) -> None:
+    """Nothing of this workspace goes out before `until` (a 429's Retry-After), from any
+    process; a later pause already recorded stays."""
+    key = team_key(team_id)
+    _ensure(db, [key])
+    with db.session() as session:
+        if _lock(session, key, [])[key] < until:
+            session.exec(update(SendPace).where(SendPace.key == key).values(next_at=until))  # type: ignore[arg-type]
+
+
+def paused_until(db: Database, team_id: str) -> datetime | None:
+    with db.session() as session:
+        row = session.get(SendPace, team_key(team_id))
+        return row.next_at if row is not None else None
+
+
+def _ensure(db: Database, keys: list[str]) -> None:
+    """The rows exist (committed on their own: creating them inside the locking transaction
+    could wait on another reservation's uncommitted insert while holding the workspace row)."""
+    with db.session() as session:
+        known = set(session.exec(select(SendPace.key).where(col(SendPace.key).in_(keys))))
+        missing = [k for k in keys if k not in known]
+        if missing:
+            insert = insert_for(session)
+            session.connection().execute(
+                insert(SendPace).on_conflict_do_nothing(),
+                [{"key": k, "next_at": utcnow() - timedelta(seconds=1)} for k in missing],
+            )
+
+
+def _lock(session: Session, team: str, keys: list[str]) -> dict[str, datetime]:
+    """Lock the workspace row, then the channel rows; their times. The first statement writes
+    (a no-op UPDATE), so on SQLite the transaction holds the one write lock before it reads."""
+    session.exec(
+        update(SendPace).where(SendPace.key == team).values(next_at=SendPace.next_at)  # type: ignore[arg-type]
+    )
+    rows = session.exec(
+        select(SendPace.key, SendPace.next_at)
+        .where(col(SendPace.key).in_([team, *keys]))
+        .order_by(col(SendPace.key))
+        .with_for_update()
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
