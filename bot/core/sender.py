@@ -257,14 +257,10 @@ class Sender:
                 title=row.text,
             )
             return None
-        # A user id as channel lands in the app's DM with them (no conversations.open, a Tier 3
-        # method, per recipient); the answer names the DM channel, remembered for dm_channel.
+        channel = self.dm_channel(row.channel) if row.channel[:1] in ("U", "W") else row.channel
         resp = self.outbox_client.chat_postMessage(
-            channel=row.channel, text=row.text, blocks=row.blocks
+            channel=channel, text=row.text, blocks=row.blocks
         )
-        if row.channel[:1] in ("U", "W") and resp.get("channel"):
-            with self._lock:
-                self._dm_channels[row.channel] = str(resp["channel"])
         return str(resp["ts"])
 
 
