@@ -29,6 +29,7 @@ from handlers.cli_support import (
     team_id_of,
     workspace_option,
 )
+from handlers.delivery_cli import deliveries, worker
 from handlers.export_cli import export
 from handlers.review_cli import review
 
@@ -329,6 +330,8 @@ kpi.add_command(calibration)
 cli.add_command(review)
 cli.add_command(career)
 cli.add_command(export)
+cli.add_command(worker)
+cli.add_command(deliveries)
 
 
 def main() -> None:

@@ -209,20 +209,21 @@ def send_batch(
             (s.at, r, transport) for s, r in zip(slots, mine, strict=True) if not s.deferred
         ]
     planned.sort(key=lambda p: p[0])
+    paused: dict[str, datetime] = {}  # 429: the rest of that workspace waits for Retry-After
     for index, (at, row, transport) in enumerate(planned):
-        if stopping():
-            release(db, [r for _, r, _ in planned[index:]], utcnow())
-            break
+        if row.team_id in paused:
+            release(db, [row], paused[row.team_id])
+            tally.defer(paused[row.team_id])
+            continue
         wait = (at - utcnow()).total_seconds()
         if wait > 0:
             sleep(wait)
-        pause = _send_one(db, row, transport, tally)
-        if pause is not None:  # 429: the rest of this workspace waits for Retry-After too
-            rest = [p for p in planned[index + 1 :] if p[1].team_id == row.team_id]
-            release(db, [r for _, r, _ in rest], pause)
-            for item in rest:
-                planned.remove(item)
-                tally.defer(pause)
+        if stopping():
+            release(db, [r for _, r, _ in planned[index:]], utcnow())
+            break
+        until = _send_one(db, row, transport, tally)
+        if until is not None:
+            paused[row.team_id] = until
     return tally
 
 
