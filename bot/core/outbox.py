@@ -188,38 +188,32 @@ def send_batch(
     sleep: Callable[[float], None] = time.sleep,
     stopping: Callable[[], bool] = lambda: False,
 ) -> Tally:
-    """Send claimed rows at their slots (each workspace paced by its transport's Pace) and
-    settle each as soon as Slack answers, so a crash leaves at most the one in flight unknown.
+    """Send claimed rows, each at the slot it reserves just before (its workspace paced by its
+    transport's Pace), and settle each as soon as Slack answers, so a crash leaves at most the
+    one in flight unknown.
     Rows of a workspace that is not installed any more, or not reached because this process is
     stopping, are given back untouched."""
     tally = Tally()
-    planned: list[tuple[datetime, Claimed, Transport]] = []
-    for team_id in dict.fromkeys(r.team_id for r in rows):
-        mine = [r for r in rows if r.team_id == team_id]
-        transport = transport_of(team_id)
-        if transport is None:
-            release(db, mine, utcnow() + timedelta(minutes=1))
-            continue
-        slots = pacing.reserve(db, team_id, [r.channel for r in mine], transport.pace)
-        later = [(s, r) for s, r in zip(slots, mine, strict=True) if s.deferred]
-        for slot, row in later:
-            release(db, [row], slot.at)
-            tally.defer(slot.at)
-        planned += [
-            (s.at, r, transport) for s, r in zip(slots, mine, strict=True) if not s.deferred
-        ]
-    planned.sort(key=lambda p: p[0])
     paused: dict[str, datetime] = {}  # 429: the rest of that workspace waits for Retry-After
-    for index, (at, row, transport) in enumerate(planned):
+    for index, row in enumerate(rows):
+        transport = transport_of(row.team_id)
+        if transport is None:
+            release(db, [row], utcnow() + timedelta(minutes=1))
+            continue
         if row.team_id in paused:
             release(db, [row], paused[row.team_id])
             tally.defer(paused[row.team_id])
             continue
-        wait = (at - utcnow()).total_seconds()
+        [slot] = pacing.reserve(db, row.team_id, [row.channel], transport.pace)
+        if slot.deferred:
+            release(db, [row], slot.at)
+            tally.defer(slot.at)
+            continue
+        wait = (slot.at - utcnow()).total_seconds()
         if wait > 0:
             sleep(wait)
         if stopping():
-            release(db, [r for _, r, _ in planned[index:]], utcnow())
+            release(db, rows[index:], utcnow())
             break
         until = _send_one(db, row, transport, tally)
         if until is not None:

@@ -28,7 +28,7 @@ from storage.types import utcnow
 # Slack: about 1 message per second per channel, several hundred per minute per workspace.
 # Both are kept with a little to spare, so that jitter between processes and on the network
 # never makes two posts arrive closer together than Slack allows.
-CHANNEL_INTERVAL = 1.05
+CHANNEL_INTERVAL = 1.1
 DEFAULT_WORKSPACE_RATE = 300  # messages per minute; SALESPULSE_WORKSPACE_RATE overrides
 WORKSPACE_SPARE = 1.02
 RATE_ENV = "SALESPULSE_WORKSPACE_RATE"
@@ -80,13 +80,14 @@ def channel_key(team_id: str, channel: str) -> str:
 
 
 def reserve(db: Database, team_id: str, channels: Sequence[str], pace: Pace) -> list[Slot]:
-    """A slot for each message (to `channels`, in sending order) of one workspace."""
+    """A slot for each message (to `channels`, in sending order) of one workspace. Reserved
+    just before sending (a slot reserved long ahead could be sent late, closer to the next
+    holder of its channel than the channel allows)."""
     now = utcnow()
     if pace.off or not channels:
         return [Slot(now) for _ in channels]
     team = team_key(team_id)
     keys = sorted({channel_key(team_id, c) for c in channels})
-    _ensure(db, [team, *keys])
     gap, channel_gap = timedelta(seconds=pace.workspace), timedelta(seconds=pace.channel)
     with db.session() as session:
         stamps = _lock(session, team, keys)
@@ -114,7 +115,6 @@ def pause(db: Database, team_id: str, until: datetime) -> None:
     """Nothing of this workspace goes out before `until` (a 429's Retry-After), from any
     process; a later pause already recorded stays."""
     key = team_key(team_id)
-    _ensure(db, [key])
     with db.session() as session:
         if _lock(session, key, [])[key] < until:
             session.exec(update(SendPace).where(SendPace.key == key).values(next_at=until))  # type: ignore[arg-type]
@@ -126,26 +126,16 @@ def paused_until(db: Database, team_id: str) -> datetime | None:
         return row.next_at if row is not None else None
 
 
-def _ensure(db: Database, keys: list[str]) -> None:
-    """The rows exist (committed on their own: creating them inside the locking transaction
-    could wait on another reservation's uncommitted insert while holding the workspace row)."""
-    with db.session() as session:
-        known = set(session.exec(select(SendPace.key).where(col(SendPace.key).in_(keys))))
-        missing = [k for k in keys if k not in known]
-        if missing:
-            insert = insert_for(session)
-            session.connection().execute(
-                insert(SendPace).on_conflict_do_nothing(),
-                [{"key": k, "next_at": utcnow() - timedelta(seconds=1)} for k in missing],
-            )
-
-
 def _lock(session: Session, team: str, keys: list[str]) -> dict[str, datetime]:
-    """Lock the workspace row, then the channel rows; their times. The first statement writes
-    (a no-op UPDATE), so on SQLite the transaction holds the one write lock before it reads."""
-    session.exec(
-        update(SendPace).where(SendPace.key == team).values(next_at=SendPace.next_at)  # type: ignore[arg-type]
-    )
+    """Lock the workspace row (created if new), then create and lock the channel rows; their
+    times. Every writer of a workspace's rows takes its workspace row first, so two
+    reservations never wait on each other in opposite orders. The first statement writes (a
+    no-op UPDATE), so on SQLite the transaction holds the one write lock before it reads."""
+    lock_team = update(SendPace).where(SendPace.key == team).values(next_at=SendPace.next_at)
+    if not session.exec(lock_team).rowcount:  # type: ignore[call-overload]
+        _create(session, [team])
+        session.exec(lock_team)  # type: ignore[call-overload]
+    _create(session, keys)
     rows = session.exec(
         select(SendPace.key, SendPace.next_at)
         .where(col(SendPace.key).in_([team, *keys]))
@@ -153,3 +143,12 @@ def _lock(session: Session, team: str, keys: list[str]) -> dict[str, datetime]:
         .with_for_update()
     ).all()
     return dict(rows)  # type: ignore[arg-type]
+
+
+def _create(session: Session, keys: list[str]) -> None:
+    if keys:
+        long_ago = utcnow() - timedelta(days=1)
+        session.connection().execute(
+            insert_for(session)(SendPace).on_conflict_do_nothing(),
+            [{"key": k, "next_at": long_ago} for k in keys],
+        )
