@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, text
+from sqlmodel import col, select
 
+from bot.core.config import AppConfig, Settings
+from bot.core.deps import Deps
 from bot.core.periods import keys_of
 from bot.core.workspace import Workspace
 from bot.kpi.digest import queue_digest, report_week
@@ -15,9 +20,10 @@ from bot.kpi.validation import FactRow
 from bot.kpi.writer import write_facts
 from demo.slack_emulator import FakeSlack
 from storage.db import Database
-from storage.models.core import User
+from storage.models.core import Delivery, User
 from storage.models.kpi import KpiTarget
 from storage.types import utcnow
+from tests.conftest import TEST_CONFIG
 
 
 def rep_id(i: int) -> str:
@@ -76,6 +82,37 @@ def queue_week(ws: Workspace, db: Database, reps: int) -> datetime:
     queued = queue_digest(ws, db, as_of)
     assert queued is not None and queued[0] == reps, queued
     return as_of
+
+
+def real_digest(tmp_dir: Path, team_id: str, reps: int) -> list[dict[str, Any]]:
+    """The outbox rows the real digest code queues for `reps` reps (in a database of its own,
+    queued once per test session: 1,000 reps take most of a minute), to load into each test's
+    database with `load_rows`."""
+    settings = Settings(
+        slack_bot_token="xoxb-test",
+        slack_api_url="http://127.0.0.1:9/api/",  # queueing calls no Slack
+        database_url=f"sqlite:///{tmp_dir / 'digest.db'}",
+    )
+    deps = Deps.build(settings, AppConfig.model_validate(TEST_CONFIG), team_id=team_id)
+    deps.db.migrate()
+    queue_week(deps.workspace(), deps.db, reps)
+    with deps.db.session() as session:
+        rows = session.exec(select(Delivery).order_by(col(Delivery.id))).all()
+        found = [{f: getattr(r, f) for f in ROW_FIELDS} for r in rows]
+    deps.db.dispose()
+    return found
+
+
+ROW_FIELDS = ("team_id", "key", "channel", "text", "blocks", "not_before")
+
+
+def load_rows(db: Database, rows: list[dict[str, Any]]) -> None:
+    now = utcnow()
+    with db.session() as session:
+        session.connection().execute(
+            insert(Delivery),
+            [{**r, "status": "pending", "next_attempt_at": now, "created_at": now} for r in rows],
+        )
 
 
 def accepted_dms(fake: FakeSlack) -> Counter[str]:
