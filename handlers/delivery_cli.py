@@ -27,7 +27,7 @@ def worker() -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: running.stop())
     total = running.run()
-    click.echo(f"worker stopped: {total.sent} sent, {total.failed} failed")
+    click.echo(f"worker stopped: {total.sent} sent, {total.failed} refused by Slack")
 
 
 @click.group()

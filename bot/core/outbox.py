@@ -195,39 +195,53 @@ def send_batch(
     stopping, are given back untouched."""
     tally = Tally()
     paused: dict[str, datetime] = {}  # 429: the rest of that workspace waits for Retry-After
-    for index, row in enumerate(rows):
-        transport = transport_of(row.team_id)
-        if transport is None:
-            release(db, [row], utcnow() + timedelta(minutes=1))
-            continue
-        if row.team_id in paused:
-            release(db, [row], paused[row.team_id])
-            tally.defer(paused[row.team_id])
-            continue
-        [slot] = pacing.reserve(db, row.team_id, [row.channel], transport.pace)
-        if slot.deferred:
-            release(db, [row], slot.at)
-            tally.defer(slot.at)
-            continue
-        wait = (slot.at - utcnow()).total_seconds()
-        if wait > 0:
-            sleep(wait)
-        if stopping():
-            release(db, rows[index:], utcnow())
-            break
-        until = _send_one(db, row, transport, tally)
-        if until is not None:
-            paused[row.team_id] = until
+    sent: list[tuple[int, str | None]] = []  # settled with the next reservation (one commit)
+    try:
+        for index, row in enumerate(rows):
+            transport = transport_of(row.team_id)
+            if transport is None or row.team_id in paused:
+                _mark_sent(db, sent)
+                until = paused.get(row.team_id)
+                release(db, [row], until or utcnow() + timedelta(minutes=1))
+                if until is not None:
+                    tally.defer(until)
+                continue
+            with db.session() as session:
+                _mark_sent_in(session, sent)
+                [slot] = pacing.reserve_in(session, row.team_id, [row.channel], transport.pace)
+            if slot.deferred:
+                release(db, [row], slot.at)
+                tally.defer(slot.at)
+                continue
+            wait = (slot.at - utcnow()).total_seconds()
+            if wait > 0:
+                sleep(wait)
+            if stopping():
+                release(db, rows[index:], utcnow())
+                break
+            until = _send_one(db, row, transport, tally, sent)
+            if until is not None:
+                paused[row.team_id] = until
+    finally:
+        _mark_sent(db, sent)
     return tally
 
 
-def _send_one(db: Database, row: Claimed, transport: Transport, tally: Tally) -> datetime | None:
-    """Send one row and settle it; the end of the workspace's pause when Slack said 429."""
+def _send_one(
+    db: Database,
+    row: Claimed,
+    transport: Transport,
+    tally: Tally,
+    sent: list[tuple[int, str | None]],
+) -> datetime | None:
+    """Send one row; the end of the workspace's pause when Slack said 429. A refusal is
+    settled at once, a success is added to `sent` (settled in the very next transaction)."""
     try:  # no database transaction is held open while Slack answers
         ts = transport.send_claimed(row)
     except SlackApiError as exc:
         if exc.response.status_code == 429:
             until = utcnow() + timedelta(seconds=_retry_after(exc))
+            _mark_sent(db, sent)
             pacing.pause(db, row.team_id, until)
             release(db, [row], until)
             tally.defer(until)
@@ -237,9 +251,26 @@ def _send_one(db: Database, row: Claimed, transport: Transport, tally: Tally) ->
     except OSError as exc:  # Slack unreachable
         _failed(db, row, _reason(exc), tally)
     else:
-        settle(db, row.id, ts=ts)
+        sent.append((row.id, ts))
         tally.sent += 1
     return None
+
+
+def _mark_sent(db: Database, sent: list[tuple[int, str | None]]) -> None:
+    if sent:
+        with db.session() as session:
+            _mark_sent_in(session, sent)
+
+
+def _mark_sent_in(session: Session, sent: list[tuple[int, str | None]]) -> None:
+    now = utcnow()
+    for delivery_id, ts in sent:
+        session.exec(
+            update(Delivery)  # type: ignore[arg-type]
+            .where(col(Delivery.id) == delivery_id)
+            .values(status="sent", ts=ts, sent_at=now, last_error=None)
+        )
+    sent.clear()
 
 
 def _failed(db: Database, row: Claimed, reason: str, tally: Tally) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storage.db import Database, insert_for
 from storage.models.workspaces import SendPace
@@ -80,34 +80,39 @@ def channel_key(team_id: str, channel: str) -> str:
 
 
 def reserve(db: Database, team_id: str, channels: Sequence[str], pace: Pace) -> list[Slot]:
-    """A slot for each message (to `channels`, in sending order) of one workspace. Reserved
-    just before sending (a slot reserved long ahead could be sent late, closer to the next
-    holder of its channel than the channel allows)."""
+    """A slot for each message (to `channels`, in sending order) of one workspace."""
+    with db.session() as session:
+        return reserve_in(session, team_id, channels, pace)
+
+
+def reserve_in(session: Session, team_id: str, channels: Sequence[str], pace: Pace) -> list[Slot]:
+    """`reserve` in the caller's transaction (its first statement, or after writes only).
+    Reserved just before sending: a slot reserved long ahead could be sent late, closer to
+    the next holder of its channel than the channel allows."""
     now = utcnow()
     if pace.off or not channels:
         return [Slot(now) for _ in channels]
     team = team_key(team_id)
     keys = sorted({channel_key(team_id, c) for c in channels})
     gap, channel_gap = timedelta(seconds=pace.workspace), timedelta(seconds=pace.channel)
-    with db.session() as session:
-        stamps = _lock(session, team, keys)
-        team_at = max(now, stamps[team])
-        slots = []
-        for channel in channels:
-            key = channel_key(team_id, channel)
-            channel_at = max(now, stamps[key])
-            if channel_at > team_at + gap:
-                slots.append(Slot(channel_at, deferred=True))
-                continue
-            slot = max(team_at, channel_at)
-            stamps[key], team_at = slot + channel_gap, slot + gap
-            slots.append(Slot(slot))
-        stamps[team] = team_at
-        table = SendPace.__table__  # type: ignore[attr-defined]
-        session.connection().execute(
-            update(table).where(table.c.key == bindparam("k")).values(next_at=bindparam("v")),
-            [{"k": key, "v": stamps[key]} for key in [team, *keys]],
-        )
+    stamps = _lock(session, team, keys)
+    team_at = max(now, stamps[team])
+    slots = []
+    for channel in channels:
+        key = channel_key(team_id, channel)
+        channel_at = max(now, stamps[key])
+        if channel_at > team_at + gap:
+            slots.append(Slot(channel_at, deferred=True))
+            continue
+        slot = max(team_at, channel_at)
+        stamps[key], team_at = slot + channel_gap, slot + gap
+        slots.append(Slot(slot))
+    stamps[team] = team_at
+    table = SendPace.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        update(table).where(table.c.key == bindparam("k")).values(next_at=bindparam("v")),
+        [{"k": key, "v": stamps[key]} for key in [team, *keys]],
+    )
     return slots
 
 
@@ -127,28 +132,34 @@ def paused_until(db: Database, team_id: str) -> datetime | None:
 
 
 def _lock(session: Session, team: str, keys: list[str]) -> dict[str, datetime]:
-    """Lock the workspace row (created if new), then create and lock the channel rows; their
-    times. Every writer of a workspace's rows takes its workspace row first, so two
-    reservations never wait on each other in opposite orders. The first statement writes (a
-    no-op UPDATE), so on SQLite the transaction holds the one write lock before it reads."""
-    lock_team = update(SendPace).where(SendPace.key == team).values(next_at=SendPace.next_at)
-    if not session.exec(lock_team).rowcount:  # type: ignore[call-overload]
-        _create(session, [team])
-        session.exec(lock_team)  # type: ignore[call-overload]
-    _create(session, keys)
-    rows = session.exec(
-        select(SendPace.key, SendPace.next_at)
-        .where(col(SendPace.key).in_([team, *keys]))
-        .order_by(col(SendPace.key))
-        .with_for_update()
-    ).all()
-    return dict(rows)  # type: ignore[arg-type]
-
-
-def _create(session: Session, keys: list[str]) -> None:
+    """Lock and read the workspace row (created if new), then the channel rows (created if
+    new): every writer of a workspace's rows takes its workspace row first, so two
+    reservations never wait on each other in opposite orders. The first statement writes, so
+    on SQLite the transaction holds the one write lock before it reads."""
+    lock_team = (
+        update(SendPace)
+        .where(SendPace.key == team)
+        .values(next_at=SendPace.next_at)
+        .returning(SendPace.next_at)
+    )
+    found = session.exec(lock_team).first()  # type: ignore[call-overload]
+    if found is None:
+        _upsert(session, [team])
+        found = session.exec(lock_team).first()  # type: ignore[call-overload]
+    stamps = {team: found[0]}
     if keys:
-        long_ago = utcnow() - timedelta(days=1)
-        session.connection().execute(
-            insert_for(session)(SendPace).on_conflict_do_nothing(),
-            [{"key": k, "next_at": long_ago} for k in keys],
-        )
+        stamps.update(_upsert(session, keys))
+    return stamps
+
+
+def _upsert(session: Session, keys: list[str]) -> dict[str, datetime]:
+    """Create the rows that are new and lock all of them; their times. (ON CONFLICT DO
+    UPDATE, not DO NOTHING: it locks and returns the rows that exist too.)"""
+    insert = insert_for(session)(SendPace)
+    long_ago = utcnow() - timedelta(days=1)
+    rows = session.exec(
+        insert.values([{"key": k, "next_at": long_ago} for k in keys])
+        .on_conflict_do_update(index_elements=["key"], set_={"next_at": SendPace.next_at})
+        .returning(SendPace.key, SendPace.next_at)  # type: ignore[call-overload]
+    ).all()
+    return dict(rows)
