@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from bot.core import outbox
 from bot.core.deps import Deps
@@ -48,6 +49,7 @@ class Worker:
     def run(self) -> Tally:
         """Deliver until stopped; what was sent, failed and deferred."""
         self.renew()  # before the first claim, so the claims name this worker
+        self._forget_dead()
         beat = threading.Thread(target=self._heartbeat, name="worker-lease", daemon=True)
         beat.start()
         log.info("worker %s delivering", self.owner)
@@ -107,6 +109,17 @@ class Worker:
                     )
             except IntegrityError:  # taken between the two statements: by this worker only
                 pass
+
+    def _forget_dead(self) -> None:
+        """Drop the leases of workers long dead (killed: they could not drop their own)."""
+        long_ago = utcnow() - timedelta(hours=1)
+        with self.deps.db.session() as session:
+            session.exec(
+                delete(SchedulerLease).where(  # type: ignore[arg-type]
+                    col(SchedulerLease.name).startswith("worker:"),
+                    SchedulerLease.expires_at < long_ago,
+                )
+            )
 
     def _heartbeat(self) -> None:
         while not self._stop.wait(HEARTBEAT):

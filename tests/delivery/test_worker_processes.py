@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from storage.models.core import Delivery
+from storage.models.core import Delivery, SchedulerLease
 from tests.delivery.support import accepted_dms, load_rows, real_digest, rep_id
 from tests.support.processes import processes, wait_until
 
@@ -76,6 +76,10 @@ def test_two_workers_side_by_side_send_each_message_once_and_keep_the_pace(
     with deps.db.session() as s:
         owners = Counter(s.exec(select(Delivery.claimed_by)).all())
     assert len(owners) == 2 and min(owners.values()) > 50  # both workers took a share
+    for name in ("worker1", "worker2"):  # stopped by SIGTERM: cleanly, their leases dropped
+        assert "worker stopped: " in procs.log(name)
+    with deps.db.session() as s:
+        assert s.exec(select(SchedulerLease)).all() == []
     assert limits.breaches() == []  # no channel got two posts within 1 s
     assert limits.refused <= 3, limits.refusals  # the pacing, not the refusals, kept it
 
