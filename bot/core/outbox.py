@@ -86,8 +86,7 @@ class Tally:
         self.sent, self.failed = self.sent + other.sent, self.failed + other.failed
         self.deferred += other.deferred
         if other.retry_at is not None:
-            self.defer(other.retry_at)
-            self.deferred -= 1
+            self.retry_at = min(filter(None, (self.retry_at, other.retry_at)))
 
 
 def holds_lease(owner: Any, now: datetime) -> Any:
