@@ -58,7 +58,7 @@ class Worker:
                 tally = self.step()
                 if tally.sent or tally.failed or tally.deferred:
                     log.info(
-                        "sent %s, failed %s, deferred %s", tally.sent, tally.failed, tally.deferred
+                        "sent %s, refused %s, deferred %s", tally.sent, tally.failed, tally.deferred
                     )
                 if not tally.sent and not tally.failed:
                     self._stop.wait(self._idle_for(tally))
@@ -67,7 +67,7 @@ class Worker:
             beat.join(HEARTBEAT + 1)
             self._drop_lease()
             log.info(
-                "worker %s stopped: sent %s, failed %s",
+                "worker %s stopped: sent %s, refused %s",
                 self.owner,
                 self.total.sent,
                 self.total.failed,
