@@ -8,11 +8,13 @@ import itertools
 import threading
 from datetime import timedelta
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import update
 from sqlmodel import select
 
 from bot.core import outbox, pacing
+from bot.core.config import ConfigError, Settings
 from bot.core.outbox import MAX_ATTEMPTS
 from bot.core.pacing import Pace
 from bot.core.sender import Outgoing, Sender
@@ -191,3 +193,12 @@ def test_two_workers_send_each_message_once_within_the_limits(deps, fake):
     # by more than the 100 ms to spare (threads of one busy process, two shared cores)
     assert limits.refused <= 2, limits.refusals
     assert {r.status for r in rows_by_key(deps).values()} == {"sent"}
+
+
+def test_a_bad_workspace_rate_is_one_clear_line(monkeypatch):
+    monkeypatch.setenv("SALESPULSE_WORKSPACE_RATE", "0")
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env(slack_bot_token="xoxb-test")
+    assert str(refused.value).startswith("SALESPULSE_WORKSPACE_RATE: ")
+    monkeypatch.setenv("SALESPULSE_WORKSPACE_RATE", "6000")
+    assert Settings.from_env().salespulse_workspace_rate == 6000
