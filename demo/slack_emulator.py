@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from demo.block_limits import check_blocks
+from demo.rate_limits import LIMITED, RateLimits
 from demo.slack_methods import VIEW_METHODS, WebApiMethods
 from demo.slack_oauth import OAUTH_METHOD, OAuthMethods
 
@@ -111,6 +112,8 @@ class FakeSlack(WebApiMethods, OAuthMethods):
         self._hook_users: dict[str, str] = {}
         self._filenames: dict[str, str] = {}
         self._held: dict[str, int] = {}  # method -> calls answered before the rest are held
+        self.limits: RateLimits | None = None  # enforce_limits()
+        self._refused_channels: dict[str, str] = {}  # refuse_channel()
         self._release = threading.Event()
         self._seq = 0
         self._lock = threading.Lock()
@@ -202,6 +205,18 @@ class FakeSlack(WebApiMethods, OAuthMethods):
     ) -> None:
         with self._lock:
             self._failures.setdefault(method, []).extend([(status, retry_after, error)] * times)
+
+    def enforce_limits(
+        self, per_minute: int, *, channel_interval: float = 1.0, window: float = 60.0
+    ) -> RateLimits:
+        """Refuse posts and uploads over Slack's limits with 429 (demo/rate_limits.py)."""
+        self.limits = RateLimits(per_minute, channel_interval, window)
+        return self.limits
+
+    def refuse_channel(self, channel: str, error: str) -> None:
+        """Every chat.postMessage to `channel` (or a user id's DM) fails with `error`."""
+        with self._lock:
+            self._refused_channels[channel] = error
 
     def hold(self, method: str, *, after: int = 0) -> None:
         """Record calls to `method` beyond the first `after` (counting all recorded so far)
@@ -307,7 +322,16 @@ class FakeSlack(WebApiMethods, OAuthMethods):
         if method == OAUTH_METHOD:  # the app's client id and secret, not a token
             call.response = self._oauth_access(req.headers, params)
             return self._send(req, 200, json.dumps(call.response).encode())
-        reply = self._auth_error(req, params) or self._dispatch(method, params)
+        reply = self._auth_error(req, params)
+        if reply is None and self.limits is not None and method in LIMITED:
+            channel = str(params.get("channel") or params.get("channel_id") or "")
+            wait = self.limits.admit(call.team or self.team_id, channel, call.at)
+            if wait is not None:
+                return self._fail(req, call, 429, wait, "ratelimited")
+        refused = self._refused_channels.get(str(params.get("channel", "")).removeprefix("D"))
+        if reply is None and refused and method == "chat.postMessage":
+            reply = {"ok": False, "error": refused}
+        reply = reply or self._dispatch(method, params)
         if method == "auth.test" and call.team and reply.get("ok"):
             reply = {**reply, "team_id": call.team}
         call.response = reply

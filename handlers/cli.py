@@ -31,6 +31,7 @@ from handlers.cli_support import (
     workspace_option,
 )
 from handlers.config_cli import config
+from handlers.delivery_cli import deliveries, worker
 from handlers.export_cli import export
 from handlers.review_cli import review
 from handlers.scheduler_cli import jobs, scheduler
@@ -307,6 +308,8 @@ cli.add_command(config)
 cli.add_command(api_token)
 cli.add_command(scheduler)
 cli.add_command(jobs)
+cli.add_command(worker)
+cli.add_command(deliveries)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 from bot.core.config import AppConfig, Settings
 from bot.core.deps import Deps
+from bot.core.pacing import Pace
 from bot.core.workspace import Workspace
 from bot.kpi.api import routes as kpi_routes
 from demo.slack_emulator import FakeSlack
@@ -128,6 +129,7 @@ def deps(db: Database, fake: FakeSlack, config: AppConfig) -> Deps:
     built.db.dispose()
     built.db = db
     built.sender.channel_interval = 0.0  # pacing has its own test; don't slow the rest
+    built.sender.pace = Pace(0, 0)  # nor the outbox's shared pacing (tests/delivery/)
     return built
 
 

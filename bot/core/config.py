@@ -367,6 +367,8 @@ class Settings(BaseSettings):
     # A distributable app (OAuth at /slack/install) when set and SLACK_BOT_TOKEN is not
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
+    # outbox pacing per workspace, shared by every process (bot/core/pacing.py)
+    salespulse_workspace_rate: int = Field(default=300, gt=0)  # messages per minute
 
     @field_validator("slack_api_url")
     @classmethod

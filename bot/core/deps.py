@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from bot.core.config import AppConfig, Settings
 from bot.core.installed import InstalledWorkspaces
+from bot.core.pacing import Pace
 from bot.core.sender import Sender
 from bot.core.slack_client import make_client
 from bot.core.stored_config import StoredConfigs
@@ -92,7 +93,7 @@ class Deps:
             config=config if config is not None else settings.load_config(),
             db=Database(settings.database_url),
             client=client,
-            sender=Sender(client),
+            sender=Sender(client, pace=Pace.per_minute(settings.salespulse_workspace_rate)),
             **kw,  # type: ignore[arg-type]
         )
 

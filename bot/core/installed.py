@@ -20,6 +20,7 @@ from sqlmodel import col, select
 
 from bot.core.config import AppConfig, Settings
 from bot.core.installations import fresh, make_rotator
+from bot.core.pacing import Pace
 from bot.core.sender import Sender
 from bot.core.slack_client import make_client
 from bot.core.workspace import Workspace
@@ -95,7 +96,8 @@ class InstalledWorkspaces:
                 for old in [k for k in self._clients if k[0] == team_id]:
                     del self._clients[old]
                 client = make_client(token, self._deps.settings.slack_api_url)
-                self._clients[key] = (client, Sender(client))
+                rate = self._deps.settings.salespulse_workspace_rate
+                self._clients[key] = (client, Sender(client, pace=Pace.per_minute(rate)))
             return self._clients[key]
 
     def _config(self, session: object, team_id: str) -> AppConfig:

@@ -1,44 +1,39 @@
-"""The one way out: every Slack Web API call goes through a Sender (its client paces nothing
-itself but retries 429 / 5xx; the Sender paces posts per channel).
+"""The one way out: every Slack Web API call goes through a Sender (its client retries 429 /
+5xx for direct calls; the Sender paces direct posts per channel in memory, and outbox sends
+per channel and per workspace in the database, shared by every process: bot/core/pacing.py).
 
 Anything a flow or job must send exactly once (messages, and files such as the digest's
 charts) is an outbox row (`deliveries`) keyed by purpose, queued inside the unit of work's
 transaction; after commit, the unit delivers exactly the rows it queued (`deliver`), and the
-deliver-outbox job sends what is left (`flush`). A failed recipient is retried later without
-stopping others, and no transaction is open while Slack answers. Direct calls (ephemeral
+deliver-outbox job and `salespulse worker` processes send what is left (`flush`, and
+bot/core/worker.py; claims and settlements in bot/core/outbox.py). A failed recipient is
+retried later without stopping others, and no transaction is open while Slack answers. Direct calls (ephemeral
 notes, Home publishing, modals, users.info) are made by listeners after their commit.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import secrets
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import String, case, cast, exists, literal, update
+from sqlalchemy import String, cast, literal
 from sqlmodel import Session, col, select
 
+from bot.core import outbox
+from bot.core.outbox import PROCESS_ID, Claimed
+from bot.core.pacing import Pace
 from storage.db import Database, insert_for
-from storage.models.core import Delivery, SchedulerLease
+from storage.models.core import Delivery
 from storage.types import utcnow
 
-log = logging.getLogger(__name__)
 BATCH = 500  # rows per multi-row INSERT
-MAX_ATTEMPTS = 5
-CLAIM_LEASE = timedelta(minutes=5)  # a claimed delivery not settled by then is retried
-# This process, in claims and the scheduler lease; the token tells a restart (same pid in a
-# container) from the process that died.
 QUEUED = "queued_deliveries"  # Session.info key: the ids a unit of work queued
-PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+__all__ = ["PROCESS_ID", "QUEUED", "Outgoing", "Sender", "posted_late"]
 
 
 @dataclass(frozen=True)
@@ -61,8 +56,16 @@ class Sender:
         list_interval: float = 3.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        pace: Pace | None = None,
     ) -> None:
         self.client = client
+        # Outbox sends pace themselves in the database and handle 429 and 5xx themselves
+        # (a 429 pauses the workspace for every process), so their client retries nothing:
+        # a retry handler would sleep out Retry-After in this process alone.
+        self.outbox_client = WebClient(
+            token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[]
+        )
+        self.pace = pace or Pace()  # the outbox's, shared by every process (bot/core/pacing.py)
         self.channel_interval = channel_interval  # Slack allows about 1 message/s per channel
         self.list_interval = list_interval  # between users.list pages: Tier 2, about 20/min
         self._clock = clock
@@ -211,42 +214,54 @@ class Sender:
 
     def deliver(self, db: Database, ids: list[int]) -> tuple[int, int]:
         """Send these deliveries now (a listener's own, after its commit); (sent, failed).
-        A refused one stays in the outbox, retried by the deliver-outbox job."""
-        return self._send(db, ids)
+        A refused one stays in the outbox, retried by a worker or the deliver-outbox job."""
+        return self._drain(db, ids=ids)
 
     def flush(
         self, db: Database, *, team_id: str | None = None, as_of: datetime | None = None
     ) -> tuple[int, int]:
-        """Send every due delivery; returns (sent, failed). One failure never stops the others:
-        it is retried later with backoff, up to MAX_ATTEMPTS. `as_of` (the job's time, now by
+        """Send every due delivery (of `team_id`); returns (sent, failed). One failure never
+        stops the others: it is retried later with backoff. `as_of` (the job's time, now by
         default) decides which scheduled DMs (`not_before`) are due."""
-        with db.session() as session:
-            query = select(Delivery.id).where(_due(utcnow(), as_of))
-            if team_id:
-                query = query.where(Delivery.team_id == team_id)
-            ids = list(session.exec(query.order_by(Delivery.id)))  # type: ignore[arg-type]
-        return self._send(db, ids, as_of)
+        return self._drain(db, teams=[team_id] if team_id else None, as_of=as_of)
 
-    def _send(self, db: Database, ids: list[int], as_of: datetime | None = None) -> tuple[int, int]:
-        sent = failed = 0
-        for delivery_id in ids:
-            row = _claim(db, delivery_id, self.owner, as_of)
-            if row is None:
-                continue  # another flush (a double click, the job, another process) has it
-            try:  # no database transaction is held open while Slack answers
-                if row.file is not None:
-                    self.upload(row.channel, row.file, row.file_name or row.key, row.text)
-                    ts = None
-                else:
-                    ts = self.post(row.channel, row.text, row.blocks)
-            except (SlackApiError, OSError) as exc:  # OSError: Slack unreachable
-                _settle(db, delivery_id, error=_reason(exc))
-                log.warning("delivery %s to %s failed: %s", row.key, row.channel, _reason(exc))
-                failed += 1
-            else:
-                _settle(db, delivery_id, ts=ts)
-                sent += 1
-        return sent, failed
+    def _drain(
+        self,
+        db: Database,
+        *,
+        teams: list[str] | None = None,
+        ids: list[int] | None = None,
+        as_of: datetime | None = None,
+    ) -> tuple[int, int]:
+        """Claim and send batch after batch until nothing is due; a message deferred because
+        its channel was busy is waited for when that is soon (a post and its chart)."""
+        total = outbox.Tally()
+        while True:
+            rows = outbox.claim(db, self.owner, teams=teams, ids=ids, as_of=as_of)
+            if rows:
+                total.add(outbox.send_batch(db, rows, lambda _team: self, sleep=self._sleep))
+                continue
+            wait = (total.retry_at - utcnow()).total_seconds() if total.retry_at else None
+            if wait is None or wait > outbox.FOLLOW_DEFERRED:
+                return total.sent, total.failed
+            total.retry_at = None
+            self._sleep(max(0.0, wait) + 0.01)
+
+    def send_claimed(self, row: Claimed) -> str | None:
+        """Send one claimed delivery (outbox.send_batch calls it at its slot); the message ts."""
+        if row.file is not None:
+            self.outbox_client.files_upload_v2(
+                channel=row.channel,
+                file=row.file,
+                filename=row.file_name or row.key,
+                title=row.text,
+            )
+            return None
+        channel = self.dm_channel(row.channel) if row.channel[:1] in ("U", "W") else row.channel
+        resp = self.outbox_client.chat_postMessage(
+            channel=channel, text=row.text, blocks=row.blocks
+        )
+        return str(resp["ts"])
 
 
 def posted_late(session: Session, team_id: str, model: Any, prefix: str, suffix: str) -> list[int]:
@@ -266,64 +281,3 @@ def posted_late(session: Session, team_id: str, model: Any, prefix: str, suffix:
             )
         ).all()
     )
-
-
-def _holds_lease(owner: Any, now: datetime) -> Any:
-    return exists().where(SchedulerLease.owner == owner, SchedulerLease.expires_at > now)
-
-
-def _due(now: datetime, as_of: datetime | None = None) -> Any:
-    scheduled = Delivery.not_before.is_(None) | (Delivery.not_before <= (as_of or now))  # type: ignore[union-attr,operator]
-    pending = (
-        (Delivery.status == "pending") & (Delivery.next_attempt_at <= now) & scheduled  # type: ignore[operator]
-    )
-    # "sending" past its claim's lease means the process that claimed it died mid-send; so
-    # does a claim by a scheduler that no longer holds its lease (it died, or lost the lease
-    # to a new holder): retry both at once.
-    abandoned = (Delivery.status == "sending") & (
-        (Delivery.next_attempt_at <= now)  # type: ignore[operator]
-        | (Delivery.claimed_by.is_not(None) & ~_holds_lease(Delivery.claimed_by, now))  # type: ignore[union-attr]
-    )
-    return pending | abandoned
-
-
-def _claim(
-    db: Database, delivery_id: int, owner: str, as_of: datetime | None = None
-) -> Delivery | None:
-    """Mark one delivery as being sent, atomically, so exactly one flush sends it. The claim
-    names this process only while it holds the scheduler lease (checked in the same statement):
-    other processes' claims, e.g. a web replica's, are trusted for CLAIM_LEASE."""
-    now = utcnow()
-    with db.session() as session:
-        claimed = session.exec(
-            update(Delivery)  # type: ignore[arg-type]
-            .where(Delivery.id == delivery_id, _due(now, as_of))
-            .values(
-                status="sending",
-                attempts=Delivery.attempts + 1,
-                next_attempt_at=now + CLAIM_LEASE,
-                claimed_by=case((_holds_lease(owner, now), owner), else_=None),
-            )
-        ).rowcount
-        return session.get(Delivery, delivery_id) if claimed else None
-
-
-def _settle(
-    db: Database, delivery_id: int, *, ts: str | None = None, error: str | None = None
-) -> None:
-    with db.session() as session:
-        row = session.get(Delivery, delivery_id)
-        assert row is not None
-        if error is None:
-            row.status, row.ts, row.sent_at, row.last_error = "sent", ts, utcnow(), None
-        else:
-            row.last_error = error
-            row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
-            row.next_attempt_at = utcnow() + timedelta(minutes=2**row.attempts)
-        session.add(row)
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or exc.response.status_code)
-    return f"{type(exc).__name__}: {exc}"

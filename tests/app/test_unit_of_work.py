@@ -59,13 +59,13 @@ def test_a_listener_delivers_only_what_it_queued(slack, fake, org, deps):
 
 def test_a_refused_card_keeps_the_kudos_tells_the_giver_and_is_retried(slack, fake, org, db, deps):
     org.standard()
-    fake.fail_next("chat.postMessage", status=400, error="channel_not_found")
+    fake.fail_next("chat.postMessage", status=500)
     slack.command("UALICE", "/kudos", "<@UBOB|bob> nailed the demo")
     assert "will be sent again" in reply_text(fake, "UALICE")
     with db.session() as session:
         [kudos] = session.exec(select(Kudos)).all()  # recorded, not rolled back
         [card] = session.exec(select(Delivery).where(Delivery.key == f"kudos:{kudos.id}:card"))
-        assert card.status == "pending" and card.last_error == "channel_not_found"
+        assert card.status == "pending" and card.last_error == "HTTP 500"
     assert fake.dms_to("UBOB") == []  # no DM links to a card that isn't there
     with db.session() as session:  # the retry is due (its backoff elapsed)
         card = session.get(Delivery, card.id)

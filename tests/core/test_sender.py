@@ -29,16 +29,12 @@ def test_same_key_is_delivered_once(deps, fake):
 def test_failed_recipient_does_not_stop_others_and_is_retried(deps, fake):
     enqueue(deps, "k1", "CFAIL", "to a broken channel")
     enqueue(deps, "k2", "CGOOD", "to a good channel")
-    fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    fake.fail_next("chat.postMessage", status=500)
     assert deps.sender.flush(deps.db) == (1, 1)
     assert [c.params["text"] for c in fake.messages("CGOOD")] == ["to a good channel"]
     with deps.db.session() as s:
         failed = s.exec(select(Delivery).where(Delivery.key == "k1")).one()
-        assert (failed.status, failed.attempts, failed.last_error) == (
-            "pending",
-            1,
-            "channel_not_found",
-        )
+        assert (failed.status, failed.attempts, failed.last_error) == ("pending", 1, "HTTP 500")
         failed.next_attempt_at = utcnow() - timedelta(seconds=1)  # backoff elapsed
         s.add(failed)
     assert deps.sender.flush(deps.db) == (1, 0)

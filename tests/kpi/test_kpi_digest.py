@@ -105,7 +105,9 @@ def test_rate_limit_is_retried_after_retry_after(deps, fake, people):
 
 
 def test_a_failing_recipient_does_not_stop_others_and_is_retried(deps, fake, people):
-    fake.fail_next("chat.postMessage", status=400, error="channel_not_found")
+    fake.fail_next(
+        "chat.postMessage", status=500
+    )  # transient: retried (channel_not_found fails for good)
     summary = run(deps)
     assert "1 failed" in summary
     sent = statuses(deps, "2026-W48")

@@ -109,7 +109,7 @@ def test_a_card_posted_late_keeps_the_channels_languages(slack, fake, org, deps,
     """Refused at first, the card goes out on the outbox's retry exactly as it was written:
     both languages, though the giver writes Chinese and the workspace is Chinese."""
     org.standard()
-    fake.fail_next("chat.postMessage", status=400, error="channel_not_found")
+    fake.fail_next("chat.postMessage", status=500)
     slack.command("UXW", "/kudos", "<@UBOB> 谢谢 #teamwork")
     reply_text(fake, "UXW")
     with deps.db.session() as session:  # the retry is due (its backoff elapsed)
