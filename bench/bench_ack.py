@@ -1,0 +1,266 @@
+"""Ack latency of `/kpi month`, `/kpi` and `/kudos @someone <text>` at 20 and 50 concurrent
+clients, against a bare Bolt App with a no-op command on the same server stack, in one run.
+
+    .venv/bin/python -m bench.bench_ack [--clients 20,50] [--requests 1000] [--reps 240]
+                                        [--pg SERVER_URL] [--distributed]
+
+Each measurement starts its own server process (`salespulse serve`, or bench/bare_server.py
+for the baseline), warms it up, then N signed requests come from C concurrent clients in this
+process (the load generator; the fake Slack Web API on port 0 runs here too, so the server's
+process does only the server's work). Latency is the time until the HTTP answer (the ack);
+the work after the ack (scorecards, kudos cards, replies via response_url) runs on in the
+server and competes for its CPU, as it does in production. A realistic org is seeded once:
+`--reps` reps in two teams with managers, a month of facts (4 metrics a rep a day) and
+targets. `--pg` runs on a fresh PostgreSQL database of that server (created and dropped);
+`--distributed` resolves the workspace from the `installations` table (no bot token).
+
+Prints p50/p95/p99 and requests/s for each, and each command's p99 as a ratio of the bare
+app's at the same concurrency; the target is p99 <= 2x the bare app's and < 300 ms at 50
+clients. Results (2 cores, SQLite; see README "Performance"):
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from demo.slack_emulator import FakeSlack
+from demo.slack_requests import SlackRequests
+
+SECRET = "bench-signing-secret"
+TEAM = "T0BENCH"
+TOKEN = "xoxb-bench"
+ROOT = Path(__file__).resolve().parents[1]
+TEAMS = ("east", "west")
+METRICS = ("revenue", "csat", "new_customers", "conversion_rate")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rep(i: int) -> str:
+    return f"UREP{i:04d}"
+
+
+def cli(workdir: Path, env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "handlers.cli", *args], cwd=workdir, env=env, capture_output=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"salespulse {' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
+
+
+def write_config(workdir: Path) -> Path:
+    """The example config, with a daily kudos limit no benchmark reaches."""
+    text = (ROOT / "salespulse.example.toml").read_text(encoding="utf-8")
+    text = text.replace("daily_limit = 10", "daily_limit = 100000")
+    path = workdir / "salespulse.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def seed(workdir: Path, env: dict[str, str], reps: int) -> None:
+    """Two teams with a manager each, `reps` reps with a language and time zone (so no
+    users.info on first contact), 30 days of facts and this month's targets."""
+    rows = ["slack_id,name,email,team,manager,role,timezone,locale"]
+    rows += [f"UMGR{t},Manager {t},mgr{t}@example.com,{team},,manager,Asia/Shanghai,zh-CN"
+             for t, team in enumerate(TEAMS)]  # fmt: skip
+    for i in range(reps):
+        t = i % len(TEAMS)
+        locale = "zh-CN" if i % 3 else "en-US"
+        rows.append(f"{rep(i)},Rep {i},rep{i}@example.com,{TEAMS[t]},UMGR{t},rep,"
+                    f"Asia/Shanghai,{locale}")  # fmt: skip
+    (workdir / "org.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cli(workdir, env, "org", "import", "org.csv", "--team-id", TEAM)
+    today, rnd = date.today(), random.Random(7)
+    month = today.strftime("%Y-%m")
+    targets = ["period,scope,metric,target"]
+    targets += [f"{month},{rep(i)},revenue,{rnd.randint(50, 150) * 10000}" for i in range(reps)]
+    targets += [f"{month},team:{team},csat,4.5" for team in TEAMS]
+    (workdir / "targets.csv").write_text("\n".join(targets) + "\n", encoding="utf-8")
+    cli(workdir, env, "targets", "import", "targets.csv")
+    facts = ["date,user,metric,value,ref"]
+    for day in (today - timedelta(days=d) for d in range(30)):
+        for i in range(reps):
+            facts += [
+                f"{day},{rep(i)},revenue,{rnd.randint(1000, 90000)},",
+                f"{day},{rep(i)},csat,{rnd.choice([3, 4, 4.5, 5])},",
+                f"{day},{rep(i)},new_customers,{rnd.randint(0, 3)},",
+                f"{day},{rep(i)},conversion_rate,{rnd.randint(5, 60)},",
+            ]
+    (workdir / "facts.csv").write_text("\n".join(facts) + "\n", encoding="utf-8")
+    cli(workdir, env, "kpi", "import", "facts.csv")
+
+
+Form = Callable[[int], dict[str, str]]
+
+
+def command_form(command: str, text: Callable[[int], str], reps: int) -> Form:
+    def form(i: int) -> dict[str, str]:
+        return {"command": command, "text": text(i), "user_id": rep(i % reps)}
+
+    return form
+
+
+def forms(reps: int) -> dict[str, Form]:
+    return {
+        "bare Bolt app: /noop": command_form("/noop", lambda i: "", reps),
+        "/kpi month": command_form("/kpi", lambda i: "month", reps),
+        "/kpi": command_form("/kpi", lambda i: "", reps),
+        "/kudos @someone <text>": command_form(
+            "/kudos", lambda i: f"<@{rep((i + 1) % reps)}> great demo today #teamwork", reps
+        ),
+    }
+
+
+async def load(fake: FakeSlack, url: str, clients: int, total: int, form: Form) -> list[float]:
+    """`total` signed commands from `clients` concurrent clients; each one's ack latency."""
+    signer = SlackRequests(url, SECRET, team_id=TEAM, response_url=fake.response_url)
+    latencies: list[float] = []
+    counter = iter(range(total))
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for i in counter:
+            fields = {"team_id": TEAM, "channel_id": "CBENCH", **form(i)}
+            fields["response_url"] = fake.response_url("b")
+            fields["trigger_id"] = f"{i}.{time.time_ns()}.bench"
+            body = urlencode(fields)
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+            headers.update(signer.signed_headers(body))
+            started = time.perf_counter()
+            resp = await http.post(url, content=body, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            if resp.status_code != 200:
+                raise SystemExit(f"unexpected {resp.status_code}: {resp.text}")
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    signer.close()
+    return latencies
+
+
+@contextmanager
+def server(cmd: list[str], env: dict[str, str], workdir: Path, log_name: str):  # type: ignore[no-untyped-def]
+    port = free_port()
+    log = (workdir / f"{log_name}.log").open("ab")
+    proc = subprocess.Popen([*cmd, str(port)], cwd=workdir, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"server did not start; see {log.name}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/slack/events"
+    finally:
+        proc.terminate()  # work still queued after the acks is dropped with the process
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        log.close()
+
+
+def measure(fake: FakeSlack, url: str, clients: int, total: int, form: Form) -> dict[str, float]:
+    asyncio.run(load(fake, url, clients, min(200, total), form))  # warm-up: imports, caches
+    started = time.perf_counter()
+    latencies = asyncio.run(load(fake, url, clients, total, form))
+    elapsed = time.perf_counter() - started
+    q = statistics.quantiles(latencies, n=100)
+    return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000,
+            "rps": len(latencies) / elapsed}  # fmt: skip
+
+
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", default="20,50", help="comma-separated concurrency levels")
+    parser.add_argument("--requests", type=int, default=1000, help="measured requests each")
+    parser.add_argument("--reps", type=int, default=240)
+    parser.add_argument("--pg", help="PostgreSQL server URL: the run creates its own database")
+    parser.add_argument("--distributed", action="store_true",
+                        help="workspace from the installations table, no SLACK_BOT_TOKEN")  # fmt: skip
+    parser.add_argument("--only", help="comma-separated commands to run (default: all)")
+    return parser.parse_args(argv)
+
+
+SERVE = [sys.executable, "-m", "handlers.cli", "serve", "--host", "127.0.0.1", "--port"]
+BARE = [sys.executable, "-m", "bench.bare_server"]
+
+
+def run(args: argparse.Namespace, fake: FakeSlack, workdir: Path, db_url: str) -> None:
+    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": fake.url, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT),
+           "SALESPULSE_CONFIG": str(write_config(workdir))}  # fmt: skip
+    if db_url.startswith("postgresql"):
+        cli(workdir, env, "migrate")
+    seed(workdir, env, args.reps)
+    serve_env = env
+    if args.distributed:
+        from bench.ack_distributed import distributed_env
+
+        serve_env = distributed_env(env, db_url, TEAM, TOKEN)
+    levels = [int(c) for c in args.clients.split(",")]
+    wanted = forms(args.reps)
+    if args.only:
+        keep = {name for name in wanted if any(o in name for o in args.only.split(","))}
+        wanted = {k: v for k, v in wanted.items() if k in keep or k.startswith("bare")}
+    print(f"{args.requests} signed requests each, {args.reps} reps with a month of facts, "
+          f"{os.cpu_count()} cores, {db_url.split(':')[0]}"
+          f"{', workspace from the database' if args.distributed else ''}")  # fmt: skip
+    print(f"{'':<26}{'clients':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+          f"{'p99/bare':>10}")  # fmt: skip
+    for clients in levels:
+        bare_p99 = None
+        for name, form in wanted.items():
+            is_bare = name.startswith("bare")
+            cmd, run_env = (BARE, env) if is_bare else (SERVE, serve_env)
+            with server(cmd, run_env, workdir, "bare" if is_bare else "serve") as url:
+                row = measure(fake, url, clients, args.requests, form)
+            bare_p99 = row["p99"] if is_bare else bare_p99
+            ratio = "" if is_bare or not bare_p99 else f"{row['p99'] / bare_p99:9.1f}x"
+            print(f"{name:<26}{clients:>8}{row['p50']:>9.1f}{row['p95']:>9.1f}"
+                  f"{row['p99']:>9.1f}{row['rps']:>8.0f} {ratio}", flush=True)  # fmt: skip
+            fake.reset()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = options(argv)
+    with FakeSlack(team_id=TEAM) as fake, tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if not args.pg:
+            run(args, fake, workdir, f"sqlite:///{workdir / 'bench.db'}")
+            return
+        from tests.support.databases import create_test_database, drop_test_database
+
+        url = create_test_database(args.pg)
+        try:
+            run(args, fake, workdir, url)
+        finally:
+            drop_test_database(url)
+
+
+if __name__ == "__main__":
+    main()
