@@ -2,7 +2,7 @@
 clients, against a bare Bolt App with a no-op command on the same server stack, in one run.
 
     .venv/bin/python -m bench.bench_ack [--clients 20,50] [--requests 1000] [--reps 240]
-                                        [--pg SERVER_URL] [--distributed]
+                                        [--pg SERVER_URL] [--before REV]
 
 Each measurement starts its own server process (`salespulse serve`, or bench/bare_server.py
 for the baseline), warms it up, then N signed requests come from C concurrent clients in this
@@ -11,8 +11,9 @@ process does only the server's work). Latency is the time until the HTTP answer 
 the work after the ack (scorecards, kudos cards, replies via response_url) runs on in the
 server and competes for its CPU, as it does in production. A realistic org is seeded once:
 `--reps` reps in two teams with managers, a month of facts (4 metrics a rep a day) and
-targets. `--pg` runs on a fresh PostgreSQL database of that server (created and dropped);
-`--distributed` resolves the workspace from the `installations` table (no bot token).
+targets. `--pg` runs on a fresh PostgreSQL database of that server (created and dropped).
+`--before REV` also serves the code of an older revision, so before and after are measured in
+the same run on the same machine.
 
 Prints p50/p95/p99 and requests/s for each, and each command's p99 as a ratio of the bare
 app's at the same concurrency; the target is p99 <= 2x the bare app's and < 300 ms at 50
@@ -131,13 +132,18 @@ def forms(reps: int) -> dict[str, Form]:
     }
 
 
-async def load(fake: FakeSlack, url: str, clients: int, total: int, form: Form) -> list[float]:
-    """`total` signed commands from `clients` concurrent clients; each one's ack latency."""
+async def load(
+    fake: FakeSlack, url: str, clients: int, total: int, form: Form
+) -> tuple[list[float], int]:
+    """`total` signed commands from `clients` concurrent clients: each one's ack latency, and
+    how many got no 200 (a broken connection or Bolt's 404 after its 3 s ack timeout)."""
     signer = SlackRequests(url, SECRET, team_id=TEAM, response_url=fake.response_url)
     latencies: list[float] = []
+    failed = 0
     counter = iter(range(total))
 
     async def client(http: httpx.AsyncClient) -> None:
+        nonlocal failed
         for i in counter:
             fields = {"team_id": TEAM, "channel_id": "CBENCH", **form(i)}
             fields["response_url"] = fake.response_url("b")
@@ -146,16 +152,18 @@ async def load(fake: FakeSlack, url: str, clients: int, total: int, form: Form) 
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
             headers.update(signer.signed_headers(body))
             started = time.perf_counter()
-            resp = await http.post(url, content=body, headers=headers)
+            try:
+                resp = await http.post(url, content=body, headers=headers)
+                failed += resp.status_code != 200
+            except httpx.TransportError:
+                failed += 1
             latencies.append(time.perf_counter() - started)
-            if resp.status_code != 200:
-                raise SystemExit(f"unexpected {resp.status_code}: {resp.text}")
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(limits=limits, timeout=30) as http:
         await asyncio.gather(*(client(http) for _ in range(clients)))
     signer.close()
-    return latencies
+    return latencies, failed
 
 
 @contextmanager
@@ -187,11 +195,11 @@ def server(cmd: list[str], env: dict[str, str], workdir: Path, log_name: str):  
 def measure(fake: FakeSlack, url: str, clients: int, total: int, form: Form) -> dict[str, float]:
     asyncio.run(load(fake, url, clients, min(200, total), form))  # warm-up: imports, caches
     started = time.perf_counter()
-    latencies = asyncio.run(load(fake, url, clients, total, form))
+    latencies, failed = asyncio.run(load(fake, url, clients, total, form))
     elapsed = time.perf_counter() - started
     q = statistics.quantiles(latencies, n=100)
     return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000,
-            "rps": len(latencies) / elapsed}  # fmt: skip
+            "rps": len(latencies) / elapsed, "failed": failed}  # fmt: skip
 
 
 def options(argv: list[str] | None = None) -> argparse.Namespace:
@@ -200,14 +208,29 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=1000, help="measured requests each")
     parser.add_argument("--reps", type=int, default=240)
     parser.add_argument("--pg", help="PostgreSQL server URL: the run creates its own database")
-    parser.add_argument("--distributed", action="store_true",
-                        help="workspace from the installations table, no SLACK_BOT_TOKEN")  # fmt: skip
+    parser.add_argument("--before", metavar="REV",
+                        help="also serve the code of this git revision (`git archive`): before/after")  # fmt: skip
     parser.add_argument("--only", help="comma-separated commands to run (default: all)")
     return parser.parse_args(argv)
 
 
 SERVE = [sys.executable, "-m", "handlers.cli", "serve", "--host", "127.0.0.1", "--port"]
 BARE = [sys.executable, "-m", "bench.bare_server"]
+
+
+def source_of(rev: str, workdir: Path) -> Path:
+    """The tree of `rev`, extracted (not checked out) for a server process to import from."""
+    tree = workdir / f"src-{rev}"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def row_line(name: str, clients: int, row: dict[str, float], ratio: str) -> str:
+    failed = f"  {int(row['failed'])} failed" if row["failed"] else ""
+    return (f"{name:<34}{clients:>8}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}"
+            f"{row['rps']:>8.0f}{ratio:>10}{failed}")  # fmt: skip
 
 
 def run(args: argparse.Namespace, fake: FakeSlack, workdir: Path, db_url: str) -> None:
@@ -217,33 +240,36 @@ def run(args: argparse.Namespace, fake: FakeSlack, workdir: Path, db_url: str) -
     if db_url.startswith("postgresql"):
         cli(workdir, env, "migrate")
     seed(workdir, env, args.reps)
-    serve_env = env
-    if args.distributed:
-        from bench.ack_distributed import distributed_env
-
-        serve_env = distributed_env(env, db_url, TEAM, TOKEN)
-    levels = [int(c) for c in args.clients.split(",")]
+    servers = [("", env)]
+    if args.before:  # the old tree first on the path: `-m handlers.cli` imports its code
+        old = {**env, "PYTHONPATH": str(source_of(args.before, workdir))}
+        servers = [(f"before {args.before[:7]}: ", old), ("", env)]
     wanted = forms(args.reps)
     if args.only:
-        keep = {name for name in wanted if any(o in name for o in args.only.split(","))}
-        wanted = {k: v for k, v in wanted.items() if k in keep or k.startswith("bare")}
+        wanted = {k: v for k, v in wanted.items() if any(o in k for o in args.only.split(","))}
     print(f"{args.requests} signed requests each, {args.reps} reps with a month of facts, "
-          f"{os.cpu_count()} cores, {db_url.split(':')[0]}"
-          f"{', workspace from the database' if args.distributed else ''}")  # fmt: skip
-    print(f"{'':<26}{'clients':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+          f"{os.cpu_count()} cores, {db_url.split(':')[0]}")  # fmt: skip
+    print(f"{'':<34}{'clients':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
           f"{'p99/bare':>10}")  # fmt: skip
-    for clients in levels:
-        bare_p99 = None
+    bare = forms(args.reps)["bare Bolt app: /noop"]
+    for clients in (int(c) for c in args.clients.split(",")):
+        rows = []
+        with server(BARE, env, workdir, "bare") as url:  # measured first and last: the machine
+            first = measure(fake, url, clients, args.requests, bare)  # may change meanwhile
+        print(row_line("bare Bolt app: /noop", clients, first, ""), flush=True)
         for name, form in wanted.items():
-            is_bare = name.startswith("bare")
-            cmd, run_env = (BARE, env) if is_bare else (SERVE, serve_env)
-            with server(cmd, run_env, workdir, "bare" if is_bare else "serve") as url:
-                row = measure(fake, url, clients, args.requests, form)
-            bare_p99 = row["p99"] if is_bare else bare_p99
-            ratio = "" if is_bare or not bare_p99 else f"{row['p99'] / bare_p99:9.1f}x"
-            print(f"{name:<26}{clients:>8}{row['p50']:>9.1f}{row['p95']:>9.1f}"
-                  f"{row['p99']:>9.1f}{row['rps']:>8.0f} {ratio}", flush=True)  # fmt: skip
-            fake.reset()
+            if name.startswith("bare"):
+                continue
+            for label, run_env in servers:
+                with server(SERVE, run_env, workdir, "serve") as url:
+                    rows.append((label + name, measure(fake, url, clients, args.requests, form)))
+                fake.reset()
+        with server(BARE, env, workdir, "bare") as url:
+            last = measure(fake, url, clients, args.requests, bare)
+        base = (first["p99"] + last["p99"]) / 2
+        for name, row in rows:
+            print(row_line(name, clients, row, f"{row['p99'] / base:.1f}x"), flush=True)
+        print(row_line("bare Bolt app: /noop (again)", clients, last, ""), flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,13 +1,16 @@
 """/kpi and /kudos ack first and do their work on the after-ack pool (handlers/after_ack.py):
 work stuck behind Slack does not hold up anyone's ack, and it answers everyone once Slack
-does; a failure in that work reaches the user exactly as a listener's failure does."""
+does; a failure in that work reaches the user exactly as a listener's failure does; work
+starts when no ack is waiting, or after its longest pause."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
+from handlers.after_ack import Acks
 from handlers.app import LISTENER_THREADS
 from tests.support.feedback import reply_text
 
@@ -67,3 +70,23 @@ def test_a_refusal_after_the_ack_reaches_only_the_user(slack, fake, newcomers, i
     assert "yourself" in reply_text(fake, "UALICE")
     assert inflight.wait_idle()
     assert fake.messages("CRECOG") == [] and fake.dms_to("UALICE") == []
+
+
+def test_work_starts_once_no_ack_is_waiting():
+    acks, order = Acks(), []
+    worker = threading.Thread(target=lambda: (acks.wait_idle(10), order.append("work")))
+    with acks:  # a request being answered
+        worker.start()
+        worker.join(0.3)
+        assert worker.is_alive()
+        order.append("ack")
+    worker.join(5)
+    assert order == ["ack", "work"]
+
+
+def test_work_starts_anyway_after_max_pause():
+    acks = Acks()
+    with acks:  # an endless stream of acks, say
+        started = time.monotonic()
+        acks.wait_idle(0.2)
+        assert 0.19 <= time.monotonic() - started < 2
