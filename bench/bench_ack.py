@@ -160,7 +160,8 @@ async def load(
             latencies.append(time.perf_counter() - started)
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+    # Slack gives up after 3 s; 10 s keeps a run whose acks never come (Bolt 404s) short
+    async with httpx.AsyncClient(limits=limits, timeout=10) as http:
         await asyncio.gather(*(client(http) for _ in range(clients)))
     signer.close()
     return latencies, failed
