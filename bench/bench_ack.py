@@ -13,7 +13,8 @@ server and competes for its CPU, as it does in production. A realistic org is se
 `--reps` reps in two teams with managers, a month of facts (4 metrics a rep a day) and
 targets. `--pg` runs on a fresh PostgreSQL database of that server (created and dropped).
 `--before REV` also serves the code of an older revision, so before and after are measured in
-the same run on the same machine.
+the same run on the same machine. `--distributed` serves a distributed app instead
+(bench/distributed_server.py: no bot token, the workspace from the `installations` table).
 
 Prints p50/p95/p99 and requests/s for each, and each command's p99 as a ratio of the bare
 app's at the same concurrency; the target is p99 <= 2x the bare app's and < 300 ms at 50
@@ -211,12 +212,15 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pg", help="PostgreSQL server URL: the run creates its own database")
     parser.add_argument("--before", metavar="REV",
                         help="also serve the code of this git revision (`git archive`): before/after")  # fmt: skip
+    parser.add_argument("--distributed", action="store_true",
+                        help="workspace from the installations table (no SLACK_BOT_TOKEN)")  # fmt: skip
     parser.add_argument("--only", help="comma-separated commands to run (default: all)")
     return parser.parse_args(argv)
 
 
 SERVE = [sys.executable, "-m", "handlers.cli", "serve", "--host", "127.0.0.1", "--port"]
 BARE = [sys.executable, "-m", "bench.bare_server"]
+DISTRIBUTED = [sys.executable, "-m", "bench.distributed_server"]
 
 
 def source_of(rev: str, workdir: Path) -> Path:
@@ -241,10 +245,15 @@ def run(args: argparse.Namespace, fake: FakeSlack, workdir: Path, db_url: str) -
     if db_url.startswith("postgresql"):
         cli(workdir, env, "migrate")
     seed(workdir, env, args.reps)
-    servers = [("", env)]
-    if args.before:  # the old tree first on the path: `-m handlers.cli` imports its code
+    servers = [("", SERVE, env)]
+    if args.distributed:
+        dist = {k: v for k, v in env.items() if k != "SLACK_BOT_TOKEN"}
+        dist.update(SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="bench-client-secret",
+                    BENCH_INSTALLED_TOKEN=TOKEN, BENCH_TEAM_ID=TEAM)  # fmt: skip
+        servers = [("installed: ", DISTRIBUTED, dist)]
+    elif args.before:  # the old tree first on the path: `-m handlers.cli` imports its code
         old = {**env, "PYTHONPATH": str(source_of(args.before, workdir))}
-        servers = [(f"before {args.before[:7]}: ", old), ("", env)]
+        servers = [(f"before {args.before[:7]}: ", SERVE, old), ("", SERVE, env)]
     wanted = forms(args.reps)
     if args.only:
         wanted = {k: v for k, v in wanted.items() if any(o in k for o in args.only.split(","))}
@@ -261,8 +270,8 @@ def run(args: argparse.Namespace, fake: FakeSlack, workdir: Path, db_url: str) -
         for name, form in wanted.items():
             if name.startswith("bare"):
                 continue
-            for label, run_env in servers:
-                with server(SERVE, run_env, workdir, "serve") as url:
+            for label, cmd, run_env in servers:
+                with server(cmd, run_env, workdir, "serve") as url:
                     rows.append((label + name, measure(fake, url, clients, args.requests, form)))
                 fake.reset()
         with server(BARE, env, workdir, "bare") as url:
