@@ -17,8 +17,36 @@ the same run on the same machine. `--distributed` serves a distributed app inste
 (bench/distributed_server.py: no bot token, the workspace from the `installations` table).
 
 Prints p50/p95/p99 and requests/s for each, and each command's p99 as a ratio of the bare
-app's at the same concurrency; the target is p99 <= 2x the bare app's and < 300 ms at 50
-clients. Results (2 cores, SQLite; see README "Performance"):
+app's at the same concurrency (the mean of the bare runs before and after); the target is
+p99 <= 2x the bare app's and < 300 ms at 50 clients.
+
+Results, 2026-11-27, the shared 2-core machine (load average 5-9 from other test runs),
+SQLite, 1,000 requests each; `--before 23268f6 --only kpi`, then `--only kudos`:
+
+                       clients  p50 ms  p95 ms  p99 ms  req/s  p99/bare
+    bare Bolt app: /noop    20    64     108     119    271
+    before: /kpi month      20   508     820     918     37     8.6x
+    /kpi month              20    70     118     309    241     2.9x
+    before: /kpi            20   400     562     635     49     6.0x
+    /kpi                    20    71     108     272    243     2.6x
+    /kudos                  20    74     114     235    240     2.8x  (bare 87 / 80 in its run)
+    bare Bolt app: /noop    50   165     213     222    279
+    before: /kpi month      50   975    1231    1311     50     6.0x
+    /kpi month              50   180     361     422    227     1.9x
+    before: /kpi            50   979    1372    1519     48     7.0x
+    /kpi                    50   202     313     329    229     1.5x
+    /kudos                  50   159     294     404    274     1.8x  (bare 228 / 217)
+    before: /kudos      20, 50   every request failed: Bolt's 3 s ack timeouts queued up
+                                 behind the 4 dispatch threads, no answer within 10 s
+
+Before, the work after each ack ran on in Bolt's listener pool: 32 threads of scorecards
+contending with the acks for the GIL, and kudos cards waiting their turn for the channel
+(1 message/s) filled the pool, so later acks never came. After (handlers/after_ack.py): the
+work runs on 2 threads of its own and starts when no ack is waiting (at most 0.5 s later).
+That wait was measured on its own (/kpi month, 20 clients, three alternating runs each, an
+earlier httpx load generator that was itself near its limit, so all latencies are higher):
+p99 1.47-1.50 s with it, 2.2-2.9 s without it, bare app 1.24-1.57 s; 59-76 requests/s against
+36-46 (bare 63-90).
 """
 
 from __future__ import annotations
