@@ -36,6 +36,8 @@ def main(port: int) -> None:
     token = os.environ["BENCH_INSTALLED_TOKEN"]
     install(deps.db, os.environ["BENCH_TEAM_ID"], token)
     deps.client = make_client(token, settings.slack_api_url)  # Bolt's authorisation only
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):  # else Bolt turns on its own OAuth
+        os.environ.pop(name)  # (an empty file installation store): read into settings above
     on_startup(deps)
     web = create_web_app(build_app(deps), deps)
     uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning", access_log=False)
