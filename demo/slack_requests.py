@@ -185,37 +185,42 @@ class InFlight(Executor):
     guessing with sleeps. A listener is submitted before its request is answered, so once
     a response has arrived, `wait_idle` covers everything that request started."""
 
-    def __init__(self, inner: Executor) -> None:
+    def __init__(self, inner: Executor, counted_with: InFlight | None = None) -> None:
         self.inner = inner
         self._pending = 0
         self._idle = threading.Condition()
+        self._counter = counted_with or self  # one count over both of Bolt's executors
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        with self._idle:
-            self._pending += 1
+        counter = self._counter
+        with counter._idle:
+            counter._pending += 1
 
         def run() -> Any:
             try:
                 return fn(*args, **kwargs)
             finally:
-                with self._idle:
-                    self._pending -= 1
-                    self._idle.notify_all()
+                with counter._idle:
+                    counter._pending -= 1
+                    counter._idle.notify_all()
 
         return self.inner.submit(run)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+        counter = self._counter
+        with counter._idle:
+            return counter._idle.wait_for(lambda: counter._pending == 0, timeout)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.inner.shutdown(wait, cancel_futures=cancel_futures)
 
 
 def track_listeners(app: App) -> InFlight:
-    """Route the app's listeners (and lazy listeners) through an InFlight counter."""
+    """Route the app's listeners, and the work they queue after their ack (Bolt's lazy-listener
+    executor: handlers/after_ack.py), through one InFlight counter; each keeps its own pool."""
     runner = app.listener_runner
     inflight = InFlight(runner.listener_executor)
     runner.listener_executor = inflight
-    runner.lazy_listener_runner.executor = inflight  # type: ignore[attr-defined]
+    lazy = runner.lazy_listener_runner
+    lazy.executor = InFlight(lazy.executor, counted_with=inflight)  # type: ignore[attr-defined]
     return inflight

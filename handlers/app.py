@@ -20,6 +20,7 @@ from bot.i18n import t
 from bot.kpi import scorecard
 from bot.org import directory
 from handlers import installs, register_all
+from handlers.after_ack import use_after_ack_pool
 from handlers.middleware import workspace_middleware
 from storage.models.core import ProcessedEvent
 
@@ -107,6 +108,7 @@ def build_app(deps: Deps) -> App:
     app.error(error_handler(deps))
     register_all(app, deps)
     installs.register(app, deps)
+    use_after_ack_pool(app)
     return app
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_bolt.request import BoltRequest
 
 from bot.core import claims
 from bot.core.config import AppConfig
@@ -19,6 +20,7 @@ from bot.kudos import service as kudos
 from bot.kudos.parsing import parse_kudos
 from bot.kudos.views import kudos_help, kudos_sent
 from bot.org import directory
+from handlers.after_ack import after_ack
 from handlers.middleware import Unit, mentioned, unit
 from storage.models.core import User
 from storage.models.feedback import Kudos
@@ -40,8 +42,14 @@ def _help(config: AppConfig, locale: str) -> dict[str, Any]:
     )
 
 
-def kudos_command(ack: Ack, command: dict[str, Any], respond: Respond, context: Any) -> None:
-    ack()
+def kudos_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, context: Any, request: BoltRequest
+) -> None:
+    ack()  # the card waits its turn for the channel (1 message/s): never the ack with it
+    after_ack(request, lambda: _kudos(command, respond, context))
+
+
+def _kudos(command: dict[str, Any], respond: Respond, context: Any) -> None:
     text = command.get("text", "")
     try:
         with unit(context, command["user_id"], mentioned(text)) as u:

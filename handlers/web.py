@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.core.deps import Deps
+from handlers.after_ack import ACKS
 
 log = logging.getLogger(__name__)
 MAX_SLACK_BODY = 1_000_000  # Slack payloads are far smaller; refuse anything absurd
@@ -40,6 +41,10 @@ def create_web_app(bolt_app: App, deps: Deps, extra_routes: list[Route] | None =
     secret = (deps.settings.slack_signing_secret or "").encode()
 
     async def slack_events(request: Request) -> Response:
+        with ACKS:  # work queued after earlier acks waits while this one is answered
+            return await _slack_events(request)
+
+    async def _slack_events(request: Request) -> Response:
         # Checked on the raw bytes before anything parses them: an unsigned request causes nothing.
         raw = await _read_limited(request)
         if raw is None:
