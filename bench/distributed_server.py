@@ -16,7 +16,8 @@ import uvicorn
 from bot.core.config import Settings
 from bot.core.deps import Deps
 from bot.core.slack_client import make_client
-from handlers.app import build_app, on_startup
+from handlers.app import build_app
+from handlers.cli_support import on_startup
 from handlers.web import create_web_app
 from storage.db import Database
 from storage.models.workspaces import Installation

@@ -160,7 +160,7 @@ class Console(Interactions):
         )
 
     def tick(self, args: str) -> None:
-        from handlers.cli import job_time
+        from handlers.as_of import job_time
 
         try:
             words = shlex.split(args)

@@ -26,7 +26,8 @@ from demo.seed import SeedContext, channel_names, demo_config, seeds
 from demo.seed_data import TEAM_ID, Person
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
-from handlers.app import build_app, on_startup
+from handlers.app import build_app
+from handlers.cli_support import on_startup
 from handlers.web import create_web_app
 from storage.types import utcnow
 

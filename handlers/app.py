@@ -17,7 +17,6 @@ from bot.core.sender import Sender
 from bot.core.slack_client import response_url_allowed
 from bot.core.workspace import Workspace
 from bot.i18n import t
-from bot.kpi import scorecard
 from bot.org import directory
 from handlers import installs, register_all
 from handlers.after_ack import use_after_ack_pool
@@ -74,14 +73,6 @@ class _StickyAck(Ack):
             value = _AckedResponse(status=value.status, body=value.body, headers=value.headers)
         if value is not None or self.__dict__.get("_response") is None:
             self.__dict__["_response"] = value
-
-
-def on_startup(deps: Deps) -> None:
-    """Once per process, before serving (not at registration): remember each workspace's
-    metric config: a change is recorded with its time (past periods keep their scheme)."""
-    for ws in deps.workspaces.installed():
-        with deps.db.session() as session:
-            scorecard.record_metric_config(session, ws.team_id, ws.config)
 
 
 def build_app(deps: Deps) -> App:

@@ -25,8 +25,9 @@ from handlers.career_cli import career
 from handlers.cli_support import (
     check_token,
     deps_from_env,
+    on_startup,
     prepare_database,
-    serve_deps,
+    process_deps,
     team_id_of,
     workspace_option,
 )
@@ -66,11 +67,10 @@ def serve(host: str, port: int, with_scheduler: bool) -> None:
     import uvicorn
 
     from bot.scheduler import LeasedScheduler
-    from handlers.app import build_app, on_startup
+    from handlers.app import build_app
     from handlers.web import create_web_app
 
-    deps = serve_deps()  # one workspace's token, or OAuth (SLACK_CLIENT_ID/SECRET)
-    prepare_database(deps)
+    deps = process_deps("SLACK_SIGNING_SECRET")
     on_startup(deps)
     from bot.kpi.api import routes as kpi_routes
 
@@ -91,7 +91,7 @@ def socket() -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.scheduler import LeasedScheduler
-    from handlers.app import build_app, on_startup
+    from handlers.app import build_app
 
     deps = deps_from_env("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     check_token(deps)

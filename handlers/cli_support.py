@@ -19,18 +19,31 @@ def deps_from_env(*required: str) -> Deps:
     return Deps.build(settings)
 
 
-def serve_deps() -> Deps:
-    """`serve`'s settings: a distributed app (OAuth: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET,
-    no SLACK_BOT_TOKEN), whose tokens are the installations' own (no token to check at start),
-    or one workspace's SLACK_BOT_TOKEN, checked now."""
+def process_deps(*required: str) -> Deps:
+    """What a long-running process (serve, scheduler, worker) needs: settings, the schema
+    ready, and its workspaces' tokens: a distributed app's (OAuth: SLACK_CLIENT_ID and
+    SLACK_CLIENT_SECRET, no SLACK_BOT_TOKEN) come from its installations, one workspace's
+    SLACK_BOT_TOKEN is checked now. `required`: the settings the process needs beyond those."""
     settings = Settings.from_env()
     if not settings.slack_bot_token and (settings.slack_client_id or settings.slack_client_secret):
-        settings.require("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET")
-        return Deps.build(settings)
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    deps = Deps.build(settings)
-    check_token(deps)
+        settings.require("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", *required)
+        deps = Deps.build(settings)
+    else:
+        settings.require("SLACK_BOT_TOKEN", *required)
+        deps = Deps.build(settings)
+        check_token(deps)
+    prepare_database(deps)
     return deps
+
+
+def on_startup(deps: Deps) -> None:
+    """Once per process, before serving or running jobs: remember each workspace's metric
+    config: a change is recorded with its time (past periods keep their scheme)."""
+    from bot.kpi import scorecard
+
+    for ws in deps.workspaces.installed():
+        with deps.db.session() as session:
+            scorecard.record_metric_config(session, ws.team_id, ws.config)
 
 
 def check_token(deps: Deps) -> str:

@@ -8,7 +8,7 @@ import signal
 import click
 
 from bot.core.config import ConfigError
-from handlers.cli_support import check_token, deps_from_env, prepare_database
+from handlers.cli_support import deps_from_env, process_deps
 
 
 @click.command()
@@ -18,12 +18,7 @@ def worker() -> None:
     SIGTERM or SIGINT stops one cleanly."""
     from bot.core.worker import Worker
 
-    deps = deps_from_env()
-    if not deps.settings.distributed:
-        deps.settings.require("SLACK_BOT_TOKEN")
-        check_token(deps)
-    prepare_database(deps)
-    running = Worker(deps)
+    running = Worker(process_deps())
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: running.stop())
     total = running.run()

@@ -13,27 +13,13 @@ from bot.core.config import Settings
 from bot.core.deps import Deps
 from bot.core.workspace import Workspace
 from handlers.as_of import AS_OF_HELP, job_time, parse_as_of
-from handlers.cli_support import check_token, deps_from_env, prepare_database, team_id_of
-
-
-def scheduler_deps() -> Deps:
-    """Settings, the token checked (one workspace) and the schema ready: what a process that
-    runs jobs needs. A distributed app's workspaces come from its installations instead."""
-    deps = deps_from_env()
-    if not deps.settings.distributed:
-        deps.settings.require("SLACK_BOT_TOKEN")
-        check_token(deps)
-    prepare_database(deps)
-    return deps
-
-
-def remember_metric_configs(deps: Deps) -> None:
-    """As `serve` does on start: each workspace's metric config, recorded with its time."""
-    from bot.kpi import scorecard
-
-    for ws in deps.workspaces.installed():
-        with deps.db.session() as session:
-            scorecard.record_metric_config(session, ws.team_id, ws.config)
+from handlers.cli_support import (
+    deps_from_env,
+    on_startup,
+    prepare_database,
+    process_deps,
+    team_id_of,
+)
 
 
 @click.command()
@@ -43,8 +29,8 @@ def scheduler() -> None:
     within a minute when it dies. Stops cleanly on SIGTERM, handing the lease over."""
     from bot.scheduler import LeasedScheduler
 
-    deps = scheduler_deps()
-    remember_metric_configs(deps)
+    deps = process_deps()
+    on_startup(deps)
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:

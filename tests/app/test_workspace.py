@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from bot.core.deps import Deps
 from bot.feedback import requests as feedback_requests
-from handlers.app import build_app, on_startup
+from handlers.app import build_app
+from handlers.cli_support import on_startup
 from storage.models.feedback import FeedbackAsk
 from storage.models.kpi import KpiConfigVersion
 from tests.support.builders import Org

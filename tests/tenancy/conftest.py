@@ -24,7 +24,8 @@ from bot.kpi.validation import FactRow
 from bot.kpi.writer import write_facts
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
-from handlers.app import build_app, on_startup
+from handlers.app import build_app
+from handlers.cli_support import on_startup
 from handlers.web import create_web_app
 from storage.db import Database
 from storage.models.core import User
