@@ -22,6 +22,7 @@ from slack_bolt import App
 
 from bot.core.config import Settings
 from bot.core.deps import Deps
+from bot.core.pacing import Pace
 from demo.seed import SeedContext, channel_names, demo_config, seeds
 from demo.seed_data import TEAM_ID, Person
 from demo.slack_emulator import FakeSlack
@@ -174,7 +175,9 @@ def _demo_deps(root: Path, token: str, secret: str, slack_url: str) -> Deps:
         salespulse_config=None,
     )
     deps = Deps.build(settings, demo_config())
-    deps.sender.channel_interval = 0.0  # one reader at a terminal: no need to pace posts
+    # one reader at a terminal: no need to pace posts, direct or through the outbox
+    deps.sender.channel_interval = 0.0
+    deps.sender.pace = Pace(0, 0)
     deps.db.migrate()
     return deps
 
