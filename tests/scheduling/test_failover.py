@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -105,7 +106,7 @@ def test_kill_9_of_the_active_scheduler_and_the_other_takes_over_within_a_minute
         procs.kill9(active)
         killed = time.monotonic()
         with db.session() as s:  # work for whoever runs jobs now
-            Sender(None).enqueue(s, TEAM, "takeover", "CTAKEOVER", "hello", None)  # type: ignore[arg-type]
+            Sender(WebClient()).enqueue(s, TEAM, "takeover", "CTAKEOVER", "hello", None)
         wait_until(lambda: fake.messages("CTAKEOVER"), 60, "the standby takes over and sends")
         took = time.monotonic() - killed
         assert lease_pid(db) == standby.pid
@@ -169,7 +170,7 @@ def queue_digest_dms(db, count: int) -> list[str]:  # type: ignore[no-untyped-de
     reps = [f"UREP{i:04d}" for i in range(count)]
     rows = [Outgoing(f"digest:2026-W47:{u}", u, f"Your week, {u}", None) for u in reps]
     with db.session() as s:
-        assert Sender(None).enqueue_many(s, TEAM, rows) == count  # type: ignore[arg-type]
+        assert Sender(WebClient()).enqueue_many(s, TEAM, rows) == count
     return reps
 
 
