@@ -24,6 +24,7 @@ from bot.core.blocks import Block, stack
 from bot.core.config import WEEKDAYS, AppConfig
 from bot.core.deps import Deps, each_workspace
 from bot.core.periods import Period, containing, local_date, local_time, working_days
+from bot.core.sender import Outgoing
 from bot.core.workspace import Workspace
 from bot.feedback import service as feedback
 from bot.i18n.audience import team_locales
@@ -85,13 +86,6 @@ def kudos_of_week(
     )
     top = sorted(per_value.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_VALUES]
     return WeekKudos(count, [(kudos.value_label(config, key, locale), n) for key, n in top])
-
-
-def feedback_of_week(session: Session, config: AppConfig, rep: User, week: Period) -> WeekFeedback:
-    since, until = week.bounds(config.workspace.timezone)
-    assert rep.id is not None
-    given_kudos, _ = kudos.received_between(session, [rep.id], since, until)
-    return WeekFeedback(given_kudos, feedback.received_counts(session, rep, since, until))
 
 
 def next_step(card: scorecard.Scorecard, last_day: date) -> Tip | None:
@@ -165,7 +159,7 @@ def queue_digest(
     """Queue the week's team posts, charts and rep DMs in one transaction with its
     `digest_runs` row; (messages, charts) queued, or None when the week was queued before."""
     config, team_id = ws.config, ws.team_id
-    last_day, week, month = report_week(config, as_of)
+    _, week, month = report_week(config, as_of)
     queued = charts = 0
     with db.session() as session:
         if not _claim_week(session, team_id, week):
@@ -182,34 +176,52 @@ def queue_digest(
                 User.deactivated == False,  # noqa: E712
             )
         ).all()
-        today = local_date(as_of, config.workspace.timezone)  # compared as /kpi would today
         session.info[scheme_news.DIGEST_WEEK] = week  # for the notes about the week
-        got_digest: set[int] = set()
-        for rep in reps:
-            card = scorecard.scorecard(session, config, team_id, rep, month, today)
-            if not card.has_data:
-                continue
-            assert rep.id is not None
-            got_digest.add(rep.id)
-            week_card = scorecard.scorecard(session, config, team_id, rep, week)
-            locale = locale_of(rep, config)
-            text, blocks = rep_digest(
-                card=named(card, config, locale),
-                week_card=week_card,
-                tip=next_step(card, last_day),
-                feedback=feedback_of_week(session, config, rep, week),
-                locale=locale,
-                notes=[n for note in notes if (n := note(session, ws, rep, locale))],
-            )
-            key = f"digest:{week.key}:{rep.slack_id}"
-            when = rep_time(config, rep, as_of)
-            if ws.sender.enqueue(
-                session, team_id, key, rep.slack_id, text, blocks, not_before=when
-            ):
-                queued += 1
+        got_digest = _queue_reps(ws, session, list(reps), as_of, notes)
+        queued += got_digest.queued
         # the week's scheme changes, to the reps and managers who got no digest DM
-        queued += scheme_news.queue_announcements(ws, session, week, as_of, got_digest)
+        queued += scheme_news.queue_announcements(ws, session, week, as_of, got_digest.reps)
     return queued, charts
+
+
+@dataclass(frozen=True)
+class _RepDigests:
+    reps: set[int]  # who has numbers, so gets a digest DM
+    queued: int  # DMs queued now (not queued before)
+
+
+def _queue_reps(
+    ws: Workspace, session: Session, reps: list[User], as_of: datetime, notes: Sequence[RepNote]
+) -> _RepDigests:
+    """Every rep's DM with their scorecards of the month and the week: the numbers every rep
+    shares (ranks, the week's feedback) are computed once for all, the DMs queued in a few
+    set-based statements (the job flushes them)."""
+    config, team_id = ws.config, ws.team_id
+    last_day, week, month = report_week(config, as_of)
+    today = local_date(as_of, config.workspace.timezone)  # compared as /kpi would today
+    cards = scorecard.scorecards(session, config, team_id, reps, month, today)
+    with_data = [r for r in reps if r.id is not None and cards[r.id].has_data]
+    week_cards = scorecard.scorecards(session, config, team_id, with_data, week)
+    since, until = week.bounds(config.workspace.timezone)
+    ids = [r.id for r in with_data if r.id is not None]
+    praised = kudos.received_per_person(session, team_id, since, until)  # everyone's: one query
+    received = feedback.received_counts_of(session, ids, since, until)
+    rows: list[Outgoing] = []
+    for rep in with_data:
+        assert rep.id is not None
+        card, locale = cards[rep.id], locale_of(rep, config)
+        text, blocks = rep_digest(
+            card=named(card, config, locale),
+            week_card=week_cards[rep.id],
+            tip=next_step(card, last_day),
+            feedback=WeekFeedback(praised.get(rep.id, 0), received.get(rep.id, {})),
+            locale=locale,
+            notes=[n for note in notes if (n := note(session, ws, rep, locale))],
+        )
+        key = f"digest:{week.key}:{rep.slack_id}"
+        rows.append(Outgoing(key, rep.slack_id, text, blocks, rep_time(config, rep, as_of)))
+    made = ws.sender.enqueue_many(session, team_id, rows)
+    return _RepDigests(set(ids), made)
 
 
 def _queue_team(

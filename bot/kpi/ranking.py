@@ -236,12 +236,13 @@ def composites(
     config: AppConfig,
     team_id: str,
     period: Period,
-    user_ids: Sequence[int],
+    user_ids: Sequence[int] | None,
     *,
     upto: date | None = None,
 ) -> dict[int, float]:
     """Composite scores of a few people without ranking everyone (trends, movers); `upto`:
-    of the period's first days only, against its targets (comparisons)."""
+    of the period's first days only, against its targets (comparisons); `user_ids` None:
+    everyone's."""
     config = in_force(session, config, team_id, period)
     stmt, params = statement(
         COMPOSITES + "\nSELECT user_id, composite FROM sc",

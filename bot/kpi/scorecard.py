@@ -47,6 +47,7 @@ __all__ = [
     "ranked",
     "record_metric_config",
     "scorecard",
+    "scorecards",
     "standing_of",
     "team_attainment",
     "trend",
@@ -122,13 +123,14 @@ def metric_values(
     config: AppConfig,
     team_id: str,
     period: Period,
-    user_ids: Sequence[int],
+    user_ids: Sequence[int] | None,
     *,
     upto: date | None = None,
 ) -> dict[int, dict[str, tuple[Decimal | None, Decimal | None]]]:
     """{user_id: {metric: (actual, target)}} from the stored integers, rounded to the
     metric's decimals (the figures attainment is computed from); `upto`: the actuals of the
-    period's first days only. Under the scheme in force at the period's end."""
+    period's first days only; `user_ids` None: everyone's. Under the scheme in force at the
+    period's end."""
     config = in_force(session, config, team_id, period)
     dialect = session.connection().dialect.name
     stmt, params = statement(
@@ -170,35 +172,62 @@ def scorecard(
     pace; a complete one compares with the whole previous period. Scored with the scheme in
     force at the period's end (`scheme` says which, when it is not the current one)."""
     assert user.id is not None
+    return scorecards(session, config, team_id, [user], period, today)[user.id]
+
+
+# More people than this: score everyone of the period in one statement each (no long IN
+# list) and keep theirs; each person's figures are the same either way.
+EVERYONE_FROM = 200
+
+
+def scorecards(
+    session: Session,
+    config: AppConfig,
+    team_id: str,
+    users: Sequence[User],
+    period: Period,
+    today: date | None = None,
+) -> dict[int, Scorecard]:
+    """{user id: scorecard} of these people (as `scorecard`), in a handful of statements
+    whatever their number (the digest scores every rep)."""
     used = schemes.used_for(session, config, team_id, period)
     config = in_force(session, config, team_id, period)
-    ids = [user.id]
+    ids = [u.id for u in users if u.id is not None]
+    pick = None if len(ids) > EVERYONE_FROM else ids
     elapsed = None if today is None else period.elapsed(today)
     span = compared_span(period, today)
     upto = None if span.whole else span.end
-    now = metric_values(session, config, team_id, period, ids).get(user.id, {})
-    before = metric_values(session, config, team_id, span.period, ids, upto=upto).get(user.id, {})
-    metrics = [
-        MetricResult(
-            metric=m,
-            actual=now.get(m.key, (None, None))[0],
-            target=now.get(m.key, (None, None))[1],
-            previous=before.get(m.key, (None, None))[0],
-            elapsed=None if elapsed is None else (elapsed, period.days()),
+    now = metric_values(session, config, team_id, period, pick)
+    before = metric_values(session, config, team_id, span.period, pick, upto=upto)
+    previous = composites(session, config, team_id, span.period, pick, upto=upto)
+    board = leaderboard(session, config, team_id, period, members=pick)
+    standings = {s.user_id: s for s in board}
+    cards: dict[int, Scorecard] = {}
+    for user in users:
+        if user.id is None:
+            continue
+        mine, earlier = now.get(user.id, {}), before.get(user.id, {})
+        metrics = [
+            MetricResult(
+                metric=m,
+                actual=mine.get(m.key, (None, None))[0],
+                target=mine.get(m.key, (None, None))[1],
+                previous=earlier.get(m.key, (None, None))[0],
+                elapsed=None if elapsed is None else (elapsed, period.days()),
+            )
+            for m in config.metrics
+        ]
+        cards[user.id] = Scorecard(
+            user=user,
+            period=period,
+            metrics=metrics,
+            standing=standings.get(user.id),
+            previous_composite=previous.get(user.id),
+            compared=span,
+            elapsed=elapsed,
+            scheme=used,
         )
-        for m in config.metrics
-    ]
-    previous = composites(session, config, team_id, span.period, ids, upto=upto).get(user.id)
-    return Scorecard(
-        user=user,
-        period=period,
-        metrics=metrics,
-        standing=standing_of(session, config, team_id, period, user),
-        previous_composite=previous,
-        compared=span,
-        elapsed=elapsed,
-        scheme=used,
-    )
+    return cards
 
 
 def trend(

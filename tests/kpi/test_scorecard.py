@@ -293,3 +293,22 @@ def test_one_metric_config_digest_for_rankings_and_the_config_history(deps):
     with deps.db.session() as s:
         stored = s.exec(select(KpiConfigVersion.digest)).all()
     assert stored == [metric_config_digest(config)]
+
+
+@pytest.mark.parametrize("key", ["2026-11", "2026-W47"])
+def test_scorecards_of_many_equal_each_ones_scorecard(kpi, deps, monkeypatch, key):
+    """The digest's batch (everyone of the period scored at once) gives each person exactly
+    the scorecard /kpi shows them: figures, targets, previous span, rank and composite."""
+    from datetime import date
+
+    people, config = kpi
+    users = list(people.values())
+    period, today = parse_key(key), date(2026, 11, 20)
+    with deps.db.session() as s:
+        one_by_one = {u.id: scorecard.scorecard(s, config, T, u, period, today) for u in users}
+        monkeypatch.setattr(scorecard, "EVERYONE_FROM", 0)  # the path for many people
+        batch = scorecard.scorecards(s, config, T, users, period, today)
+    assert set(batch) == set(one_by_one) == {u.id for u in users}
+    assert batch == one_by_one
+    ranked = [c for c in batch.values() if c.standing is not None]
+    assert len(ranked) >= 3  # the comparison covers ranked people, not only empty cards
