@@ -27,6 +27,8 @@ from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from slack_sdk import WebClient
+
 from bench.support import database, options, timed
 from bot.awards.candidates import month_candidates, ranking
 from bot.awards.job import compute_in
@@ -172,7 +174,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             User.deactivated == False,  # noqa: E712
         )
         ids = list(s.exec(active.order_by(col(User.id))).all())
-    ws = Workspace(TEAM, None, config, Sender(None), lambda: AS_OF)  # type: ignore[arg-type]
+    ws = Workspace(TEAM, None, config, Sender(WebClient()), lambda: AS_OF)  # type: ignore[arg-type]
 
     def baseline(s: Session) -> object:
         return leaderboard(s, config, TEAM, MONTH), metric_values(s, config, TEAM, MONTH, ids)

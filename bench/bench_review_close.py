@@ -13,6 +13,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.core.config import AppConfig
@@ -70,7 +71,7 @@ def run(url: str, reps: int) -> float:
     db = Database(url)
     db.migrate()
     cycle_id = seed(db, reps)
-    ws = Workspace(TEAM, None, AppConfig(), Sender(None), lambda: datetime.now(UTC))  # type: ignore[arg-type]
+    ws = Workspace(TEAM, None, AppConfig(), Sender(WebClient()), lambda: datetime.now(UTC))  # type: ignore[arg-type]
     start = time.perf_counter()
     with db.session() as session:
         closed = close_cycle(ws, session, cycle_id, datetime(2027, 1, 8, tzinfo=UTC))

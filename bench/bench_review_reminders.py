@@ -24,6 +24,8 @@ from sqlalchemy import event, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from slack_sdk import WebClient
+
 from bot.core.config import AppConfig
 from bot.core.sender import Sender
 from bot.core.workspace import Workspace
@@ -82,7 +84,7 @@ def run(url: str, label: str, people: int, reports: int) -> dict[str, tuple]:
     db = Database(url)
     db.migrate()
     seed(db, people, reports)
-    ws = Workspace(team_id=TEAM, client=None, sender=Sender(None), config=AppConfig(),  # type: ignore[arg-type]
+    ws = Workspace(team_id=TEAM, client=None, sender=Sender(WebClient()), config=AppConfig(),  # type: ignore[arg-type]
                    clock=lambda: datetime.now(UTC))  # fmt: skip
     cases = {
         "nobody due (baseline)": datetime(2026, 12, 22, 9, 0, tzinfo=SH),

@@ -16,6 +16,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from slack_sdk import WebClient
 from sqlalchemy import func, insert, text
 from sqlmodel import select
 
@@ -116,7 +117,7 @@ def run(url: str, reps: int) -> dict[str, float]:
     db.migrate()
     ids = seed(db, reps)
     config = AppConfig.model_validate(CONFIG)
-    ws = Workspace(TEAM, None, config, Sender(None), lambda: AS_OF)  # type: ignore[arg-type]
+    ws = Workspace(TEAM, None, config, Sender(WebClient()), lambda: AS_OF)  # type: ignore[arg-type]
     month = parse_key("2026-11")
     assert month is not None
     start = time.perf_counter()
