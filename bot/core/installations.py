@@ -192,7 +192,22 @@ class DatabaseInstallationStore(InstallationStore):
             )
 
     def save_bot(self, bot: Bot) -> None:
-        raise NotImplementedError("installations are saved whole (save)")
+        """A bot's new token (e.g. rotated) for a workspace installed before; one UPDATE."""
+        expires = bot.bot_token_expires_at
+        with self._db.session() as session:
+            session.execute(
+                update(Installation)
+                .where(col(Installation.team_id) == bot.team_id)
+                .values(
+                    bot_id=bot.bot_id,
+                    bot_user_id=bot.bot_user_id,
+                    bot_token=bot.bot_token,
+                    bot_scopes=",".join(bot.bot_scopes or []),
+                    bot_refresh_token=bot.bot_refresh_token,
+                    bot_token_expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
+                    updated_at=utcnow(),
+                )
+            )
 
     def find_installation(
         self,
