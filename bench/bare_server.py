@@ -1,6 +1,7 @@
 """Baseline for bench_ack: a bare Bolt App whose only listener is a no-op `/noop` command,
 served by the SAME stack as `salespulse serve` (handlers.web.create_web_app: Starlette on
-uvicorn, signature check, thread-pool dispatch, the same listener pool size). What a request
+uvicorn, signature check, thread-pool dispatch, the same listener pool size, the heap settled
+the same way). What a request
 costs before any SalesPulse code runs. Run only by bench_ack.py.
 
     python -m bench.bare_server PORT"""
@@ -16,6 +17,7 @@ from slack_bolt import Ack, App
 from bot.core.config import Settings
 from bot.core.deps import Deps
 from handlers.app import LISTENER_THREADS
+from handlers.cli_support import settle_heap
 from handlers.web import create_web_app
 
 
@@ -38,6 +40,7 @@ def bare_app(deps: Deps) -> App:
 def main(port: int) -> None:
     deps = Deps.build(Settings.from_env())
     web = create_web_app(bare_app(deps), deps)
+    settle_heap()
     uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

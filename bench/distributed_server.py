@@ -17,7 +17,7 @@ from bot.core.config import Settings
 from bot.core.deps import Deps
 from bot.core.slack_client import make_client
 from handlers.app import build_app
-from handlers.cli_support import on_startup
+from handlers.cli_support import on_startup, settle_heap
 from handlers.web import create_web_app
 from storage.db import Database
 from storage.models.workspaces import Installation
@@ -41,6 +41,7 @@ def main(port: int) -> None:
         os.environ.pop(name)  # (an empty file installation store): read into settings above
     on_startup(deps)
     web = create_web_app(build_app(deps), deps)
+    settle_heap()
     uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -28,6 +28,7 @@ from handlers.cli_support import (
     on_startup,
     prepare_database,
     process_deps,
+    settle_heap,
     team_id_of,
     workspace_option,
 )
@@ -78,6 +79,7 @@ def serve(host: str, port: int, with_scheduler: bool) -> None:
     leased = LeasedScheduler(deps) if with_scheduler else None
     if leased is not None:
         leased.start()
+    settle_heap()
     try:
         uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
     finally:
@@ -99,8 +101,10 @@ def socket() -> None:
     on_startup(deps)
     leased = LeasedScheduler(deps)  # Socket Mode is a single node: it runs the jobs too
     leased.start()
+    handler = SocketModeHandler(build_app(deps), deps.settings.slack_app_token)
+    settle_heap()
     try:
-        SocketModeHandler(build_app(deps), deps.settings.slack_app_token).start()
+        handler.start()
     finally:
         leased.shutdown()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 
@@ -44,6 +45,21 @@ def on_startup(deps: Deps) -> None:
     for ws in deps.workspaces.installed():
         with deps.db.session() as session:
             scorecard.record_metric_config(session, ws.team_id, ws.config)
+
+
+# Young collections ten times rarer (each still about a millisecond); older ones as often as
+# before. Measured with the heap frozen: bench/bench_ack.py's docstring.
+GC_THRESHOLDS = (7_000, 20, 20)
+
+
+def settle_heap() -> None:
+    """Once the app is built, just before answering Slack: move everything alive (the imported
+    libraries, the app, ~120k objects) out of the collector's sight. A full collection walked
+    them all, ~85 ms with every thread stopped, and that pause was the acks' p99 (3x the bare
+    Bolt app's at 20 clients; 1.1-1.4x without it). They live as long as the process anyway."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def check_token(deps: Deps) -> str:

@@ -2,19 +2,20 @@
 each request's installation (rotating its token when it expires soon) and keeps uninstalled
 workspaces out, the authorize that uses it, and the app_uninstalled / tokens_revoked listeners.
 
-One read of `installations` per request: the gate's. Bolt's InstallationStoreAuthorize would
-read it again (twice when the requester is not the installer) and call auth.test.
+The gate reads `installations` (at most once a second per workspace and process:
+bot/core/installed.py); Bolt's InstallationStoreAuthorize would read it on every request
+(twice when the requester is not the installer) and call auth.test.
 
 Uninstalling keeps a workspace's data (until `salespulse workspace purge`) but stops all work:
-its installation is marked, every process forgets it (within the Workspaces cache), and from
-then on its requests are dropped before Bolt's authorize, whose "installation no longer
-available" reply would otherwise post to the payload's response_url."""
+its installation is marked, every process forgets it (within a second for requests, within
+CACHE_SECONDS for jobs: bot/core/installed.py), and from then on its requests are dropped
+before Bolt's authorize, whose "installation no longer available" reply would otherwise post
+to the payload's response_url."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -30,12 +31,11 @@ from bot.core.installations import (
     ROTATE_MINUTES,
     DatabaseInstallationStore,
     DatabaseStateStore,
-    fresh,
     make_rotator,
     mark_uninstalled,
 )
+from bot.core.installed import InstalledWorkspaces
 from bot.kpi import scorecard
-from storage.types import utcnow
 
 log = logging.getLogger("salespulse")
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
@@ -110,21 +110,19 @@ def _failed(args: FailureArgs) -> BoltResponse:
 
 
 def installed_only(deps: Deps) -> Any:
-    """Before Bolt's authorize: the request's installation, read (not cached: another process
-    may have taken the uninstall event a moment ago) and its token rotated if it expires soon.
-    A workspace not (or no longer) installed gets an empty 200 and causes nothing. Uninstall
-    events pass: they arrive while the installation is still marked installed."""
-    rotator = make_rotator(deps.settings)
+    """Before Bolt's authorize: the request's installation, its token rotated if it expires
+    soon (InstalledWorkspaces.installation). A workspace not (or no longer: within
+    GATE_SECONDS when another process took the uninstall) installed gets an empty 200 and
+    causes nothing. Uninstall events pass: they arrive while it is still marked installed."""
+    installations = deps.workspaces
+    assert isinstance(installations, InstalledWorkspaces), "a distributed app's gate"
 
     def installation_or_nothing(context: Any, body: dict, next: Any) -> BoltResponse | None:
         event = body.get("event") if isinstance(body.get("event"), dict) else {}
         if body.get("type") == "url_verification" or event.get("type") in UNINSTALL_EVENTS:
             return next()
         team_id = context.team_id or ""
-        started = utcnow()
-        row = fresh(deps.db, rotator, team_id) if team_id else None
-        if row is None or _rotated_since(row.updated_at, started):
-            deps.workspaces.forget(team_id)  # uninstalled, or its client's token was replaced
+        row = installations.installation(team_id) if team_id else None
         if row is None:
             log.info("refused a request from a workspace not installed (%s)", team_id)
             return BoltResponse(status=200, body="")
@@ -132,10 +130,6 @@ def installed_only(deps: Deps) -> Any:
         return next()
 
     return installation_or_nothing
-
-
-def _rotated_since(updated_at: datetime, started: datetime) -> bool:
-    return updated_at > started  # rotated here just now, or by another process
 
 
 def uninstall(deps: Deps, team_id: str) -> None:

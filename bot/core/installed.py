@@ -2,8 +2,10 @@
 token, config and sender: the Workspaces source of a distributed app (bot/core/deps.py has the
 single-workspace one).
 
-Looked up per request, so a short cache keeps the database out of the ack path; an uninstall
-is seen by every process within CACHE_SECONDS. Jobs and workers get their clients here, with
+Looked up per request, so short caches keep the database out of the ack path: the request gate
+(handlers/installs.py) re-reads a workspace's installation at most once every GATE_SECONDS,
+so an uninstall taken by another process stops its requests within that; its Workspace
+(client, config) is rebuilt every CACHE_SECONDS. Jobs and workers get their clients here, with
 no request to rotate a token, so a token about to expire is rotated here before it is handed
 out (bot/core/installations.fresh, the same conditional rotation as the request path)."""
 
@@ -26,8 +28,13 @@ from bot.core.slack_client import make_client
 from bot.core.workspace import Workspace
 from storage.db import Database
 from storage.models.workspaces import Installation, WorkspaceConfig
+from storage.types import utcnow
 
 CACHE_SECONDS = 10.0
+# Slack stops sending a workspace's requests once it uninstalls; this only bounds the ones
+# already on their way. Read on every request, the row cost 1.7 ms of the ack on PostgreSQL
+# (bench/bench_ack.py --distributed: p99 2.0-2.2x the bare app's; with it, see the README).
+GATE_SECONDS = 1.0
 
 
 class Process(Protocol):
@@ -44,6 +51,7 @@ class InstalledWorkspaces:
         self._deps = deps
         self._lock = threading.Lock()
         self._found: dict[str, tuple[float, Workspace | None]] = {}
+        self._rows: dict[str, tuple[float, Installation | None]] = {}
         self._clients: dict[tuple[str, str], tuple[WebClient, Sender]] = {}
         self._configs: dict[str, tuple[object, AppConfig]] = {}
         self._rotator = make_rotator(deps.settings)
@@ -61,6 +69,23 @@ class InstalledWorkspaces:
             self._found[team_id] = (now, found)
         return found
 
+    def installation(self, team_id: str) -> Installation | None:
+        """The workspace's active installation, for a request: its token rotated if it expires
+        soon; None when not (or no longer) installed. A workspace found uninstalled, or whose
+        token was just rotated, is forgotten: its next Workspace has the new client."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._rows.get(team_id)
+        if cached is not None and now - cached[0] < GATE_SECONDS:
+            return cached[1]
+        started = utcnow()
+        row = self._fresh(team_id)
+        if row is None or row.updated_at > started:  # rotated here just now, or elsewhere
+            self.forget(team_id)
+        with self._lock:
+            self._rows[team_id] = (now, row)
+        return row
+
     def installed(self) -> list[Workspace]:
         with self._deps.db.session() as session:
             teams = session.exec(
@@ -75,6 +100,7 @@ class InstalledWorkspaces:
         """Drop what this process remembers of a workspace (uninstalled, token or config changed)."""
         with self._lock:
             self._found.pop(team_id, None)
+            self._rows.pop(team_id, None)
             self._configs.pop(team_id, None)
 
     def _fresh(self, team_id: str) -> Installation | None:
