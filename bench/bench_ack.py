@@ -20,36 +20,43 @@ Prints p50/p95/p99 and requests/s for each, and each command's p99 as a ratio of
 app's at the same concurrency (the mean of the bare runs before and after); the target is
 p99 <= 2x the bare app's and < 300 ms at 50 clients.
 
-Results, 2026-11-27, the shared 2-core machine (load average 5-9 from other test runs),
-SQLite, 1,000 requests each; `--before 23268f6 --only kpi`, then `--only kudos`:
+Results, 2026-11-27, a quiet 2-core machine (load average under 1), 1,000 requests each.
+SQLite, `--before 3710e0f` (the code before the heap was settled):
 
-                       clients  p50 ms  p95 ms  p99 ms  req/s  p99/bare
-    bare Bolt app: /noop    20    64     108     119    271
-    before: /kpi month      20   508     820     918     37     8.6x
-    /kpi month              20    70     118     309    241     2.9x
-    before: /kpi            20   400     562     635     49     6.0x
-    /kpi                    20    71     108     272    243     2.6x
-    /kudos                  20    74     114     235    240     2.8x  (bare 87 / 80 in its run)
-    bare Bolt app: /noop    50   165     213     222    279
-    before: /kpi month      50   975    1231    1311     50     6.0x
-    /kpi month              50   180     361     422    227     1.9x
-    before: /kpi            50   979    1372    1519     48     7.0x
-    /kpi                    50   202     313     329    229     1.5x
-    /kudos                  50   159     294     404    274     1.8x  (bare 228 / 217)
-    before: /kudos      20, 50   every request failed: Bolt's 3 s ack timeouts queued up
-                                 behind the 4 dispatch threads, no answer within 10 s
+                                         clients  p50 ms  p95 ms  p99 ms  req/s  p99/bare
+    bare Bolt app: /noop                      20    58      64      66    333
+    before 3710e0f: /kpi month                20    60      77     202    298     3.1x
+    /kpi month                                20    57      65      69    335     1.1x
+    before 3710e0f: /kpi                      20    60      67     190    305     2.9x
+    /kpi                                      20    58      70      75    326     1.2x
+    before 3710e0f: /kudos @someone <text>    20    63      78     175    294     2.7x
+    /kudos @someone <text>                    20    61      85      93    302     1.4x
+    bare Bolt app: /noop                      50   148     156     159    330
+    before 3710e0f: /kpi month                50   155     291     322    283     2.1x
+    /kpi month                                50   149     169     173    320     1.1x
+    before 3710e0f: /kpi                      50   149     233     250    314     1.6x
+    /kpi                                      50   150     171     176    315     1.1x
+    before 3710e0f: /kudos @someone <text>    50   153     255     285    304     1.8x
+    /kudos @someone <text>                    50   151     177     182    317     1.2x
 
-Before, the work after each ack ran on in Bolt's listener pool: 32 threads of scorecards
-contending with the acks for the GIL, and kudos cards waiting their turn for the channel
-(1 message/s) filled the pool, so later acks never came. After (handlers/after_ack.py): the
-work runs on 2 threads of its own and starts when no ack is waiting (at most 0.5 s later).
-That wait was measured on its own (/kpi month, 20 clients, three alternating runs each, an
-earlier httpx load generator that was itself near its limit, so all latencies are higher):
-p99 1.47-1.50 s with it, 2.2-2.9 s without it, bare app 1.24-1.57 s; 59-76 requests/s against
-36-46 (bare 63-90).
+Before, the p99 was the garbage collector: a full collection walked the ~120k objects alive
+since startup (the libraries, the app), ~85 ms with every thread stopped. With it switched
+off the same runs gave 1.1-1.2x; `handlers.cli_support.settle_heap` freezes those objects
+(they live as long as the process) and makes young collections rarer: 1.1-1.4x. A shorter
+switch interval (1 ms) changed nothing. `--pg`: /kpi month 1.4x / 1.1x, /kpi 1.2x / 1.1x,
+/kudos 1.7x / 1.3x at 20 / 50 clients (p99 at most 208 ms).
 
-`--distributed --only "kpi month"` (a test suite running beside it): /kpi month p99 584 ms
-(4.4x the bare app's 134 / 132 ms) at 20 clients, 559 ms (2.3x; bare 239 / 237 ms) at 50.
+`--distributed --pg` (the workspace and its token from the `installations` table, as a
+multi-workspace deployment runs): with the installation read on every request (1.7 ms of
+each ack) 2.0-2.2x at 20 clients and p99 292-315 ms at 50; read at most once a second per
+workspace (bot/core/installed.py GATE_SECONDS): 1.2-1.4x at 20 clients, 1.2-1.5x and p99
+191-227 ms at 50.
+
+Earlier (handlers/after_ack.py), the work after each ack ran on in Bolt's listener pool: 32
+threads of scorecards contending with the acks for the GIL, and kudos cards waiting their turn
+for the channel (1 message/s) filled the pool, so later acks waited out Bolt's 3 s timeout
+(/kpi month p99 8.6x the bare app's at 20 clients, every /kudos failed). It now runs on 2
+threads of its own and starts when no ack is waiting (at most 0.5 s later).
 """
 
 from __future__ import annotations
@@ -289,7 +296,7 @@ def source_of(rev: str, workdir: Path) -> Path:
 
 def row_line(name: str, clients: int, row: dict[str, float], ratio: str) -> str:
     failed = f"  {int(row['failed'])} failed" if row["failed"] else ""
-    return (f"{name:<34}{clients:>8}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}"
+    return (f"{name:<40}{clients:>8}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}"
             f"{row['rps']:>8.0f}{ratio:>10}{failed}")  # fmt: skip
 
 
@@ -314,7 +321,7 @@ def run(args: argparse.Namespace, fake: FakeSlack, workdir: Path, db_url: str) -
         wanted = {k: v for k, v in wanted.items() if any(o in k for o in args.only.split(","))}
     print(f"{args.requests} signed requests each, {args.reps} reps with a month of facts, "
           f"{os.cpu_count()} cores, {db_url.split(':')[0]}")  # fmt: skip
-    print(f"{'':<34}{'clients':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+    print(f"{'':<40}{'clients':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
           f"{'p99/bare':>10}")  # fmt: skip
     bare = forms(args.reps)["bare Bolt app: /noop"]
     for clients in (int(c) for c in args.clients.split(",")):
