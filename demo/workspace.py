@@ -8,21 +8,19 @@ import logging
 import secrets
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import uvicorn
 from slack_bolt import App
 
 from bot.core.config import Settings
 from bot.core.deps import Deps
 from bot.core.pacing import Pace
+from demo.local_server import LocalServer
 from demo.seed import SeedContext, channel_names, demo_config, seeds
 from demo.seed_data import TEAM_ID, Person
 from demo.slack_emulator import FakeSlack
@@ -50,8 +48,7 @@ class Workspace:
     people: tuple[Person, ...]
     seeded: list[str] = field(default_factory=list)  # one summary line per seed
     startup_seconds: float = 0.0
-    _server: uvicorn.Server | None = None
-    _thread: threading.Thread | None = None
+    _server: LocalServer | None = None
 
     @property
     def team_id(self) -> str:
@@ -66,9 +63,7 @@ class Workspace:
         """Stop everything; without `keep` delete the workspace but for the files the bot
         uploaded, so the chart paths printed stay good: their folder, or None."""
         if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(5)
+            self._server.stop()
         self.slack.close()
         self.inflight.wait_idle(5)
         self.fake.stop()
@@ -84,19 +79,6 @@ class Workspace:
             elif not path.is_dir():
                 path.unlink(missing_ok=True)
         return self.files_dir
-
-
-def _serve(web: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
-    config = uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="demo-web", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the demo web server did not start")
-        thread.join(0.01)
-    return server, thread, server.servers[0].sockets[0].getsockname()[1]
 
 
 def open_workspace(
@@ -124,14 +106,14 @@ def open_workspace(
         if customize is not None:
             customize(app, deps)
         inflight = track_listeners(app)
-        server, thread, port = _serve(create_web_app(app, deps))
+        server = LocalServer(create_web_app(app, deps), name="demo-web")
     except BaseException:
         fake.stop()
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
         raise
     slack = SlackRequests(
-        f"http://127.0.0.1:{port}/slack/events",
+        f"{server.url}/slack/events",
         secret,
         team_id=TEAM_ID,
         response_url=fake.response_url,
@@ -149,7 +131,6 @@ def open_workspace(
         seeded=seeded,
         startup_seconds=time.monotonic() - started,
         _server=server,
-        _thread=thread,
     )
 
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from slack_bolt import App
 from sqlalchemy import make_url, text
 from sqlmodel import SQLModel
@@ -24,6 +22,7 @@ from bot.core.deps import Deps
 from bot.core.pacing import Pace
 from bot.core.workspace import Workspace
 from bot.kpi.api import routes as kpi_routes
+from demo.local_server import LocalServer
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
 from handlers.app import build_app
@@ -159,19 +158,11 @@ def inflight(bolt_app: App) -> InFlight:
 @pytest.fixture
 def server(deps: Deps, bolt_app: App, inflight: InFlight) -> Iterator[str]:
     """The real web app (same factory `serve` uses) on a free port; yields its base URL."""
-    web = create_web_app(bolt_app, deps, extra_routes=kpi_routes(deps))
-    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        thread.join(0.01)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    # Work a test did not wait for (e.g. a Home published after a reply) must not run into
-    # the next test's data or the database's teardown.
-    inflight.wait_idle()
-    srv.should_exit = True
-    thread.join(5)
+    with LocalServer(create_web_app(bolt_app, deps, extra_routes=kpi_routes(deps))) as url:
+        yield url
+        # Work a test did not wait for (e.g. a Home published after a reply) must not run
+        # into the next test's data or the database's teardown.
+        inflight.wait_idle()
 
 
 @pytest.fixture

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
-import uvicorn
 from sqlalchemy import text
 
 from bot.core.deps import Deps
+from demo.local_server import LocalServer
 from handlers.app import build_app
 from handlers.web import create_web_app
 from storage.db import Database
@@ -19,17 +18,8 @@ from storage.db import Database
 
 @contextmanager
 def serving(deps: Deps) -> Iterator[str]:
-    web = create_web_app(build_app(deps), deps)
-    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        thread.join(0.01)
-    try:
-        yield f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        srv.should_exit = True
-        thread.join(5)
+    with LocalServer(create_web_app(build_app(deps), deps)) as url:
+        yield url
 
 
 def test_ready_and_live_with_a_current_schema(server):

@@ -7,14 +7,12 @@ fact (Alice: ¥55,555 of the same target, composite 11.1%)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-import uvicorn
 
 from bot.core.config import AppConfig, Settings
 from bot.core.deps import Deps
@@ -22,6 +20,7 @@ from bot.core.periods import keys_of
 from bot.kpi.api import routes as kpi_routes
 from bot.kpi.validation import FactRow
 from bot.kpi.writer import write_facts
+from demo.local_server import LocalServer
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
 from handlers.app import build_app
@@ -119,17 +118,9 @@ def multi_inflight(two_workspaces: TwoWorkspaces) -> Iterator[tuple[str, InFligh
     deps = two_workspaces.deps
     app = build_app(deps)
     inflight = track_listeners(app)
-    web = create_web_app(app, deps, extra_routes=kpi_routes(deps))
-    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        thread.join(0.01)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", inflight
-    inflight.wait_idle()
-    srv.should_exit = True
-    thread.join(5)
+    with LocalServer(create_web_app(app, deps, extra_routes=kpi_routes(deps))) as url:
+        yield url, inflight
+        inflight.wait_idle()
 
 
 @pytest.fixture

@@ -3,18 +3,17 @@ real HTTP on port 0 against the fake Slack, and a driver for its OAuth install f
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from slack_bolt import App
 
 from bot.core.config import AppConfig, Settings
 from bot.core.deps import Deps
+from demo.local_server import LocalServer
 from demo.slack_emulator import FakeSlack
 from demo.slack_requests import InFlight, SlackRequests, track_listeners
 from handlers.app import build_app
@@ -56,17 +55,9 @@ def dist_inflight(dist_app: App) -> InFlight:
 
 @pytest.fixture
 def dist_server(distributed_deps: Deps, dist_app: App, dist_inflight: InFlight) -> Iterator[str]:
-    web = create_web_app(dist_app, distributed_deps)
-    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        thread.join(0.01)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    dist_inflight.wait_idle()
-    srv.should_exit = True
-    thread.join(5)
+    with LocalServer(create_web_app(dist_app, distributed_deps)) as url:
+        yield url
+        dist_inflight.wait_idle()
 
 
 @pytest.fixture
