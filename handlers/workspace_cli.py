@@ -3,14 +3,28 @@ removing everything an uninstalled one left behind."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 
 import click
 
-from handlers.cli_support import deps_from_env, prepare_database
+from bot.core.deps import Deps
+from handlers.cli_support import check_token, deps_from_env, prepare_database
 
 TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
+
+
+def _served_by_this_install(deps: Deps) -> str | None:
+    """A single-workspace install's own workspace (SALESPULSE_TEAM_ID, else what Slack says of
+    SLACK_BOT_TOKEN): it has no installation row to say it is still installed. None in a
+    distributed app, or when neither is set."""
+    if deps.settings.distributed:
+        return None
+    own = os.environ.get("SALESPULSE_TEAM_ID") or None
+    if own is None and deps.settings.slack_bot_token:
+        own = check_token(deps)
+    return own
 
 
 def _day(when: datetime | None) -> str:
@@ -58,6 +72,12 @@ def workspace_purge(team_ids: tuple[str, ...], yes: bool) -> None:
         )
     deps = deps_from_env()
     prepare_database(deps)
+    own = _served_by_this_install(deps)
+    if own in team_ids:
+        raise click.ClickException(
+            f"{own} is the workspace this install serves (SLACK_BOT_TOKEN): stop the bot and "
+            "remove the app from that workspace first (nothing was deleted)"
+        )
     if not yes:
         with deps.db.session() as session:
             rows = {t: count_rows(session, t) for t in team_ids}

@@ -130,6 +130,28 @@ def test_purge_refuses_an_installed_workspace_and_deletes_nothing(two_workspaces
     assert {t: _rows_by_table(db, t) for t in (GONE, KEPT)} == before  # GONE's too: one transaction
 
 
+def test_purge_refuses_the_workspace_a_single_install_serves(
+    two_workspaces, run, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its workspace has no installation row: the bot token says it is live."""
+    db = two_workspaces
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-single")
+    monkeypatch.setenv("SLACK_API_URL", fake.url)
+    fake.team_id = GONE  # what auth.test answers for that token
+    before = _rows_by_table(db, GONE)
+    code, out = run("workspace", "purge", GONE, "--yes")
+    assert code == 1
+    assert out.strip() == (
+        f"Error: {GONE} is the workspace this install serves (SLACK_BOT_TOKEN): stop the bot "
+        "and remove the app from that workspace first (nothing was deleted)"
+    )
+    assert _rows_by_table(db, GONE) == before
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    monkeypatch.setenv("SALESPULSE_TEAM_ID", KEPT)  # a token-less CLI naming its workspace
+    code, out = run("workspace", "purge", GONE, "--yes")
+    assert code == 0 and out.startswith(f"purged {GONE}: ")
+
+
 def test_purge_asks_first_and_refuses_a_bad_team_id(two_workspaces, run) -> None:
     db = two_workspaces
     before = _rows_by_table(db, GONE)
