@@ -2,7 +2,8 @@
 clients, against a bare Bolt App with a no-op command on the same server stack, in one run.
 
     .venv/bin/python -m bench.bench_ack [--clients 20,50] [--requests 1000] [--reps 240]
-                                        [--pg SERVER_URL] [--before REV]
+                                        [--pg SERVER_URL] [--before REV] [--distributed]
+                                        [--only "kpi month,kudos"]
 
 Each measurement starts its own server process (`salespulse serve`, or bench/bare_server.py
 for the baseline), warms it up, then N signed requests come from C concurrent clients in this
