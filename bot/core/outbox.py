@@ -11,8 +11,10 @@ queued) are trusted for CLAIM_LEASE.
 
 Slack's answer decides what happens to a row: sent; refused for good (PERMANENT: failed at
 once, with the reason); 429 (the workspace is paused for every process until Retry-After, and
-the row waits for it without losing an attempt); anything else (5xx, Slack unreachable) is
-retried with backoff, failed after MAX_ATTEMPTS."""
+the row waits for it without losing an attempt); the workspace's token refused (TOKEN_REFUSED:
+the app was removed, or a token revoked; the workspace is paused for TOKEN_PAUSE the same way,
+so its messages wait for a working token instead of each failing ten times); anything else
+(5xx, Slack unreachable) is retried with backoff, failed after MAX_ATTEMPTS."""
 
 from __future__ import annotations
 
@@ -46,6 +48,8 @@ MAX_BACKOFF = timedelta(minutes=10)
 PERMANENT = frozenset(
     {"user_not_found", "account_inactive", "channel_not_found", "is_archived", "not_in_channel"}
 )
+TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
+TOKEN_PAUSE = timedelta(minutes=15)
 FOLLOW_DEFERRED = 10.0  # seconds a flush waits for a message it deferred (busy channel)
 
 
@@ -239,20 +243,44 @@ def _send_one(
         ts = transport.send_claimed(row)
     except SlackApiError as exc:
         if exc.response.status_code == 429:
-            until = utcnow() + timedelta(seconds=_retry_after(exc))
-            _mark_sent(db, sent)
-            pacing.pause(db, row.team_id, until)
-            release(db, [row], until)
-            tally.defer(until)
+            until = _pause(db, row, timedelta(seconds=_retry_after(exc)), tally, sent)
             log.info("workspace %s rate limited: paused until %s", row.team_id, until)
             return until
-        _failed(db, row, _reason(exc), tally)
+        reason = _reason(exc)
+        if reason in TOKEN_REFUSED:
+            until = _pause(db, row, TOKEN_PAUSE, tally, sent)
+            log.error(
+                "workspace %s refused the bot's token (%s): its messages wait, tried again at "
+                "%s; reinstall the app there, or set a working SLACK_BOT_TOKEN",
+                row.team_id,
+                reason,
+                until,
+            )
+            return until
+        _failed(db, row, reason, tally)
     except OSError as exc:  # Slack unreachable
         _failed(db, row, _reason(exc), tally)
     else:
         sent.append((row.id, ts))
         tally.sent += 1
     return None
+
+
+def _pause(
+    db: Database,
+    row: Claimed,
+    wait: timedelta,
+    tally: Tally,
+    sent: list[tuple[int, str | None]],
+) -> datetime:
+    """Pause the row's workspace for every process; the row waits for the pause's end without
+    losing an attempt."""
+    until = utcnow() + wait
+    _mark_sent(db, sent)
+    pacing.pause(db, row.team_id, until)
+    release(db, [row], until)
+    tally.defer(until)
+    return until
 
 
 def _mark_sent(db: Database, sent: list[tuple[int, str | None]]) -> None:

@@ -21,6 +21,7 @@ from bot.core.sender import Outgoing, Sender
 from bot.core.worker import Worker
 from handlers.cli import cli
 from storage.models.core import Delivery
+from storage.models.workspaces import SendPace
 from storage.types import utcnow
 
 TEAM = "T0001"
@@ -92,6 +93,34 @@ def test_a_429_pauses_the_workspace_for_every_sender_and_costs_no_attempt(deps, 
         "k1": ("sent", 1),
         "k2": ("sent", 1),
         "k3": ("sent", 1),
+    }
+
+
+def test_a_refused_token_pauses_the_workspace_and_its_messages_wait(deps, fake, caplog):
+    """The app was removed (or its token revoked): one refused post, not one per recipient;
+    nothing fails for good, and all go out once the token works again."""
+    queue(deps, *[(f"k{i}", f"C{i}", f"message {i}") for i in range(5)])
+    fake.fail_next("chat.postMessage", status=200, error="invalid_auth", times=5)
+    assert deps.sender.flush(deps.db) == (0, 0)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    paused = pacing.paused_until(deps.db, TEAM)
+    minutes = (paused - utcnow()).total_seconds() / 60
+    assert paused is not None and 14.9 < minutes <= 15
+    assert {r.status: r.attempts for r in rows_by_key(deps).values()} == {"pending": 0}
+    assert f"workspace {TEAM} refused the bot's token (invalid_auth)" in caplog.text
+    assert deps.sender.flush(deps.db) == (0, 0)  # paused: nothing tried meanwhile
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+    fake.reset()  # reinstalled: the token works again; and the pause is over
+    with deps.db.session() as s:
+        s.exec(
+            update(SendPace).where(SendPace.key == pacing.team_key(TEAM)).values(next_at=utcnow())
+        )
+        s.exec(update(Delivery).values(next_attempt_at=utcnow()))
+    assert deps.sender.flush(deps.db) == (5, 0)
+    assert len(fake.calls_to("chat.postMessage")) == 5
+    assert {k: (r.status, r.attempts) for k, r in rows_by_key(deps).items()} == {
+        f"k{i}": ("sent", 1) for i in range(5)
     }
 
 
