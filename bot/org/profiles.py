@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.config import normalize_locale
 from storage.models.core import User
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 _users = User.__table__  # type: ignore[attr-defined]
@@ -123,5 +124,6 @@ def _write(
             values["slack_synced_at"] = now
         conn.execute(update(_users).where(by_id).values(values), profiles)
     if flags:
-        deactivated = {"deactivated": bindparam("_off"), "updated_at": now}
+        # the wall clock, not the job's `now`: a run for an earlier date must still move it
+        deactivated = {"deactivated": bindparam("_off"), "updated_at": utcnow()}
         conn.execute(update(_users).where(by_id).values(deactivated), flags)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.org.profiles import profile_of
@@ -22,6 +22,7 @@ members = st.fixed_dictionaries(
 )
 
 
+@settings(deadline=None)  # a time zone's first lookup reads its file: slow on a cold, busy disk
 @given(members)
 def test_any_user_object_gives_usable_values_and_only_those_it_carries(member):
     found = profile_of(member)
