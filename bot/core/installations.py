@@ -62,6 +62,10 @@ def _epoch(when: datetime | None) -> int | None:
     return int(when.timestamp()) if when is not None else None
 
 
+def _instant(epoch: int | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, UTC) if epoch else None
+
+
 def _expiring(row: Installation, minutes: int) -> bool:
     if not row.bot_refresh_token or row.bot_token_expires_at is None:
         return False
@@ -99,7 +103,6 @@ def fresh(
         return row
     if new is None or not new.bot_token:
         return row
-    expires = new.bot_token_expires_at
     with db.session() as session:
         won = session.execute(
             update(Installation)
@@ -109,7 +112,7 @@ def fresh(
             .values(
                 bot_token=new.bot_token,
                 bot_refresh_token=new.bot_refresh_token or row.bot_refresh_token,
-                bot_token_expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
+                bot_token_expires_at=_instant(new.bot_token_expires_at),
                 updated_at=utcnow(),
             )
         ).rowcount
@@ -148,21 +151,27 @@ def _to_slack(row: Installation) -> SlackInstallation:
     )
 
 
-def _row_values(installation: SlackInstallation) -> dict[str, Any]:
-    expires = installation.bot_token_expires_at
+def _bot_values(bot: SlackInstallation | Bot) -> dict[str, Any]:
+    """The bot's columns, from an installation or a bot alone (both carry them)."""
     return {
+        "bot_id": bot.bot_id,
+        "bot_user_id": bot.bot_user_id,
+        "bot_token": bot.bot_token,
+        "bot_scopes": ",".join(bot.bot_scopes or []),
+        "bot_refresh_token": bot.bot_refresh_token,
+        "bot_token_expires_at": _instant(bot.bot_token_expires_at),
+        "updated_at": utcnow(),
+    }
+
+
+def _row_values(installation: SlackInstallation) -> dict[str, Any]:
+    return {
+        **_bot_values(installation),
         "enterprise_id": installation.enterprise_id,
         "team_name": installation.team_name,
         "app_id": installation.app_id,
-        "bot_id": installation.bot_id,
-        "bot_user_id": installation.bot_user_id,
-        "bot_token": installation.bot_token,
-        "bot_scopes": ",".join(installation.bot_scopes or []),
-        "bot_refresh_token": installation.bot_refresh_token,
-        "bot_token_expires_at": datetime.fromtimestamp(expires, UTC) if expires else None,
         "installer_user_id": installation.user_id or None,
         "installed_at": utcnow(),
-        "updated_at": utcnow(),
         "uninstalled_at": None,  # a reinstall resumes the workspace
     }
 
@@ -193,20 +202,11 @@ class DatabaseInstallationStore(InstallationStore):
 
     def save_bot(self, bot: Bot) -> None:
         """A bot's new token (e.g. rotated) for a workspace installed before; one UPDATE."""
-        expires = bot.bot_token_expires_at
         with self._db.session() as session:
             session.execute(
                 update(Installation)
                 .where(col(Installation.team_id) == bot.team_id)
-                .values(
-                    bot_id=bot.bot_id,
-                    bot_user_id=bot.bot_user_id,
-                    bot_token=bot.bot_token,
-                    bot_scopes=",".join(bot.bot_scopes or []),
-                    bot_refresh_token=bot.bot_refresh_token,
-                    bot_token_expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
-                    updated_at=utcnow(),
-                )
+                .values(**_bot_values(bot))
             )
 
     def find_installation(
