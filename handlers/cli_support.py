@@ -125,6 +125,15 @@ def period_option(text: str, today: date, usage: str) -> Period:
     return found
 
 
+def own_team(deps: Deps) -> str | None:
+    """A single-workspace install's workspace: SALESPULSE_TEAM_ID, else what Slack says of
+    SLACK_BOT_TOKEN; None when neither is set."""
+    own = os.environ.get("SALESPULSE_TEAM_ID") or None
+    if own is None and deps.settings.slack_bot_token:
+        own = check_token(deps)
+    return own
+
+
 def known_team(deps: Deps, team_id: str) -> str:
     """`team_id`, when it is a workspace this deployment serves: an installed one (a
     distributed app) or the single install's own (SALESPULSE_TEAM_ID, else what Slack says
@@ -136,9 +145,7 @@ def known_team(deps: Deps, team_id: str) -> str:
         raise click.ClickException(
             f"--team-id {team_id}: not an installed workspace (installed: {installed})"
         )
-    own = os.environ.get("SALESPULSE_TEAM_ID") or None
-    if own is None and deps.settings.slack_bot_token:
-        own = check_token(deps)
+    own = own_team(deps)
     if own is None:
         raise click.ClickException(
             "set SLACK_BOT_TOKEN (or SALESPULSE_TEAM_ID) so the workspace this install serves "

@@ -3,28 +3,14 @@ removing everything an uninstalled one left behind."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 
 import click
 
-from bot.core.deps import Deps
-from handlers.cli_support import check_token, deps_from_env, prepare_database
+from handlers.cli_support import deps_from_env, own_team, prepare_database
 
 TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
-
-
-def _served_by_this_install(deps: Deps) -> str | None:
-    """A single-workspace install's own workspace (SALESPULSE_TEAM_ID, else what Slack says of
-    SLACK_BOT_TOKEN): it has no installation row to say it is still installed. None in a
-    distributed app, or when neither is set."""
-    if deps.settings.distributed:
-        return None
-    own = os.environ.get("SALESPULSE_TEAM_ID") or None
-    if own is None and deps.settings.slack_bot_token:
-        own = check_token(deps)
-    return own
 
 
 def _day(when: datetime | None) -> str:
@@ -72,7 +58,8 @@ def workspace_purge(team_ids: tuple[str, ...], yes: bool) -> None:
         )
     deps = deps_from_env()
     prepare_database(deps)
-    own = _served_by_this_install(deps)
+    # a single-workspace install's own has no installation row to say it is still installed
+    own = None if deps.settings.distributed else own_team(deps)
     if own in team_ids:
         raise click.ClickException(
             f"{own} is the workspace this install serves (SLACK_BOT_TOKEN): stop the bot and "
